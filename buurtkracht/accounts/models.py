@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """An account. `username` is the login name that guided accounts type; others use e-mail.
+
+    Everything personal (name, postcode, languages, ...) lives in people.Profile with a
+    visibility per field; first_name/last_name are not used.
+    """
+
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_guided = models.BooleanField(default=False)
+    # A guided account that logged in with its one-time code must choose a PIN or password.
+    must_set_secret = models.BooleanField(default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="unique_email_when_set"
+            )
+        ]
+
+    @property
+    def name(self) -> str:
+        profile = getattr(self, "profile", None)
+        return profile.display_name if profile else self.username
+
+
+class LoginCode(models.Model):
+    """A one-time code printed on a guided account's login card. Only its digest is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_codes"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class GuidedAccount(models.Model):
+    """A resident without e-mail whose account a professional registered, with consent."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guidance"
+    )
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood", on_delete=models.CASCADE, related_name="guided_accounts"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)

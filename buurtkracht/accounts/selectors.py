@@ -1,0 +1,55 @@
+from django.conf import settings
+
+from allauth.mfa.models import Authenticator
+
+from buurtkracht.neighbourhoods.models import Membership
+
+
+def has_mfa_role(user) -> bool:
+    return Membership.objects.filter(user=user, role__in=settings.BUURTKRACHT_MFA_ROLES).exists()
+
+
+def needs_mfa_setup(user) -> bool:
+    """Roles that read other people's data must use TOTP; this says whether it is missing."""
+    if not has_mfa_role(user):
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def guided_accounts(*, neighbourhood, viewer, membership):
+    """Guided accounts of this neighbourhood whose consent to guidance is still active."""
+    from buurtkracht.core import access
+    from buurtkracht.people.models import Consent
+
+    from .models import GuidedAccount
+
+    active = Consent.objects.filter(
+        neighbourhood=neighbourhood, scope="guided_account", withdrawn_at__isnull=True
+    ).values("user_id")
+    rows = list(
+        GuidedAccount.objects.filter(neighbourhood=neighbourhood, user_id__in=active)
+        .select_related("user__profile", "registered_by__profile", "organisation")
+        .order_by("user__profile__display_name")
+    )
+    access.note_reads(
+        viewer=viewer, membership=membership, subject_ids=[g.user_id for g in rows], what="guided_list"
+    )
+    return rows
+
+
+def guided_account(*, neighbourhood, user_id: int):
+    from buurtkracht.people.models import Consent
+
+    from .models import GuidedAccount
+
+    guidance = (
+        GuidedAccount.objects.filter(neighbourhood=neighbourhood, user_id=user_id)
+        .select_related("user__profile")
+        .first()
+    )
+    if guidance is None:
+        return None
+    consented = Consent.objects.filter(
+        user_id=user_id, neighbourhood=neighbourhood, scope="guided_account", withdrawn_at__isnull=True
+    ).exists()
+    return guidance if consented else None

@@ -1,0 +1,239 @@
+"""The one place that decides "may this user see or do this here".
+
+Views, selectors and templates ask this module; they never check roles or visibility
+themselves. Two kinds of question:
+
+* actions in a neighbourhood, decided by the viewer's role there (`decide`, `require`);
+* personal data, decided by the owner's chosen visibility (`can_see`, `visible_q`).
+
+Reads of named personal data by professionals, facilitators and admins are written to the
+access log with `note_reads`, so a person can see who looked at their data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .choices import LOGGED_READER_ROLES, Role, Visibility
+
+
+class Action(StrEnum):
+    VIEW = "neighbourhood.view"
+    JOIN = "neighbourhood.join"
+    LEAVE = "neighbourhood.leave"
+    CONFIGURE = "neighbourhood.configure"
+    MANAGE_MEMBERS = "members.manage"
+    MANAGE_INVITATIONS = "invitations.manage"
+    DIRECTORY = "people.directory"
+    VIEW_PROFILE = "people.profile"
+    REGISTER_GUIDED = "guided.register"
+    GUIDED_CARD = "guided.card"
+
+
+_MEMBER = {Action.VIEW, Action.LEAVE, Action.DIRECTORY, Action.VIEW_PROFILE}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.RESIDENT: frozenset(_MEMBER),
+    Role.CONNECTOR: frozenset(_MEMBER | {Action.MANAGE_INVITATIONS}),
+    Role.PROFESSIONAL: frozenset(_MEMBER | {Action.REGISTER_GUIDED, Action.GUIDED_CARD}),
+    Role.FACILITATOR: frozenset(_MEMBER),
+    Role.ADMIN: frozenset(set(Action) - {Action.JOIN}),
+}
+
+# Why an action is refused, shown on the 403 page.
+DENIED_REASONS: dict[Action, Promise] = {
+    Action.CONFIGURE: _("Only administrators of this neighbourhood can change its settings."),
+    Action.MANAGE_MEMBERS: _("Only administrators of this neighbourhood can manage members."),
+    Action.MANAGE_INVITATIONS: _(
+        "Only connectors and administrators of this neighbourhood can make invitations."
+    ),
+    Action.REGISTER_GUIDED: _(
+        "Only professionals and administrators of this neighbourhood can register a guided account."
+    ),
+    Action.GUIDED_CARD: _(
+        "Only professionals and administrators of this neighbourhood can print login cards."
+    ),
+}
+NOT_A_MEMBER = _("You are not a member of this neighbourhood. Join it first.")
+ALREADY_MEMBER = _("You are already a member of this neighbourhood.")
+INVITE_ONLY = _("You can only join this neighbourhood with an invitation link or code.")
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str | Promise = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def decide(user, action: Action, *, neighbourhood, membership=None) -> Decision:
+    """May `user` (with `membership` in `neighbourhood`, or None) do `action` there?"""
+    if action == Action.VIEW:
+        return ALLOW
+    if action == Action.JOIN:
+        if membership is not None:
+            return Decision(False, ALREADY_MEMBER)
+        if not user.is_authenticated:
+            return Decision(False, NOT_A_MEMBER)
+        from buurtkracht.neighbourhoods.models import JoinPolicy
+
+        if neighbourhood.join_policy != JoinPolicy.OPEN:
+            return Decision(False, INVITE_ONLY)
+        return ALLOW
+    if membership is None or not user.is_authenticated:
+        return Decision(False, NOT_A_MEMBER)
+    if action in ROLE_ACTIONS.get(membership.role, frozenset()):
+        return ALLOW
+    return Decision(False, DENIED_REASONS.get(action, NOT_A_MEMBER))
+
+
+def require(request, action: Action) -> None:
+    """Raise PermissionDenied (403 page with the reason) unless the action is allowed."""
+    decision = decide(
+        request.user,
+        action,
+        neighbourhood=request.neighbourhood,
+        membership=request.membership,
+    )
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+class NeighbourhoodPermissions:
+    """What the current user may do in the current neighbourhood, for templates:
+    `{% if nperms.members_manage %}` asks decide(Action("members.manage"))."""
+
+    def __init__(self, request):
+        self._request = request
+        self._cache: dict[str, bool] = {}
+
+    def __getitem__(self, key: str) -> bool:
+        if key not in self._cache:
+            try:
+                action = Action(key.replace("_", ".", 1))
+            except ValueError:
+                raise KeyError(key) from None
+            self._cache[key] = bool(
+                decide(
+                    self._request.user,
+                    action,
+                    neighbourhood=self._request.neighbourhood,
+                    membership=self._request.membership,
+                )
+            )
+        return self._cache[key]
+
+    @property
+    def is_member(self) -> bool:
+        return self._request.membership is not None
+
+
+# --- personal data -----------------------------------------------------------------------
+
+
+def _are_contacts(a_id: int, b_id: int) -> bool:
+    from buurtkracht.people.models import Contact
+
+    low, high = sorted((a_id, b_id))
+    return Contact.objects.filter(user_a_id=low, user_b_id=high).exists()
+
+
+def _is_member(user_id: int, neighbourhood_id: int) -> bool:
+    from buurtkracht.neighbourhoods.models import Membership
+
+    return Membership.objects.filter(user_id=user_id, neighbourhood_id=neighbourhood_id).exists()
+
+
+def _share_a_neighbourhood(a_id: int, b_id: int) -> bool:
+    from buurtkracht.neighbourhoods.models import Membership
+
+    theirs = Membership.objects.filter(user_id=b_id).values("neighbourhood_id")
+    return Membership.objects.filter(user_id=a_id, neighbourhood_id__in=theirs).exists()
+
+
+def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:
+    """May `viewer` see one piece of `owner_id`'s data that the owner set to `level`?
+
+    With a neighbourhood, "members of my neighbourhood" means members of that one; without,
+    of any neighbourhood the two share.
+    """
+    if viewer.is_authenticated and viewer.pk == owner_id:
+        return True
+    if level == Visibility.PUBLIC:
+        return True
+    if not viewer.is_authenticated:
+        return False
+    if level == Visibility.NEIGHBOURHOOD:
+        if neighbourhood is not None:
+            return _is_member(viewer.pk, neighbourhood.pk) and _is_member(owner_id, neighbourhood.pk)
+        return _share_a_neighbourhood(viewer.pk, owner_id)
+    if level == Visibility.CONTACTS:
+        return _are_contacts(viewer.pk, owner_id)
+    return False
+
+
+def visible_q(viewer, *, owner_field: str, level_field: str, neighbourhood) -> Q:
+    """A filter for a queryset whose rows belong to `owner_field` and carry `level_field`:
+    the rows `viewer` may see in `neighbourhood` (same rules as can_see)."""
+    from buurtkracht.neighbourhoods.models import Membership
+    from buurtkracht.people.models import Contact
+
+    q = Q(**{level_field: Visibility.PUBLIC})
+    if not viewer.is_authenticated:
+        return q
+    q |= Q(**{owner_field: viewer.pk})
+    if _is_member(viewer.pk, neighbourhood.pk):
+        q |= Q(**{level_field: Visibility.NEIGHBOURHOOD}) & Q(
+            Exists(
+                Membership.objects.filter(
+                    user_id=OuterRef(owner_field), neighbourhood_id=neighbourhood.pk
+                )
+            )
+        )
+    contact = Contact.objects.filter(
+        Q(user_a_id=viewer.pk, user_b_id=OuterRef(owner_field))
+        | Q(user_b_id=viewer.pk, user_a_id=OuterRef(owner_field))
+    )
+    q |= Q(**{level_field: Visibility.CONTACTS}) & Q(Exists(contact))
+    return q
+
+
+def is_logged_reader(membership) -> bool:
+    return membership is not None and membership.role in LOGGED_READER_ROLES
+
+
+def note_reads(*, viewer, membership, subject_ids: Iterable[int], what: str) -> int:
+    """Write an access-log row per subject when a professional, facilitator or admin reads
+    their named data. Returns the number of rows written."""
+    if not is_logged_reader(membership):
+        return 0
+    from buurtkracht.people.models import AccessLog
+
+    org = membership.organisation.name if membership.organisation_id else ""
+    rows = [
+        AccessLog(
+            viewer=viewer,
+            viewer_name=viewer.name,
+            viewer_role=membership.role,
+            viewer_organisation=org,
+            subject_id=subject_id,
+            neighbourhood_id=membership.neighbourhood_id,
+            what=what,
+        )
+        for subject_id in set(subject_ids)
+        if subject_id != viewer.pk
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)

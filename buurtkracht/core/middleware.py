@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+
+from buurtkracht.neighbourhoods.models import Membership, Neighbourhood
+
+SUPPORTED = {code for code, _ in settings.LANGUAGES}
+
+
+def language_for(request) -> str:
+    """Dutch unless the person chose otherwise: their saved choice, else the cookie.
+
+    The browser's Accept-Language is ignored on purpose (docs/decisions/0004-language.md).
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in SUPPORTED:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in SUPPORTED:
+        return cookie
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NeighbourhoodMiddleware:
+    """The neighbourhood is the tenant: URLs /<slug>/... set request.neighbourhood and
+    request.membership (None for non-members and anonymous visitors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.neighbourhood = None
+        request.membership = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("slug")
+        if slug is None:
+            return None
+        neighbourhood = get_object_or_404(Neighbourhood, slug=slug)
+        request.neighbourhood = neighbourhood
+        if request.user.is_authenticated:
+            request.membership = (
+                Membership.objects.select_related("organisation")
+                .filter(user=request.user, neighbourhood=neighbourhood)
+                .first()
+            )
+        return None

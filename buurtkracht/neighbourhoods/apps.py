@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NeighbourhoodsConfig(AppConfig):
+    name = "buurtkracht.neighbourhoods"
+    label = "neighbourhoods"

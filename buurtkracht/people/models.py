@@ -1,0 +1,151 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from buurtkracht.core.choices import Visibility
+
+from .consents import SCOPE_CHOICES, Method
+
+LANGUAGE_CHOICES = [
+    ("nl", _("Dutch")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("tr", _("Turkish")),
+    ("pl", _("Polish")),
+    ("uk", _("Ukrainian")),
+    ("ti", _("Tigrinya")),
+    ("so", _("Somali")),
+    ("zgh", _("Berber (Tamazight)")),
+    ("pap", _("Papiamento")),
+    ("srn", _("Sranan Tongo")),
+    ("fy", _("Frisian")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ngt", _("Dutch Sign Language")),
+]
+
+ACCESSIBILITY_CHOICES = [
+    ("easy_language", _("I prefer easy language")),
+    ("read_aloud", _("I prefer things read aloud or explained")),
+    ("low_vision", _("I see poorly")),
+    ("hearing", _("I hear poorly")),
+    ("wheelchair", _("I use a wheelchair or walker")),
+    ("no_stairs", _("I cannot take stairs")),
+    ("phone_not_text", _("Call me rather than send text messages")),
+]
+
+
+class Profile(models.Model):
+    """The person behind an account. Each field carries who may see it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    display_name = models.CharField(_("name"), max_length=60)
+    display_name_visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.NEIGHBOURHOOD
+    )
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    postcode_visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    languages = models.JSONField(_("languages I speak"), default=list, blank=True)
+    languages_visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.NEIGHBOURHOOD
+    )
+    accessibility_needs = models.JSONField(_("what helps me"), default=list, blank=True)
+    accessibility_note = models.CharField(_("something else that helps me"), max_length=300, blank=True)
+    accessibility_visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
+    photo_visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.NEIGHBOURHOOD
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+# Profile fields that carry personal data, each with the name of its visibility field.
+PROFILE_FIELDS = {
+    "display_name": "display_name_visibility",
+    "postcode": "postcode_visibility",
+    "languages": "languages_visibility",
+    "accessibility": "accessibility_visibility",
+    "photo": "photo_visibility",
+}
+
+
+class Contact(models.Model):
+    """Two people who are in contact (an accepted introduction, a done exchange, ...).
+
+    Stored once per pair with user_a < user_b; it is what Visibility.CONTACTS reads.
+    """
+
+    user_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40)
+    since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_a", "user_b"], name="one_contact_per_pair"),
+            models.CheckConstraint(condition=Q(user_a__lt=models.F("user_b")), name="contact_ordered"),
+        ]
+
+
+class Consent(models.Model):
+    """An explicit, dated, withdrawable permission. Withdrawing keeps the record."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood", on_delete=models.CASCADE, related_name="consents"
+    )
+    scope = models.CharField(max_length=40, choices=SCOPE_CHOICES)
+    granted_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(max_length=10, choices=Method.CHOICES, default=Method.ONLINE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "neighbourhood", "scope"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_consent",
+            )
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class AccessLog(models.Model):
+    """A professional, facilitator or admin read named personal data of `subject`."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    viewer_name = models.CharField(max_length=60)
+    viewer_role = models.CharField(max_length=20)
+    viewer_organisation = models.CharField(max_length=120, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_logs"
+    )
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood", on_delete=models.CASCADE, related_name="+"
+    )
+    what = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject", "-at"])]

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+# Everything under /<buurt:slug>/ belongs to one neighbourhood (the tenant); the
+# NeighbourhoodMiddleware turns the slug into request.neighbourhood and request.membership.
+urlpatterns = [
+    path("", include("buurtkracht.core.urls")),
+    path("account/", include("allauth.urls")),
+    path("", include("buurtkracht.accounts.urls")),
+    path("", include("buurtkracht.people.urls")),
+    path("", include("buurtkracht.neighbourhoods.urls")),
+]
+
+handler400 = "buurtkracht.core.views.error_400"
+handler403 = "buurtkracht.core.views.error_403"
+handler404 = "buurtkracht.core.views.error_404"
+handler500 = "buurtkracht.core.views.error_500"

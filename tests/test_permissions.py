@@ -1,0 +1,191 @@
+"""The permission matrix: for every URL, what each role gets.
+
+Later issues add their URLs to CASES; test_every_url_is_in_the_matrix fails until they do.
+Codes: 200 ok, 302 redirect (after a POST), LOGIN redirect to the login page, 403 refused
+with a reason, 404 not found (or not visible), REDIRECT any redirect that is not to login.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from buurtkracht.accounts import services as account_services
+from buurtkracht.neighbourhoods import services as hood_services
+
+from .conftest import PERSONAS
+
+LOGIN = "login"
+REDIRECT = "redirect"
+MEMBERS = ["resident", "connector", "professional", "facilitator", "admin"]
+
+
+def everyone(code):
+    return {p: code for p in PERSONAS}
+
+
+def members_only(code=200, *, outsider=403):
+    return {"anonymous": LOGIN, "outsider": outsider, **{p: code for p in MEMBERS}}
+
+
+def only(allowed: list[str], code=200):
+    return {
+        "anonymous": LOGIN,
+        "outsider": 403,
+        **{p: (code if p in allowed else 403) for p in MEMBERS},
+    }
+
+
+def logged_in(code=200):
+    return {"anonymous": LOGIN, **{p: code for p in [*MEMBERS, "outsider"]}}
+
+
+@dataclass
+class Case:
+    name: str
+    expect: dict[str, Any]
+    method: str = "get"
+    kwargs: Any = field(default_factory=dict)  # dict, or callable(world, objects) -> dict
+    data: Any = field(default_factory=dict)
+
+
+def _objects(world):
+    invitation = hood_services.invitation_create(actor=world.admin, neighbourhood=world.hood)
+    guided = account_services.guided_account_register(
+        actor=world.professional,
+        membership=world.professional.memberships.get(neighbourhood=world.hood),
+        display_name="Henk",
+    )
+    return {"invitation": invitation, "guided": guided}
+
+
+HOOD = {"slug": "lindenhof"}
+
+CASES = [
+    # core
+    Case("core:home", everyone(200)),
+    Case("core:set_language", everyone(REDIRECT), method="post", data={"language": "en"}),
+    # neighbourhoods
+    Case("neighbourhoods:home", everyone(200), kwargs=HOOD),
+    Case("neighbourhoods:join", {**members_only(200, outsider=200)}, kwargs=HOOD),
+    Case("neighbourhoods:join", {**members_only(REDIRECT, outsider=REDIRECT)}, method="post", kwargs=HOOD),
+    Case(
+        "neighbourhoods:invitation",
+        everyone(200),
+        kwargs=lambda w, o: {"slug": "lindenhof", "code": o["invitation"].code},
+    ),
+    Case("neighbourhoods:join_by_code", logged_in(200)),
+    Case("neighbourhoods:create", logged_in(200)),
+    Case("neighbourhoods:leave", members_only(200), kwargs=HOOD),
+    Case("neighbourhoods:configure", only(["admin"]), kwargs=HOOD),
+    Case("neighbourhoods:members", only(["admin"]), kwargs=HOOD),
+    Case(
+        "neighbourhoods:member_change",
+        only(["admin"], REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {
+            "slug": "lindenhof",
+            "membership_id": w.resident.memberships.get(neighbourhood=w.hood).pk,
+        },
+        data={},
+    ),
+    Case("neighbourhoods:invitations", only(["admin", "connector"]), kwargs=HOOD),
+    Case(
+        "neighbourhoods:invitation_revoke",
+        only(["admin", "connector"], REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {"slug": "lindenhof", "invitation_id": o["invitation"].pk},
+    ),
+    # people
+    Case("people:my_home", logged_in(200)),
+    Case("people:my_profile", logged_in(200)),
+    Case("people:my_photo", logged_in(404)),
+    Case("people:my_consents", logged_in(200)),
+    Case("people:my_consent_change", logged_in(REDIRECT), method="post"),
+    Case("people:my_access_log", logged_in(200)),
+    Case("people:directory", members_only(200), kwargs=HOOD),
+    Case(
+        "people:person",
+        members_only(200),
+        kwargs=lambda w, o: {"slug": "lindenhof", "user_id": w.resident.pk},
+    ),
+    Case(
+        "people:person_photo",
+        members_only(404),
+        kwargs=lambda w, o: {"slug": "lindenhof", "user_id": w.resident.pk},
+    ),
+    # accounts
+    Case("accounts:code_login", everyone(200)),
+    Case("accounts:set_secret", logged_in(200)),
+    Case("accounts:guided_list", only(["professional", "admin"]), kwargs=HOOD),
+    Case("accounts:guided_new", only(["professional", "admin"]), kwargs=HOOD),
+    Case(
+        "accounts:guided_card",
+        only(["professional", "admin"]),
+        kwargs=lambda w, o: {"slug": "lindenhof", "user_id": o["guided"].pk},
+    ),
+    # allauth pages we link to (their own tests cover the rest)
+    Case("account_login", {"anonymous": 200, **{p: REDIRECT for p in [*MEMBERS, "outsider"]}}),
+    Case("account_signup", {"anonymous": 200, **{p: REDIRECT for p in [*MEMBERS, "outsider"]}}),
+    Case("account_reset_password", everyone(200)),
+    Case("account_change_password", logged_in(200)),
+    Case("mfa_index", logged_in(200)),
+]
+
+
+def _case_id(case: Case) -> str:
+    return f"{case.method.upper()} {case.name}"
+
+
+def _check(response, expected, persona, case):
+    where = f"{persona} {_case_id(case)}"
+    if expected == LOGIN:
+        assert response.status_code == 302, where
+        assert response["Location"].startswith(reverse("account_login")), where
+    elif expected == REDIRECT:
+        assert response.status_code == 302, where
+        assert not response["Location"].startswith(reverse("account_login")), where
+    else:
+        assert response.status_code == expected, (where, response.status_code)
+        if expected == 403:
+            # The 403 page says why, in words.
+            assert "<h1>" in response.content.decode(), where
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(case, persona, world, client_for):
+    objects = _objects(world)
+    kwargs = case.kwargs(world, objects) if callable(case.kwargs) else case.kwargs
+    url = reverse(case.name, kwargs=kwargs)
+    client = client_for(persona)
+    response = getattr(client, case.method)(url, data=case.data)
+    _check(response, case.expect[persona], persona, case)
+
+
+def _our_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns and ns not in {"core", "accounts", "people", "neighbourhoods"}:
+                continue
+            if not ns and pattern.urlconf_name and "allauth" in str(pattern.urlconf_name):
+                continue
+            yield from _our_url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_our_url_names())
+    covered = {case.name for case in CASES}
+    assert names, "no URLs found"
+    assert names - covered == set()
+
+
+def test_unknown_neighbourhood_is_a_dutch_404(client, db):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.content.decode()
