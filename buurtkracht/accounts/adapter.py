@@ -1,5 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
+_DEFAULT_STAGE = "allauth.account.stages.EmailVerificationStage"
+_OUR_STAGE = "buurtkracht.accounts.stages.GuidedAwareEmailVerificationStage"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
@@ -8,3 +11,6 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_login_stages(self) -> list[str]:
+        return [_OUR_STAGE if s == _DEFAULT_STAGE else s for s in super().get_login_stages()]

@@ -40,6 +40,12 @@ class ProfileForm(forms.ModelForm):
     languages_visibility = visibility_field()
     accessibility_visibility = visibility_field(exclude=(Visibility.PUBLIC,))
     photo_visibility = visibility_field()
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=8,
+        required=False,
+        help_text=_("Four digits and two letters, for example 2031 AB. Optional."),
+    )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
 
     class Meta:
@@ -57,11 +63,8 @@ class ProfileForm(forms.ModelForm):
             "photo",
             "photo_visibility",
         ]
-        labels = {"display_name": _("Your name"), "postcode": _("Postcode")}
-        help_texts = {
-            "display_name": _("A first name or nickname is enough."),
-            "postcode": _("Four digits and two letters, for example 2031 AB. Optional."),
-        }
+        labels = {"display_name": _("Your name")}
+        help_texts = {"display_name": _("A first name or nickname is enough.")}
         widgets = {"photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png"})}
 
     def clean_postcode(self):

@@ -1,0 +1,224 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from buurtkracht.core.choices import Role
+from buurtkracht.core.models import ActionLog
+from buurtkracht.neighbourhoods import services
+from buurtkracht.neighbourhoods.models import Invitation, Membership, Neighbourhood
+
+from . import factories as f
+from .helpers import dutch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_joins_an_open_neighbourhood_and_logs_it(world):
+    newcomer = f.make_user()
+    membership = services.membership_join(user=newcomer, neighbourhood=world.hood)
+    assert membership.role == Role.RESIDENT
+    assert ActionLog.objects.filter(action="membership.joined", actor=newcomer).exists()
+
+
+def test_it_refuses_an_invite_only_neighbourhood_without_code(world):
+    with pytest.raises(ValidationError, match="uitnodiging|invitation"):
+        services.membership_join(user=world.resident, neighbourhood=world.other)
+    assert not Membership.objects.filter(user=world.resident, neighbourhood=world.other).exists()
+
+
+def test_it_joins_with_an_invitation_and_counts_the_use(world):
+    invitation = services.invitation_create(actor=world.outsider, neighbourhood=world.other, max_uses=1)
+    services.membership_join(
+        user=world.resident, neighbourhood=world.other, invitation_code=invitation.code.lower()
+    )
+    invitation.refresh_from_db()
+    assert invitation.uses == 1
+    with pytest.raises(ValidationError):
+        services.membership_join(
+            user=world.connector, neighbourhood=world.other, invitation_code=invitation.code
+        )
+    assert not Membership.objects.filter(user=world.connector, neighbourhood=world.other).exists()
+
+
+@pytest.mark.parametrize("problem", ["revoked", "expired", "unknown"])
+def test_it_refuses_unusable_invitations(world, problem):
+    invitation = services.invitation_create(actor=world.outsider, neighbourhood=world.other)
+    code = invitation.code
+    if problem == "revoked":
+        services.invitation_revoke(actor=world.outsider, invitation=invitation)
+    elif problem == "expired":
+        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    else:
+        code = "ZZZZZZZZ"
+    with pytest.raises(ValidationError):
+        services.membership_join(user=world.resident, neighbourhood=world.other, invitation_code=code)
+    assert Invitation.objects.get(pk=invitation.pk).uses == 0
+
+
+def test_it_refuses_to_join_twice(world):
+    with pytest.raises(ValidationError):
+        services.membership_join(user=world.resident, neighbourhood=world.hood)
+
+
+def test_the_last_admin_cannot_leave_or_be_demoted(world):
+    admin_membership = Membership.objects.get(user=world.admin, neighbourhood=world.hood)
+    with pytest.raises(ValidationError):
+        services.membership_leave(user=world.admin, neighbourhood=world.hood)
+    with pytest.raises(ValidationError):
+        services.membership_change(
+            actor=world.admin, membership=admin_membership, role=Role.RESIDENT, organisation=None
+        )
+    with pytest.raises(ValidationError):
+        services.membership_remove(actor=world.admin, membership=admin_membership)
+    # With a second admin, the first may step down.
+    second = Membership.objects.get(user=world.connector, neighbourhood=world.hood)
+    services.membership_change(actor=world.admin, membership=second, role=Role.ADMIN, organisation=None)
+    services.membership_leave(user=world.admin, neighbourhood=world.hood)
+    assert not Membership.objects.filter(user=world.admin, neighbourhood=world.hood).exists()
+
+
+def test_a_professional_needs_an_organisation(world):
+    membership = Membership.objects.get(user=world.resident, neighbourhood=world.hood)
+    with pytest.raises(ValidationError) as info:
+        services.membership_change(
+            actor=world.admin, membership=membership, role=Role.PROFESSIONAL, organisation=None
+        )
+    assert "organisation" in info.value.error_dict
+    membership.refresh_from_db()
+    assert membership.role == Role.RESIDENT
+
+
+def test_the_database_also_refuses_a_professional_without_organisation(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.filter(user=world.resident).update(role=Role.PROFESSIONAL)
+
+
+def test_a_person_can_be_member_of_several_neighbourhoods(world):
+    invitation = services.invitation_create(actor=world.outsider, neighbourhood=world.other)
+    services.membership_join(user=world.resident, neighbourhood=world.other, invitation_code=invitation.code)
+    assert world.resident.memberships.count() == 2
+
+
+# --- views ---------------------------------------------------------------------------
+
+
+def test_admin_configures_modules_and_cbs_code(world, client_for):
+    client = client_for("admin")
+    response = client.post(
+        reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"}),
+        {
+            "name": "Lindenhof-Noord",
+            "municipality": "Haarlem",
+            "cbs_code": "BU03920712",
+            "description": "",
+            "join_policy": "invite",
+            "modules": ["gifts", "timebank", "network"],
+        },
+    )
+    assert response.status_code == 302
+    hood = Neighbourhood.objects.get(slug="lindenhof")
+    assert hood.name == "Lindenhof-Noord"
+    assert hood.modules == ["gifts", "timebank", "network"]
+    assert hood.join_policy == "invite"
+    assert ActionLog.objects.filter(action="neighbourhood.updated").exists()
+
+
+def test_a_wrong_cbs_code_gets_a_dutch_message_and_saves_nothing(world, client_for):
+    response = client_for("admin").post(
+        reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"}),
+        {"name": "Anders", "municipality": "Haarlem", "cbs_code": "12345", "join_policy": "open"},
+    )
+    assert response.status_code == 200
+    assert dutch("A CBS neighbourhood code is BU followed by 8 digits, for example BU03920100.") in (
+        response.content.decode()
+    )
+    assert Neighbourhood.objects.get(slug="lindenhof").name == "Lindenhof"
+
+
+def test_starting_a_neighbourhood_makes_you_admin(world, client_for):
+    client = client_for("resident")
+    response = client.post(
+        reverse("neighbourhoods:create"),
+        {"name": "Rozenprieel", "slug": "rozenprieel", "municipality": "Haarlem", "join_policy": "open", "modules": ["gifts"]},
+    )
+    assert response.status_code == 302
+    hood = Neighbourhood.objects.get(slug="rozenprieel")
+    assert Membership.objects.get(user=world.resident, neighbourhood=hood).role == Role.ADMIN
+
+
+def test_a_reserved_slug_is_refused(world, client_for):
+    response = client_for("resident").post(
+        reverse("neighbourhoods:create"),
+        {"name": "Mijn", "slug": "mijn", "municipality": "Haarlem", "join_policy": "open"},
+    )
+    assert response.status_code == 200
+    assert not Neighbourhood.objects.filter(slug="mijn").exists()
+
+
+def test_joining_by_code_leads_to_the_invitation(world, client_for):
+    invitation = services.invitation_create(actor=world.outsider, neighbourhood=world.other)
+    client = client_for("resident")
+    typed = f"{invitation.code[:4].lower()} {invitation.code[4:]}"
+    response = client.post(reverse("neighbourhoods:join_by_code"), {"code": typed})
+    assert response["Location"] == reverse(
+        "neighbourhoods:invitation", kwargs={"slug": "vaartkwartier", "code": invitation.code}
+    )
+    response = client.post(response["Location"])
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=world.resident, neighbourhood=world.other).exists()
+
+
+def test_a_wrong_code_gets_a_message_next_to_the_field(world, client_for):
+    response = client_for("resident").post(reverse("neighbourhoods:join_by_code"), {"code": "NOPE"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+
+
+def test_admin_changes_a_role(world, client_for):
+    membership = Membership.objects.get(user=world.resident, neighbourhood=world.hood)
+    response = client_for("admin").post(
+        reverse("neighbourhoods:member_change", kwargs={"slug": "lindenhof", "membership_id": membership.pk}),
+        {f"m{membership.pk}-role": "connector", f"m{membership.pk}-organisation": ""},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == Role.CONNECTOR
+
+
+def test_admin_cannot_touch_memberships_of_another_neighbourhood(world, client_for):
+    foreign = Membership.objects.get(user=world.outsider, neighbourhood=world.other)
+    response = client_for("admin").post(
+        reverse("neighbourhoods:member_change", kwargs={"slug": "lindenhof", "membership_id": foreign.pk}),
+        {"remove": "1"},
+    )
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+def test_member_list_reads_are_logged_for_the_admin(world, client_for):
+    from buurtkracht.people.models import AccessLog
+
+    client_for("admin").get(reverse("neighbourhoods:members", kwargs={"slug": "lindenhof"}))
+    assert AccessLog.objects.filter(viewer=world.admin, subject=world.resident, what="member_admin").exists()
+
+
+def test_invitation_with_past_date_is_refused(world, client_for):
+    response = client_for("admin").post(
+        reverse("neighbourhoods:invitations", kwargs={"slug": "lindenhof"}),
+        {"valid_until": (timezone.localdate() - timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()
+
+
+def test_neighbourhood_home_shows_counts_not_names_to_visitors(world, client):
+    response = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sanne" not in html
+    assert "Welzijn Lindenhof" in html
