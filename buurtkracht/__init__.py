@@ -1,1 +1,1 @@
-"""Buurtkracht: residents make their gifts visible, help each other and carry their own initiatives."""
+"""Buurtkracht: residents show their gifts, help each other and carry their own initiatives."""

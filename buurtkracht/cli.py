@@ -1,9 +1,9 @@
 """`buurtkracht <command>`: the management commands under one name.
 
-    buurtkracht run          migrate, load the demo when empty, serve on $PORT (default 8000)
-    buurtkracht demo         build the demo neighbourhood (--residents N --seed S)
-    buurtkracht check-db     say whether the database can be reached
-    buurtkracht <anything>   any other Django management command (migrate, shell, ...)
+buurtkracht run          migrate, load the demo when empty, serve on $PORT (default 8000)
+buurtkracht demo         build the demo neighbourhood (--residents N --seed S)
+buurtkracht check-db     say whether the database can be reached
+buurtkracht <anything>   any other Django management command (migrate, shell, ...)
 """
 
 import os

@@ -89,13 +89,23 @@ class World:
         return None if name == "anonymous" else getattr(self, name)
 
 
-PERSONAS = ["anonymous", "resident", "connector", "professional", "facilitator", "admin", "outsider"]
+PERSONAS = [
+    "anonymous",
+    "resident",
+    "connector",
+    "professional",
+    "facilitator",
+    "admin",
+    "outsider",
+]
 
 
 @pytest.fixture
 def world(db):
     hood = f.make_neighbourhood(slug="lindenhof", name="Lindenhof")
-    other = f.make_neighbourhood(slug="vaartkwartier", name="Vaartkwartier", join_policy=JoinPolicy.INVITE)
+    other = f.make_neighbourhood(
+        slug="vaartkwartier", name="Vaartkwartier", join_policy=JoinPolicy.INVITE
+    )
     organisation = f.make_organisation(name="Welzijn Lindenhof")
     w = World(
         hood=hood,

@@ -52,7 +52,9 @@ def make_member(neighbourhood, *, role=Role.RESIDENT, organisation=None, user=No
     user = user or make_user(**user_kw)
     if role == Role.PROFESSIONAL and organisation is None:
         organisation = make_organisation()
-    Membership.objects.create(user=user, neighbourhood=neighbourhood, role=role, organisation=organisation)
+    Membership.objects.create(
+        user=user, neighbourhood=neighbourhood, role=role, organisation=organisation
+    )
     return user
 
 

@@ -44,7 +44,9 @@ def test_it_decides_by_role(world, role, action, allowed):
         Role.FACILITATOR: world.facilitator,
         Role.ADMIN: world.admin,
     }[role]
-    decision = decide(user, action, neighbourhood=world.hood, membership=_membership(user, world.hood))
+    decision = decide(
+        user, action, neighbourhood=world.hood, membership=_membership(user, world.hood)
+    )
     assert decision.allowed is allowed
     if not allowed:
         assert str(decision.reason)  # a refusal always says why
@@ -61,7 +63,10 @@ def test_join_depends_on_policy_and_membership(world):
     assert decide(world.outsider, Action.JOIN, neighbourhood=world.hood, membership=None)
     assert not decide(world.resident, Action.JOIN, neighbourhood=world.other, membership=None)
     assert not decide(
-        world.resident, Action.JOIN, neighbourhood=world.hood, membership=_membership(world.resident, world.hood)
+        world.resident,
+        Action.JOIN,
+        neighbourhood=world.hood,
+        membership=_membership(world.resident, world.hood),
     )
     assert not decide(AnonymousUser(), Action.JOIN, neighbourhood=world.hood, membership=None)
 
@@ -123,9 +128,16 @@ def test_professional_reads_are_logged_resident_reads_are_not(world):
         viewer=world.professional, membership=prof, subject_ids=[world.resident.pk], what="profile"
     )
     assert written == 1
-    assert access.note_reads(
-        viewer=world.resident, membership=res, subject_ids=[world.connector.pk], what="profile"
-    ) == 0
+    assert (
+        access.note_reads(
+            viewer=world.resident, membership=res, subject_ids=[world.connector.pk], what="profile"
+        )
+        == 0
+    )
     log = AccessLog.objects.get()
-    assert (log.viewer, log.subject, log.viewer_role) == (world.professional, world.resident, "professional")
+    assert (log.viewer, log.subject, log.viewer_role) == (
+        world.professional,
+        world.resident,
+        "professional",
+    )
     assert log.viewer_organisation == "Welzijn Lindenhof"

@@ -24,7 +24,12 @@ pytestmark = pytest.mark.django_db
 def test_sign_up_sends_a_verification_mail_and_the_link_verifies(client, mailbox, db):
     response = client.post(
         reverse("account_signup"),
-        {"email": "nieuw@example.org", "password1": "lang-genoeg-wachtwoord-7", "password2": "lang-genoeg-wachtwoord-7", "display_name": "Noor"},
+        {
+            "email": "nieuw@example.org",
+            "password1": "lang-genoeg-wachtwoord-7",
+            "password2": "lang-genoeg-wachtwoord-7",
+            "display_name": "Noor",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="nieuw@example.org")
@@ -41,7 +46,11 @@ def test_sign_up_sends_a_verification_mail_and_the_link_verifies(client, mailbox
 def test_sign_up_without_name_saves_nothing(client, db):
     response = client.post(
         reverse("account_signup"),
-        {"email": "half@example.org", "password1": "lang-genoeg-wachtwoord-7", "password2": "lang-genoeg-wachtwoord-7"},
+        {
+            "email": "half@example.org",
+            "password1": "lang-genoeg-wachtwoord-7",
+            "password2": "lang-genoeg-wachtwoord-7",
+        },
     )
     assert response.status_code == 200
     assert not User.objects.filter(email="half@example.org").exists()
@@ -55,7 +64,9 @@ def test_unverified_user_cannot_log_in_yet(client, db):
 
 
 def test_log_in_and_log_out(client, world):
-    response = client.post(reverse("account_login"), {"login": world.resident.email, "password": f.PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": world.resident.email, "password": f.PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.resident.pk)
     client.post(reverse("account_logout"))
@@ -69,7 +80,9 @@ def test_password_reset_mail_lets_you_choose_a_new_password(client, world, mailb
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     response = client.get(path, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
-    response = client.post(form_url, {"password1": "nieuw-wachtwoord-99", "password2": "nieuw-wachtwoord-99"})
+    response = client.post(
+        form_url, {"password1": "nieuw-wachtwoord-99", "password2": "nieuw-wachtwoord-99"}
+    )
     assert response.status_code == 302
     world.resident.refresh_from_db()
     assert world.resident.check_password("nieuw-wachtwoord-99")
@@ -115,10 +128,14 @@ def test_registering_a_guided_account_records_consent(world):
     assert user.is_guided and not user.has_usable_password() and not user.email
     assert Membership.objects.get(user=user).neighbourhood == world.hood
     guidance = GuidedAccount.objects.get(user=user)
-    assert guidance.registered_by == world.professional and guidance.organisation == world.organisation
+    assert (
+        guidance.registered_by == world.professional and guidance.organisation == world.organisation
+    )
     consents = {c.scope: c for c in Consent.objects.filter(user=user)}
     assert set(consents) == {"guided_account", "network_names"}
-    assert all(c.recorded_by == world.professional and c.method == "verbal" for c in consents.values())
+    assert all(
+        c.recorded_by == world.professional and c.method == "verbal" for c in consents.values()
+    )
 
 
 def test_a_code_works_once(world):
@@ -132,7 +149,9 @@ def test_a_code_works_once(world):
 def test_an_expired_code_does_not_work(world):
     user = _register(world)
     issued = services.login_code_issue(actor=world.professional, user=user)
-    LoginCode.objects.filter(pk=issued.login_code.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    LoginCode.objects.filter(pk=issued.login_code.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     with pytest.raises(ValidationError):
         services.login_code_redeem(code=issued.code)
 
@@ -252,7 +271,9 @@ def test_the_card_code_is_shown_once_per_issue_and_the_read_is_logged(world, cli
 
 
 def test_a_card_for_someone_not_guided_here_is_404(world, client_for):
-    url = reverse("accounts:guided_card", kwargs={"slug": "lindenhof", "user_id": world.resident.pk})
+    url = reverse(
+        "accounts:guided_card", kwargs={"slug": "lindenhof", "user_id": world.resident.pk}
+    )
     assert client_for("professional").get(url).status_code == 404
 
 

@@ -30,7 +30,9 @@ def test_it_refuses_an_invite_only_neighbourhood_without_code(world):
 
 
 def test_it_joins_with_an_invitation_and_counts_the_use(world):
-    invitation = services.invitation_create(actor=world.outsider, neighbourhood=world.other, max_uses=1)
+    invitation = services.invitation_create(
+        actor=world.outsider, neighbourhood=world.other, max_uses=1
+    )
     services.membership_join(
         user=world.resident, neighbourhood=world.other, invitation_code=invitation.code.lower()
     )
@@ -50,11 +52,15 @@ def test_it_refuses_unusable_invitations(world, problem):
     if problem == "revoked":
         services.invitation_revoke(actor=world.outsider, invitation=invitation)
     elif problem == "expired":
-        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+        Invitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - timedelta(hours=1)
+        )
     else:
         code = "ZZZZZZZZ"
     with pytest.raises(ValidationError):
-        services.membership_join(user=world.resident, neighbourhood=world.other, invitation_code=code)
+        services.membership_join(
+            user=world.resident, neighbourhood=world.other, invitation_code=code
+        )
     assert Invitation.objects.get(pk=invitation.pk).uses == 0
 
 
@@ -75,7 +81,9 @@ def test_the_last_admin_cannot_leave_or_be_demoted(world):
         services.membership_remove(actor=world.admin, membership=admin_membership)
     # With a second admin, the first may step down.
     second = Membership.objects.get(user=world.connector, neighbourhood=world.hood)
-    services.membership_change(actor=world.admin, membership=second, role=Role.ADMIN, organisation=None)
+    services.membership_change(
+        actor=world.admin, membership=second, role=Role.ADMIN, organisation=None
+    )
     services.membership_leave(user=world.admin, neighbourhood=world.hood)
     assert not Membership.objects.filter(user=world.admin, neighbourhood=world.hood).exists()
 
@@ -100,7 +108,9 @@ def test_the_database_also_refuses_a_professional_without_organisation(world):
 
 def test_a_person_can_be_member_of_several_neighbourhoods(world):
     invitation = services.invitation_create(actor=world.outsider, neighbourhood=world.other)
-    services.membership_join(user=world.resident, neighbourhood=world.other, invitation_code=invitation.code)
+    services.membership_join(
+        user=world.resident, neighbourhood=world.other, invitation_code=invitation.code
+    )
     assert world.resident.memberships.count() == 2
 
 
@@ -134,9 +144,9 @@ def test_a_wrong_cbs_code_gets_a_dutch_message_and_saves_nothing(world, client_f
         {"name": "Anders", "municipality": "Haarlem", "cbs_code": "12345", "join_policy": "open"},
     )
     assert response.status_code == 200
-    assert dutch("A CBS neighbourhood code is BU followed by 8 digits, for example BU03920100.") in (
-        response.content.decode()
-    )
+    assert dutch(
+        "A CBS neighbourhood code is BU followed by 8 digits, for example BU03920100."
+    ) in (response.content.decode())
     assert Neighbourhood.objects.get(slug="lindenhof").name == "Lindenhof"
 
 
@@ -144,7 +154,13 @@ def test_starting_a_neighbourhood_makes_you_admin(world, client_for):
     client = client_for("resident")
     response = client.post(
         reverse("neighbourhoods:create"),
-        {"name": "Rozenprieel", "slug": "rozenprieel", "municipality": "Haarlem", "join_policy": "open", "modules": ["gifts"]},
+        {
+            "name": "Rozenprieel",
+            "slug": "rozenprieel",
+            "municipality": "Haarlem",
+            "join_policy": "open",
+            "modules": ["gifts"],
+        },
     )
     assert response.status_code == 302
     hood = Neighbourhood.objects.get(slug="rozenprieel")
@@ -182,7 +198,10 @@ def test_a_wrong_code_gets_a_message_next_to_the_field(world, client_for):
 def test_admin_changes_a_role(world, client_for):
     membership = Membership.objects.get(user=world.resident, neighbourhood=world.hood)
     response = client_for("admin").post(
-        reverse("neighbourhoods:member_change", kwargs={"slug": "lindenhof", "membership_id": membership.pk}),
+        reverse(
+            "neighbourhoods:member_change",
+            kwargs={"slug": "lindenhof", "membership_id": membership.pk},
+        ),
         {f"m{membership.pk}-role": "connector", f"m{membership.pk}-organisation": ""},
     )
     assert response.status_code == 302
@@ -193,7 +212,10 @@ def test_admin_changes_a_role(world, client_for):
 def test_admin_cannot_touch_memberships_of_another_neighbourhood(world, client_for):
     foreign = Membership.objects.get(user=world.outsider, neighbourhood=world.other)
     response = client_for("admin").post(
-        reverse("neighbourhoods:member_change", kwargs={"slug": "lindenhof", "membership_id": foreign.pk}),
+        reverse(
+            "neighbourhoods:member_change",
+            kwargs={"slug": "lindenhof", "membership_id": foreign.pk},
+        ),
         {"remove": "1"},
     )
     assert response.status_code == 404
@@ -204,7 +226,9 @@ def test_member_list_reads_are_logged_for_the_admin(world, client_for):
     from buurtkracht.people.models import AccessLog
 
     client_for("admin").get(reverse("neighbourhoods:members", kwargs={"slug": "lindenhof"}))
-    assert AccessLog.objects.filter(viewer=world.admin, subject=world.resident, what="member_admin").exists()
+    assert AccessLog.objects.filter(
+        viewer=world.admin, subject=world.resident, what="member_admin"
+    ).exists()
 
 
 def test_invitation_with_past_date_is_refused(world, client_for):

@@ -56,14 +56,18 @@ def test_it_saves_the_profile_with_a_visibility_per_field(world, client_for):
 
 
 def test_a_bad_postcode_gets_a_message_and_saves_nothing(world, client_for):
-    response = client_for("resident").post(reverse("people:my_profile"), _profile_data(postcode="12AB34", display_name="Anders"))
+    response = client_for("resident").post(
+        reverse("people:my_profile"), _profile_data(postcode="12AB34", display_name="Anders")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["postcode"]
     assert Profile.objects.get(user=world.resident).display_name == "Sanne"
 
 
 def test_an_empty_name_is_refused(world, client_for):
-    response = client_for("resident").post(reverse("people:my_profile"), _profile_data(display_name="  "))
+    response = client_for("resident").post(
+        reverse("people:my_profile"), _profile_data(display_name="  ")
+    )
     assert response.context["form"].errors["display_name"]
 
 
@@ -89,7 +93,9 @@ def test_photo_is_resized_and_loses_its_location(world, client_for, settings):
 )
 def test_non_images_are_refused(world, client_for, content, name):
     upload = SimpleUploadedFile(name, content)
-    response = client_for("resident").post(reverse("people:my_profile"), {**_profile_data(), "photo": upload})
+    response = client_for("resident").post(
+        reverse("people:my_profile"), {**_profile_data(), "photo": upload}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["photo"]
     assert not Profile.objects.get(user=world.resident).photo
@@ -98,7 +104,9 @@ def test_non_images_are_refused(world, client_for, content, name):
 def test_oversized_photo_is_refused(world, client_for, settings):
     settings.BUURTKRACHT_PHOTO_MAX_BYTES = 1000
     upload = SimpleUploadedFile("foto.jpg", _jpeg_with_gps())
-    response = client_for("resident").post(reverse("people:my_profile"), {**_profile_data(), "photo": upload})
+    response = client_for("resident").post(
+        reverse("people:my_profile"), {**_profile_data(), "photo": upload}
+    )
     assert response.context["form"].errors["photo"]
 
 
@@ -108,7 +116,9 @@ def test_consent_can_be_given_and_withdrawn_and_history_stays(world, client_for)
     client.post(url, {"neighbourhood": world.hood.pk, "scope": "network_names", "give": "1"})
     assert has_consent(user_id=world.resident.pk, neighbourhood=world.hood, scope="network_names")
     client.post(url, {"neighbourhood": world.hood.pk, "scope": "network_names"})
-    assert not has_consent(user_id=world.resident.pk, neighbourhood=world.hood, scope="network_names")
+    assert not has_consent(
+        user_id=world.resident.pk, neighbourhood=world.hood, scope="network_names"
+    )
     [old] = Consent.objects.filter(user=world.resident)
     assert old.withdrawn_at is not None and old.granted_at <= old.withdrawn_at
     page = client.get(reverse("people:my_consents"))
@@ -117,7 +127,8 @@ def test_consent_can_be_given_and_withdrawn_and_history_stays(world, client_for)
 
 def test_consent_for_a_neighbourhood_you_are_not_in_is_refused(world, client_for):
     client_for("resident").post(
-        reverse("people:my_consent_change"), {"neighbourhood": world.other.pk, "scope": "network_names", "give": "1"}
+        reverse("people:my_consent_change"),
+        {"neighbourhood": world.other.pk, "scope": "network_names", "give": "1"},
     )
     assert not Consent.objects.exists()
 
@@ -130,7 +141,10 @@ def test_only_one_active_consent_per_scope_even_in_the_database(world):
     assert consent_grant(user=world.resident, neighbourhood=world.hood, scope="safety_net") == first
     with pytest.raises(IntegrityError), transaction.atomic():
         Consent.objects.create(
-            user=world.resident, neighbourhood=world.hood, scope="safety_net", granted_at=timezone.now()
+            user=world.resident,
+            neighbourhood=world.hood,
+            scope="safety_net",
+            granted_at=timezone.now(),
         )
     consent_withdraw(user=world.resident, neighbourhood=world.hood, scope="safety_net")
     second = consent_grant(user=world.resident, neighbourhood=world.hood, scope="safety_net")
@@ -152,8 +166,10 @@ def test_a_person_sees_who_looked_at_their_data(world, client_for):
 
 def test_fields_follow_their_own_visibility(world, client_for):
     Profile.objects.filter(user=world.resident).update(
-        postcode="2031AB", postcode_visibility=Visibility.PRIVATE,
-        languages=["nl", "tr"], languages_visibility=Visibility.CONTACTS,
+        postcode="2031AB",
+        postcode_visibility=Visibility.PRIVATE,
+        languages=["nl", "tr"],
+        languages_visibility=Visibility.CONTACTS,
     )
     url = reverse("people:person", kwargs={"slug": "lindenhof", "user_id": world.resident.pk})
     view = client_for("connector").get(url).context["person"]
@@ -169,9 +185,12 @@ def test_a_hidden_name_looks_like_no_one(world, client_for):
     Profile.objects.filter(user=world.resident).update(display_name_visibility=Visibility.PRIVATE)
     url = reverse("people:person", kwargs={"slug": "lindenhof", "user_id": world.resident.pk})
     assert client_for("connector").get(url).status_code == 404
-    assert client_for("connector").get(
-        reverse("people:person", kwargs={"slug": "lindenhof", "user_id": 999999})
-    ).status_code == 404
+    assert (
+        client_for("connector")
+        .get(reverse("people:person", kwargs={"slug": "lindenhof", "user_id": 999999}))
+        .status_code
+        == 404
+    )
 
 
 def test_directory_counts_hidden_people_and_logs_professional_reads(world, client_for):
@@ -180,11 +199,15 @@ def test_directory_counts_hidden_people_and_logs_professional_reads(world, clien
     html = page.content.decode()
     assert "Sanne" in html and "Verborgen" not in html
     assert page.context["result"].hidden_count == 1
-    assert AccessLog.objects.filter(viewer=world.professional, what="directory", subject=world.resident).exists()
+    assert AccessLog.objects.filter(
+        viewer=world.professional, what="directory", subject=world.resident
+    ).exists()
     # A person of another neighbourhood never shows up here.
     assert "Olaf" not in html
 
 
 def test_directory_search(world, client_for):
-    page = client_for("resident").get(reverse("people:directory", kwargs={"slug": "lindenhof"}), {"zoek": "kar"})
+    page = client_for("resident").get(
+        reverse("people:directory", kwargs={"slug": "lindenhof"}), {"zoek": "kar"}
+    )
     assert [p.display_name for p in page.context["result"].people] == ["Karim"]

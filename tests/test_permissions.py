@@ -22,11 +22,11 @@ MEMBERS = ["resident", "connector", "professional", "facilitator", "admin"]
 
 
 def everyone(code):
-    return {p: code for p in PERSONAS}
+    return dict.fromkeys(PERSONAS, code)
 
 
 def members_only(code=200, *, outsider=403):
-    return {"anonymous": LOGIN, "outsider": outsider, **{p: code for p in MEMBERS}}
+    return {"anonymous": LOGIN, "outsider": outsider, **dict.fromkeys(MEMBERS, code)}
 
 
 def only(allowed: list[str], code=200):
@@ -38,7 +38,7 @@ def only(allowed: list[str], code=200):
 
 
 def logged_in(code=200):
-    return {"anonymous": LOGIN, **{p: code for p in [*MEMBERS, "outsider"]}}
+    return {"anonymous": LOGIN, **dict.fromkeys([*MEMBERS, "outsider"], code)}
 
 
 @dataclass
@@ -69,7 +69,12 @@ CASES = [
     # neighbourhoods
     Case("neighbourhoods:home", everyone(200), kwargs=HOOD),
     Case("neighbourhoods:join", {**members_only(200, outsider=200)}, kwargs=HOOD),
-    Case("neighbourhoods:join", {**members_only(REDIRECT, outsider=REDIRECT)}, method="post", kwargs=HOOD),
+    Case(
+        "neighbourhoods:join",
+        {**members_only(REDIRECT, outsider=REDIRECT)},
+        method="post",
+        kwargs=HOOD,
+    ),
     Case(
         "neighbourhoods:invitation",
         everyone(200),
@@ -126,8 +131,8 @@ CASES = [
         kwargs=lambda w, o: {"slug": "lindenhof", "user_id": o["guided"].pk},
     ),
     # allauth pages we link to (their own tests cover the rest)
-    Case("account_login", {"anonymous": 200, **{p: REDIRECT for p in [*MEMBERS, "outsider"]}}),
-    Case("account_signup", {"anonymous": 200, **{p: REDIRECT for p in [*MEMBERS, "outsider"]}}),
+    Case("account_login", {"anonymous": 200, **dict.fromkeys([*MEMBERS, "outsider"], REDIRECT)}),
+    Case("account_signup", {"anonymous": 200, **dict.fromkeys([*MEMBERS, "outsider"], REDIRECT)}),
     Case("account_reset_password", everyone(200)),
     Case("account_change_password", logged_in(200)),
     Case("mfa_index", logged_in(200)),

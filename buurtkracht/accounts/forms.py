@@ -29,7 +29,9 @@ class CodeLoginForm(forms.Form):
         label=_("Code from your card"),
         max_length=20,
         help_text=_("8 letters and digits, for example K7DF-3MPQ."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
     )
 
 
@@ -37,7 +39,10 @@ class SetSecretForm(forms.Form):
     KIND_PIN, KIND_PASSWORD = "pin", "password"
     kind = forms.ChoiceField(
         label=_("How do you want to log in from now on?"),
-        choices=[(KIND_PIN, _("With a PIN (5 to 8 digits)")), (KIND_PASSWORD, _("With a password"))],
+        choices=[
+            (KIND_PIN, _("With a PIN (5 to 8 digits)")),
+            (KIND_PASSWORD, _("With a password")),
+        ],
         widget=forms.RadioSelect,
         initial=KIND_PIN,
     )
@@ -104,8 +109,13 @@ class GuidedAccountForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     agreed = forms.BooleanField(
-        label=_("The resident agrees to a guided account: I may help with the account, together with them."),
-        error_messages={"required": _("Without the resident's consent you cannot make a guided account.")},
+        label=_(
+            "The resident agrees to a guided account: "
+            "I may help with the account, together with them."
+        ),
+        error_messages={
+            "required": _("Without the resident's consent you cannot make a guided account.")
+        },
     )
     consent_method = forms.ChoiceField(
         label=_("How did the resident give consent?"), choices=Method.CHOICES, initial=Method.PAPER

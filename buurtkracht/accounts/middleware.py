@@ -5,7 +5,13 @@ from .selectors import needs_mfa_setup
 
 # Pages a person can still reach before finishing their account (logging out, language,
 # the pages that finish it, static files).
-OPEN_PREFIXES = ("/static/", "/taal/", "/account/logout/", "/account/2fa/", "/account/reauthenticate/")
+OPEN_PREFIXES = (
+    "/static/",
+    "/taal/",
+    "/account/logout/",
+    "/account/2fa/",
+    "/account/reauthenticate/",
+)
 
 
 class AccountGateMiddleware:

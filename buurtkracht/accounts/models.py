@@ -54,6 +54,9 @@ class LoginCode(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"login code {self.pk} for user {self.user_id}"
+
 
 class GuidedAccount(models.Model):
     """A resident without e-mail whose account a professional registered, with consent."""
@@ -71,3 +74,6 @@ class GuidedAccount(models.Model):
         "neighbourhoods.Organisation", null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"guided account of user {self.user_id}"

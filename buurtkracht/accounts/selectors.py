@@ -1,6 +1,5 @@
-from django.conf import settings
-
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 
 from buurtkracht.neighbourhoods.models import Membership
 
@@ -32,7 +31,10 @@ def guided_accounts(*, neighbourhood, viewer, membership):
         .order_by("user__profile__display_name")
     )
     access.note_reads(
-        viewer=viewer, membership=membership, subject_ids=[g.user_id for g in rows], what="guided_list"
+        viewer=viewer,
+        membership=membership,
+        subject_ids=[g.user_id for g in rows],
+        what="guided_list",
     )
     return rows
 
@@ -50,6 +52,9 @@ def guided_account(*, neighbourhood, user_id: int):
     if guidance is None:
         return None
     consented = Consent.objects.filter(
-        user_id=user_id, neighbourhood=neighbourhood, scope="guided_account", withdrawn_at__isnull=True
+        user_id=user_id,
+        neighbourhood=neighbourhood,
+        scope="guided_account",
+        withdrawn_at__isnull=True,
     ).exists()
     return guidance if consented else None

@@ -109,7 +109,6 @@ def login_code_issue(*, actor, user: User, neighbourhood=None) -> IssuedCode:
     return IssuedCode(login_code=login_code, code=code)
 
 
-
 def login_code_redeem(*, code: str) -> User:
     """Use a code once. The conditional UPDATE makes a second use fail, also at the same time."""
     now = timezone.now()
@@ -127,10 +126,7 @@ def login_code_redeem(*, code: str) -> User:
         )
         if not used:
             raise ValidationError(
-                _(
-                    "This code does not work. It may be used already or expired. "
-                    "Ask for a new card."
-                )
+                _("This code does not work. It may be used already or expired. Ask for a new card.")
             )
         user = login_code.user
         User.objects.filter(pk=user.pk).update(must_set_secret=True)
@@ -160,5 +156,7 @@ def secret_set(*, user: User, pin: str = "", password: str = "") -> User:
         user.set_password(pin or password)
         user.must_set_secret = False
         user.save(update_fields=["password", "must_set_secret"])
-        log_action(actor=user, action="account.secret_set", data={"kind": "pin" if pin else "password"})
+        log_action(
+            actor=user, action="account.secret_set", data={"kind": "pin" if pin else "password"}
+        )
     return user

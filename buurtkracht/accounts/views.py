@@ -140,9 +140,7 @@ def guided_card(request, slug, user_id: int):
         return _issue_card_and_redirect(request, slug, guidance.user)
     card = request.session.get(CARD_SESSION_KEY)
     fresh = (
-        card
-        and card["user"] == guidance.user_id
-        and time.time() - card["at"] < CARD_SHOW_SECONDS
+        card and card["user"] == guidance.user_id and time.time() - card["at"] < CARD_SHOW_SECONDS
     )
     context = {"guidance": guidance, "resident": guidance.user}
     if fresh:
@@ -150,7 +148,12 @@ def guided_card(request, slug, user_id: int):
 
         from buurtkracht.core.codes import group
 
-        url = settings.SITE_URL + reverse("accounts:code_login") + "?" + urlencode({"code": card["code"]})
+        url = (
+            settings.SITE_URL
+            + reverse("accounts:code_login")
+            + "?"
+            + urlencode({"code": card["code"]})
+        )
         context.update(
             code=group(card["code"]),
             expires=parse_datetime(card["expires"]),

@@ -177,7 +177,9 @@ def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:
         return False
     if level == Visibility.NEIGHBOURHOOD:
         if neighbourhood is not None:
-            return _is_member(viewer.pk, neighbourhood.pk) and _is_member(owner_id, neighbourhood.pk)
+            return _is_member(viewer.pk, neighbourhood.pk) and _is_member(
+                owner_id, neighbourhood.pk
+            )
         return _share_a_neighbourhood(viewer.pk, owner_id)
     if level == Visibility.CONTACTS:
         return _are_contacts(viewer.pk, owner_id)

@@ -10,7 +10,9 @@ def database_problem() -> str | None:
             cursor.execute("SELECT 1")
     except (DatabaseError, OSError) as error:
         vendor = connection.vendor
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         return _(
             "The database cannot be reached (%(vendor)s): %(error)s\n"
             "Check DATABASE_URL, and that the database server is running."

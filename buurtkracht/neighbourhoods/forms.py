@@ -20,7 +20,10 @@ class NeighbourhoodForm(forms.ModelForm):
     class Meta:
         model = Neighbourhood
         fields = ["name", "municipality", "cbs_code", "description", "join_policy", "modules"]
-        widgets = {"join_policy": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "join_policy": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
         help_texts = {
             "cbs_code": _("Optional. You find it on the CBS website, for example BU03920100."),
         }
@@ -28,7 +31,15 @@ class NeighbourhoodForm(forms.ModelForm):
 
 class NeighbourhoodCreateForm(NeighbourhoodForm):
     class Meta(NeighbourhoodForm.Meta):
-        fields = ["name", "slug", "municipality", "cbs_code", "description", "join_policy", "modules"]
+        fields = [
+            "name",
+            "slug",
+            "municipality",
+            "cbs_code",
+            "description",
+            "join_policy",
+            "modules",
+        ]
         help_texts = {
             **NeighbourhoodForm.Meta.help_texts,
             "slug": _("Small letters, digits and dashes, for example rijtuigenbuurt."),

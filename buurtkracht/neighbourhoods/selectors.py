@@ -28,8 +28,9 @@ def neighbourhood_summary(*, neighbourhood: Neighbourhood) -> NeighbourhoodSumma
     )
     organisations = sorted(
         set(
-            Membership.objects.filter(neighbourhood=neighbourhood, organisation__isnull=False)
-            .values_list("organisation__name", flat=True)
+            Membership.objects.filter(
+                neighbourhood=neighbourhood, organisation__isnull=False
+            ).values_list("organisation__name", flat=True)
         )
     )
     return NeighbourhoodSummary(organisations=organisations, **counts)
@@ -43,7 +44,9 @@ def memberships_of(*, user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("neighbourhood", "organisation")
 
 
-def members_for_admin(*, neighbourhood, viewer, membership, page: int | str = 1, per_page: int = 50):
+def members_for_admin(
+    *, neighbourhood, viewer, membership, page: int | str = 1, per_page: int = 50
+):
     """One page of the member list an administrator manages. Names are shown to manage
     roles, and this read is logged (docs/decisions/0006-admins-see-member-names.md)."""
     queryset = (
@@ -62,4 +65,6 @@ def members_for_admin(*, neighbourhood, viewer, membership, page: int | str = 1,
 
 
 def invitations_of(*, neighbourhood) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(neighbourhood=neighbourhood).select_related("created_by__profile")
+    return Invitation.objects.filter(neighbourhood=neighbourhood).select_related(
+        "created_by__profile"
+    )

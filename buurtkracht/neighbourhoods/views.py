@@ -37,7 +37,10 @@ def home(request, slug):
 @require_http_methods(["GET", "POST"])
 def join(request, slug):
     decision = access.decide(
-        request.user, Action.JOIN, neighbourhood=request.neighbourhood, membership=request.membership
+        request.user,
+        Action.JOIN,
+        neighbourhood=request.neighbourhood,
+        membership=request.membership,
     )
     if request.method == "POST":
         try:
@@ -64,7 +67,10 @@ def join_with_invitation(request, slug, code):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return render(
-                request, "neighbourhoods/invitation.html", {"code": code, "refused": True}, status=400
+                request,
+                "neighbourhoods/invitation.html",
+                {"code": code, "refused": True},
+                status=400,
             )
         messages.success(request, _("Welcome to %(name)s!") % {"name": request.neighbourhood.name})
         return redirect("neighbourhoods:home", slug=slug)
@@ -81,7 +87,9 @@ def join_by_code(request):
             form.add_error("code", error)
         else:
             return redirect(
-                "neighbourhoods:invitation", slug=invitation.neighbourhood.slug, code=invitation.code
+                "neighbourhoods:invitation",
+                slug=invitation.neighbourhood.slug,
+                code=invitation.code,
             )
     return render(request, "neighbourhoods/join_by_code.html", {"form": form})
 
@@ -95,7 +103,9 @@ def leave(request, slug):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("neighbourhoods:leave", slug=slug)
-        messages.success(request, _("You have left %(name)s.") % {"name": request.neighbourhood.name})
+        messages.success(
+            request, _("You have left %(name)s.") % {"name": request.neighbourhood.name}
+        )
         return redirect("people:my_home")
     return render(request, "neighbourhoods/leave.html")
 
@@ -142,7 +152,12 @@ def members(request, slug):
         page=request.GET.get("pagina", 1),
     )
     rows = [
-        (m, MembershipForm(initial={"role": m.role, "organisation": m.organisation_id}, prefix=f"m{m.pk}"))
+        (
+            m,
+            MembershipForm(
+                initial={"role": m.role, "organisation": m.organisation_id}, prefix=f"m{m.pk}"
+            ),
+        )
         for m in page
     ]
     return render(request, "neighbourhoods/members.html", {"page": page, "rows": rows})
@@ -208,7 +223,9 @@ def invitations(request, slug):
 @require_POST
 def invitation_revoke(request, slug, invitation_id: int):
     access.require(request, Action.MANAGE_INVITATIONS)
-    invitation = get_object_or_404(Invitation, pk=invitation_id, neighbourhood=request.neighbourhood)
+    invitation = get_object_or_404(
+        Invitation, pk=invitation_id, neighbourhood=request.neighbourhood
+    )
     services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("The invitation no longer works."))
     return redirect("neighbourhoods:invitations", slug=slug)

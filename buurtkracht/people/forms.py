@@ -82,7 +82,9 @@ class ProfileForm(forms.ModelForm):
                 if image.format not in {"JPEG", "PNG"}:
                     raise ValidationError(_("Choose a photo in JPG or PNG format."))
         except (UnidentifiedImageError, OSError):
-            raise ValidationError(_("This file is not a photo. Choose a JPG or PNG file.")) from None
+            raise ValidationError(
+                _("This file is not a photo. Choose a JPG or PNG file.")
+            ) from None
         photo.seek(0)
         return photo
 

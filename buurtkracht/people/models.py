@@ -56,7 +56,9 @@ class Profile(models.Model):
         max_length=16, choices=Visibility.choices, default=Visibility.NEIGHBOURHOOD
     )
     accessibility_needs = models.JSONField(_("what helps me"), default=list, blank=True)
-    accessibility_note = models.CharField(_("something else that helps me"), max_length=300, blank=True)
+    accessibility_note = models.CharField(
+        _("something else that helps me"), max_length=300, blank=True
+    )
     accessibility_visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
     )
@@ -94,14 +96,21 @@ class Contact(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user_a", "user_b"], name="one_contact_per_pair"),
-            models.CheckConstraint(condition=Q(user_a__lt=models.F("user_b")), name="contact_ordered"),
+            models.CheckConstraint(
+                condition=Q(user_a__lt=models.F("user_b")), name="contact_ordered"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"contact {self.user_a_id}-{self.user_b_id}"
 
 
 class Consent(models.Model):
     """An explicit, dated, withdrawable permission. Withdrawing keeps the record."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
     neighbourhood = models.ForeignKey(
         "neighbourhoods.Neighbourhood", on_delete=models.CASCADE, related_name="consents"
     )
@@ -122,6 +131,9 @@ class Consent(models.Model):
                 name="one_active_consent",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} by {self.user_id} in {self.neighbourhood_id}"
 
     @property
     def is_active(self) -> bool:
@@ -149,3 +161,6 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_name} read {self.what} of {self.subject_id}"

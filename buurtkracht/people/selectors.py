@@ -7,7 +7,14 @@ from django.db.models import QuerySet
 from buurtkracht.core import access
 
 from .consents import SCOPES
-from .models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, PROFILE_FIELDS, AccessLog, Consent, Profile
+from .models import (
+    ACCESSIBILITY_CHOICES,
+    LANGUAGE_CHOICES,
+    PROFILE_FIELDS,
+    AccessLog,
+    Consent,
+    Profile,
+)
 
 LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
 ACCESSIBILITY_LABELS = dict(ACCESSIBILITY_CHOICES)
@@ -50,7 +57,9 @@ def person_view(*, viewer, membership, neighbourhood, profile: Profile) -> Perso
     if "languages" in visible:
         view.languages = [str(LANGUAGE_LABELS.get(c, c)) for c in profile.languages]
     if "accessibility" in visible:
-        view.accessibility = [str(ACCESSIBILITY_LABELS.get(c, c)) for c in profile.accessibility_needs]
+        view.accessibility = [
+            str(ACCESSIBILITY_LABELS.get(c, c)) for c in profile.accessibility_needs
+        ]
         if profile.accessibility_note:
             view.accessibility.append(profile.accessibility_note)
     view.has_photo = "photo" in visible and bool(profile.photo)
@@ -103,7 +112,8 @@ def directory(*, viewer, membership, neighbourhood, limit: int = 200, query: str
 
 def has_consent(*, user_id: int, neighbourhood, scope: str) -> bool:
     """The question later features ask: did this person allow `scope` here, and not withdraw it?"""
-    assert scope in SCOPES, scope
+    if scope not in SCOPES:
+        raise ValueError(f"unknown consent scope {scope!r}")
     return Consent.objects.filter(
         user_id=user_id, neighbourhood=neighbourhood, scope=scope, withdrawn_at__isnull=True
     ).exists()

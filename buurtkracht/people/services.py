@@ -62,7 +62,9 @@ def profile_update(*, actor, profile: Profile, remove_photo: bool = False, **fie
         profile.postcode = normalise_postcode(profile.postcode)
         profile.full_clean()
         profile.save()
-        log_action(actor=actor, action="profile.updated", obj=profile, data={"fields": sorted(fields)})
+        log_action(
+            actor=actor, action="profile.updated", obj=profile, data={"fields": sorted(fields)}
+        )
         if old_photo and "photo" in fields:
             transaction.on_commit(lambda: profile.photo.storage.delete(old_photo))
     return profile

@@ -11,11 +11,7 @@ urlpatterns = [
     path("mijn/toestemmingen/", views.my_consents, name="my_consents"),
     path("mijn/toestemmingen/wijzigen/", views.my_consent_change, name="my_consent_change"),
     path("mijn/inzage/", views.my_access_log, name="my_access_log"),
-
-    path(
-        "<buurt:slug>/mensen/", views.directory, name="directory"),
-    path(
-        "<buurt:slug>/mensen/<int:user_id>/", views.person, name="person"),
-    path(
-        "<buurt:slug>/mensen/<int:user_id>/foto/", views.person_photo, name="person_photo"),
+    path("<buurt:slug>/mensen/", views.directory, name="directory"),
+    path("<buurt:slug>/mensen/<int:user_id>/", views.person, name="person"),
+    path("<buurt:slug>/mensen/<int:user_id>/foto/", views.person_photo, name="person_photo"),
 ]

@@ -17,7 +17,9 @@ from .models import Profile
 
 
 def my_home(request):
-    return render(request, "people/my_home.html", {"memberships": memberships_of(user=request.user)})
+    return render(
+        request, "people/my_home.html", {"memberships": memberships_of(user=request.user)}
+    )
 
 
 def _my_profile(request) -> Profile:
@@ -75,13 +77,19 @@ def my_consent_change(request):
     form = ConsentForm(request.POST)
     membership = None
     if form.is_valid():
-        membership = memberships_of(user=request.user).filter(
-            neighbourhood_id=form.cleaned_data["neighbourhood"]
-        ).first()
+        membership = (
+            memberships_of(user=request.user)
+            .filter(neighbourhood_id=form.cleaned_data["neighbourhood"])
+            .first()
+        )
     if membership is None or form.cleaned_data["scope"] not in SCOPES:
         messages.error(request, _("This permission could not be changed. Try again."))
         return redirect("people:my_consents")
-    kwargs = {"user": request.user, "neighbourhood": membership.neighbourhood, "scope": form.cleaned_data["scope"]}
+    kwargs = {
+        "user": request.user,
+        "neighbourhood": membership.neighbourhood,
+        "scope": form.cleaned_data["scope"],
+    }
     if form.cleaned_data["give"]:
         services.consent_grant(**kwargs)
         messages.success(request, _("Thank you. Your permission is saved."))
@@ -92,7 +100,11 @@ def my_consent_change(request):
 
 
 def my_access_log(request):
-    return render(request, "people/my_access_log.html", {"entries": selectors.access_log_of(user=request.user)[:500]})
+    return render(
+        request,
+        "people/my_access_log.html",
+        {"entries": selectors.access_log_of(user=request.user)[:500]},
+    )
 
 
 def directory(request, slug):
@@ -108,7 +120,9 @@ def directory(request, slug):
 
 
 def _profile_or_404(request, user_id: int) -> Profile:
-    profile = selectors.profile_in_neighbourhood(neighbourhood=request.neighbourhood, user_id=user_id)
+    profile = selectors.profile_in_neighbourhood(
+        neighbourhood=request.neighbourhood, user_id=user_id
+    )
     if profile is None:
         raise Http404
     return profile

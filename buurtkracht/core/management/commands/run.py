@@ -1,7 +1,6 @@
 import os
 import sys
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -37,11 +36,14 @@ class Command(BaseCommand):
 
             print_accounts(self.stdout)
         address = f"{options['host']}:{options['port']}"
-        self.stdout.write(_("Buurtkracht runs on http://%(address)s/ (stop with Ctrl+C)") % {"address": address})
+        self.stdout.write(
+            _("Buurtkracht runs on http://%(address)s/ (stop with Ctrl+C)") % {"address": address}
+        )
         if options["prepare_only"]:
             return
         sys.stdout.flush()
-        os.execvp(
+        # Replace this process by gunicorn; arguments are ours, not user input.
+        os.execvp(  # noqa: S606
             sys.executable,
             [
                 sys.executable,

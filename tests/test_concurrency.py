@@ -1,0 +1,116 @@
+"""Rules that must hold when people act at the same moment, proven with parallel
+connections on PostgreSQL (real row locks). The SQLite run deselects these; the
+PostgreSQL run (make test-postgres) always runs them and fails if the database is not
+PostgreSQL."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from buurtkracht.accounts import services as account_services
+from buurtkracht.core.choices import Role
+from buurtkracht.neighbourhoods import services as hood_services
+from buurtkracht.neighbourhoods.models import Membership
+
+from . import factories as f
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres():
+    assert connection.vendor == "postgresql", "run these with DATABASE_URL=postgres://..."
+
+
+def run_together(functions):
+    """Start all functions at the same instant in their own thread (own connection);
+    return (results, errors)."""
+    barrier = threading.Barrier(len(functions))
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def worker(fn):
+        try:
+            barrier.wait()
+            value = fn()
+            with lock:
+                results.append(value)
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            with lock:
+                errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(fn,)) for fn in functions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results, errors
+
+
+def test_a_login_code_is_used_once_even_at_the_same_moment(world):
+    membership = Membership.objects.get(user=world.professional, neighbourhood=world.hood)
+    user = account_services.guided_account_register(
+        actor=world.professional, membership=membership, display_name="Henk"
+    )
+    issued = account_services.login_code_issue(actor=world.professional, user=user)
+    results, errors = run_together(
+        [lambda: account_services.login_code_redeem(code=issued.code)] * 8
+    )
+    assert len(results) == 1
+    assert len(errors) == 7 and all(isinstance(e, ValidationError) for e in errors)
+
+
+def test_an_invitation_is_not_used_more_than_allowed(world):
+    invitation = hood_services.invitation_create(
+        actor=world.outsider, neighbourhood=world.other, max_uses=3
+    )
+    people = [f.make_user() for _ in range(10)]
+    results, errors = run_together(
+        [
+            (
+                lambda p=p: hood_services.membership_join(
+                    user=p, neighbourhood=world.other, invitation_code=invitation.code
+                )
+            )
+            for p in people
+        ]
+    )
+    assert len(results) == 3
+    assert all(isinstance(e, ValidationError) for e in errors)
+    invitation.refresh_from_db()
+    assert invitation.uses == 3
+    assert Membership.objects.filter(neighbourhood=world.other).count() == 1 + 3
+
+
+def test_two_admins_cannot_demote_each_other_at_once(world):
+    second = Membership.objects.get(user=world.connector, neighbourhood=world.hood)
+    hood_services.membership_change(
+        actor=world.admin, membership=second, role=Role.ADMIN, organisation=None
+    )
+    first = Membership.objects.get(user=world.admin, neighbourhood=world.hood)
+
+    def demote(actor, membership):
+        return lambda: hood_services.membership_change(
+            actor=actor,
+            membership=Membership.objects.get(pk=membership.pk),
+            role=Role.RESIDENT,
+            organisation=None,
+        )
+
+    results, errors = run_together([demote(world.admin, second), demote(world.connector, first)])
+    assert len(results) == 1 and len(errors) == 1
+    assert Membership.objects.filter(neighbourhood=world.hood, role=Role.ADMIN).count() == 1
+
+
+def test_joining_twice_at_once_makes_one_membership(world):
+    newcomer = f.make_user()
+    results, errors = run_together(
+        [lambda: hood_services.membership_join(user=newcomer, neighbourhood=world.hood)] * 4
+    )
+    assert len(results) == 1
+    assert all(isinstance(e, ValidationError) for e in errors)
+    assert Membership.objects.filter(user=newcomer).count() == 1
