@@ -246,3 +246,17 @@ def test_neighbourhood_home_shows_counts_not_names_to_visitors(world, client):
     assert response.status_code == 200
     assert "Sanne" not in html
     assert "Welzijn Lindenhof" in html
+
+
+def test_admin_adds_an_organisation_and_a_duplicate_is_refused(world, client_for):
+    from buurtkracht.neighbourhoods.models import Organisation
+
+    client = client_for("admin")
+    url = reverse("neighbourhoods:organisations", kwargs={"slug": "lindenhof"})
+    response = client.post(url, {"name": "Wijkteam Noord", "sector": "zorg", "website": ""})
+    assert response.status_code == 302
+    assert Organisation.objects.get(name="Wijkteam Noord").sector == "zorg"
+    response = client.post(url, {"name": "wijkteam noord", "sector": "welzijn", "website": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert Organisation.objects.filter(name__iexact="wijkteam noord").count() == 1

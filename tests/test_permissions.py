@@ -95,6 +95,7 @@ CASES = [
         },
         data={},
     ),
+    Case("neighbourhoods:organisations", only(["admin"]), kwargs=HOOD),
     Case("neighbourhoods:invitations", only(["admin", "connector"]), kwargs=HOOD),
     Case(
         "neighbourhoods:invitation_revoke",

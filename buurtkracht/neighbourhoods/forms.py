@@ -62,6 +62,15 @@ class MembershipForm(forms.Form):
     )
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "sector", "website"]
+
+    def validate_unique(self):
+        """The service checks the name (case-insensitively) and says so in Dutch."""
+
+
 class InvitationForm(forms.Form):
     note = forms.CharField(label=_("Note for yourself"), max_length=120, required=False)
     valid_until = forms.DateField(

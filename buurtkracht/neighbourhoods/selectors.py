@@ -68,3 +68,12 @@ def invitations_of(*, neighbourhood) -> QuerySet[Invitation]:
     return Invitation.objects.filter(neighbourhood=neighbourhood).select_related(
         "created_by__profile"
     )
+
+
+def organisations_with_counts(*, neighbourhood):
+    """All organisations, with how many of their professionals are members here."""
+    from .models import Organisation
+
+    return Organisation.objects.annotate(
+        here=Count("memberships", filter=Q(memberships__neighbourhood=neighbourhood))
+    ).order_by("-here", "name")

@@ -188,6 +188,25 @@ def membership_remove(*, actor, membership: Membership) -> None:
         membership.delete()
 
 
+def organisation_create(
+    *, actor, neighbourhood: Neighbourhood, name: str, sector: str, website: str = ""
+) -> Organisation:
+    """Add an organisation so professionals of it can be given their role."""
+    with transaction.atomic():
+        if Organisation.objects.filter(name__iexact=name.strip()).exists():
+            raise ValidationError({"name": _("An organisation with this name already exists.")})
+        organisation = Organisation(name=name.strip(), sector=sector, website=website)
+        organisation.full_clean()
+        organisation.save()
+        log_action(
+            actor=actor,
+            action="organisation.created",
+            neighbourhood=neighbourhood,
+            obj=organisation,
+        )
+    return organisation
+
+
 def invitation_create(
     *,
     actor,

@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "<buurt:slug>/beheer/leden/<int:membership_id>/", views.member_change, name="member_change"
     ),
+    path("<buurt:slug>/beheer/organisaties/", views.organisations, name="organisations"),
     path("<buurt:slug>/beheer/uitnodigingen/", views.invitations, name="invitations"),
     path(
         "<buurt:slug>/beheer/uitnodigingen/<int:invitation_id>/intrekken/",

@@ -17,6 +17,7 @@ from .forms import (
     MembershipForm,
     NeighbourhoodCreateForm,
     NeighbourhoodForm,
+    OrganisationForm,
 )
 from .models import Invitation, Membership
 
@@ -229,3 +230,24 @@ def invitation_revoke(request, slug, invitation_id: int):
     services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("The invitation no longer works."))
     return redirect("neighbourhoods:invitations", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def organisations(request, slug):
+    access.require(request, Action.MANAGE_MEMBERS)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_create(
+                actor=request.user, neighbourhood=request.neighbourhood, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organisation is added."))
+            return redirect("neighbourhoods:organisations", slug=slug)
+    context = {
+        "form": form,
+        "organisations": selectors.organisations_with_counts(neighbourhood=request.neighbourhood),
+    }
+    return render(request, "neighbourhoods/organisations.html", context)
