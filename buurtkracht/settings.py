@@ -46,7 +46,6 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now; silences the transition warning
 
 INSTALLED_APPS = [
     "django.contrib.auth",
