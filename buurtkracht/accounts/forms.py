@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,6 +9,21 @@ from buurtkracht.people.models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES
 from buurtkracht.people.services import normalise_postcode, profile_create
 
 from . import services
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form with plain labels: e-mail, or the login name on a card."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail or login name")
+        self.fields["login"].help_text = _("Your login name is on your login card.")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].label = _("Password or PIN")
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Stay logged in on this device")
 
 
 class SignupExtraForm(forms.Form):
