@@ -5,18 +5,20 @@ import qrcode.image.svg
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
+from buurtkracht.core.codes import group
 from buurtkracht.core.ratelimit import client_ip, hit
 
 from . import selectors as account_selectors
@@ -62,8 +64,6 @@ def set_secret(request):
             password="" if is_pin else data["password"],
         )
         # Changing the password ends other sessions, not this one.
-        from django.contrib.auth import update_session_auth_hash
-
         update_session_auth_hash(request, request.user)
         messages.success(
             request,
@@ -144,10 +144,6 @@ def guided_card(request, slug, user_id: int):
     )
     context = {"guidance": guidance, "resident": guidance.user}
     if fresh:
-        from django.utils.dateparse import parse_datetime
-
-        from buurtkracht.core.codes import group
-
         url = (
             settings.SITE_URL
             + reverse("accounts:code_login")
