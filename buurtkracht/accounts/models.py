@@ -14,9 +14,8 @@ class User(AbstractUser):
     """
 
     email = models.EmailField(_("e-mail address"), blank=True)
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    # Empty until the person chooses; then it follows them to every device and into mails.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     is_guided = models.BooleanField(default=False)
     # A guided account that logged in with its one-time code must choose a PIN or password.
     must_set_secret = models.BooleanField(default=False)

@@ -43,7 +43,12 @@ def code_login(request):
             try:
                 user = services.login_code_redeem(code=form.cleaned_data["code"])
                 if is_mfa_enabled(user):
-                    raise ValidationError(_("Log in with your password and your app code instead."))
+                    raise ValidationError(
+                        _(
+                            "A card code does not work for this account. "
+                            "Log in with your password and the code from your app."
+                        )
+                    )
             except ValidationError as error:
                 form.add_error("code", error)
             else:
@@ -67,7 +72,10 @@ def set_secret(request):
         update_session_auth_hash(request, request.user)
         messages.success(
             request,
-            _("Done. From now on you log in with your login name %(name)s and your choice.")
+            _(
+                "Done. From now on you log in with your login name %(name)s "
+                "and your new PIN or password."
+            )
             % {"name": request.user.username},
         )
         return redirect("people:my_home")

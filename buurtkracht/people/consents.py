@@ -34,7 +34,10 @@ SCOPES: dict[str, Scope] = {
         Scope(
             "group_count",
             _("I may be counted in a group the neighbourhood wants to connect."),
-            _("For example: residents of sheltered housing and their neighbours. Only counts."),
+            _(
+                "For example: residents of sheltered housing and their neighbours. "
+                "Only numbers, no names."
+            ),
         ),
         Scope(
             "guided_account",

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buurtkracht.core.choices import Visibility
+from buurtkracht.core.choices import Role, Visibility
 
 from .consents import SCOPE_CHOICES, Method
 
@@ -143,6 +143,14 @@ class Consent(models.Model):
 class AccessLog(models.Model):
     """A professional, facilitator or admin read named personal data of `subject`."""
 
+    WHAT_CHOICES = [
+        ("profile", _("your profile page")),
+        ("directory", _("your name in the list of neighbours")),
+        ("member_admin", _("your name in the member list, to manage roles")),
+        ("guided_list", _("your name in the list of guided accounts")),
+        ("login_card", _("your login card")),
+    ]
+
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -156,7 +164,7 @@ class AccessLog(models.Model):
     neighbourhood = models.ForeignKey(
         "neighbourhoods.Neighbourhood", on_delete=models.CASCADE, related_name="+"
     )
-    what = models.CharField(max_length=40)
+    what = models.CharField(max_length=40, choices=WHAT_CHOICES)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -164,3 +172,7 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_name} read {self.what} of {self.subject_id}"
+
+    @property
+    def viewer_role_label(self) -> str:
+        return str(dict(Role.choices).get(self.viewer_role, self.viewer_role))

@@ -1,0 +1,337 @@
+"""Check that the Dutch catalogue is complete and up to date. CI fails when it is not.
+
+    .venv/bin/python scripts/check_messages.py        (from the repository root)
+
+The source tree (buurtkracht/, without locale, var and .venv) is copied to a temporary
+directory and `makemessages` runs there with the same options as for the real catalogue,
+so the committed .po file is never touched. The check fails (exit 1) when
+
+  * a message in the code or templates is missing from the committed catalogue,
+  * the committed catalogue holds messages that no longer occur in the code (stale),
+  * a message is untranslated (empty msgstr, or any empty msgstr[n]) or marked fuzzy,
+  * placeholders (%(name)s) or HTML tags differ between a message and its translation,
+  * the header is incomplete or fuzzy, or
+  * `msgfmt --check-format --check-header` rejects the file.
+
+To update the catalogue after changing strings (then translate the new entries):
+
+    cd buurtkracht && ../.venv/bin/buurtkracht makemessages -l nl --no-location \
+        --no-obsolete --ignore 'demo/data/*'
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "buurtkracht"
+LANGUAGE = "nl"
+PO_RELATIVE = Path("locale") / LANGUAGE / "LC_MESSAGES" / "django.po"
+PO_FILE = SOURCE / PO_RELATIVE
+# The demo's data files are Dutch text, not messages; demo code is scanned like all code.
+MAKEMESSAGES_OPTIONS = [
+    "-l",
+    LANGUAGE,
+    "--no-location",
+    "--no-obsolete",
+    "--ignore",
+    "demo/data/*",
+]
+# Not copied: the catalogue itself (a fresh one is generated), runtime data, caches.
+SKIP_TOP = {"locale", "var", ".venv", "node_modules"}
+SKIP_ANYWHERE = ("__pycache__", "*.pyc", ".*")
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
+HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+# --- a small .po parser ---------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)  # index 0 for a singular entry
+    flags: set[str] = field(default_factory=set)
+    obsolete: bool = False
+    line: int = 0
+
+    @property
+    def key(self) -> tuple[str | None, str, str | None]:
+        return (self.msgctxt, self.msgid, self.msgid_plural)
+
+    @property
+    def is_header(self) -> bool:
+        return self.msgid == "" and self.msgctxt is None
+
+    def label(self) -> str:
+        text = self.msgid if len(self.msgid) <= 90 else self.msgid[:87] + "..."
+        parts = [repr(text)]
+        if self.msgid_plural is not None:
+            parts.append(f"(plural {self.msgid_plural!r})")
+        if self.msgctxt is not None:
+            parts.append(f"[context {self.msgctxt!r}]")
+        return " ".join(parts)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b"}
+
+
+def _unquote(text: str, path: Path, number: int) -> str:
+    text = text.strip()
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        raise ValueError(f"{path}:{number}: expected a quoted string, got {text!r}")
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text[1:-1])
+
+
+def parse_po(path: Path) -> list[Entry]:
+    entries: list[Entry] = []
+    current = Entry()
+    last: tuple[str, int] | None = None  # the field that continuation lines extend
+
+    def finish():
+        nonlocal current, last
+        if last is not None:
+            entries.append(current)
+        current, last = Entry(), None
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].strip()
+            if line.startswith("|"):  # previous msgid of an obsolete entry
+                continue
+        if not line:
+            finish()
+            continue
+        if line.startswith("#"):
+            if last is not None:  # a comment starts the next entry
+                finish()
+            if line.startswith("#,"):
+                current.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
+            continue
+        if line.startswith('"'):
+            if last is None:
+                raise ValueError(f"{path}:{number}: string without a keyword")
+            name, index = last
+            value = _unquote(line, path, number)
+            if name == "msgstr":
+                current.msgstr[index] += value
+            else:
+                setattr(current, name, getattr(current, name) + value)
+            continue
+        keyword, _, rest = line.partition(" ")
+        if last is not None and (
+            keyword == "msgctxt" or (keyword == "msgid" and last[0] != "msgctxt")
+        ):
+            finish()
+        current.obsolete = current.obsolete or obsolete
+        current.line = current.line or number
+        value = _unquote(rest, path, number)
+        plural_form = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
+        if keyword in ("msgctxt", "msgid", "msgid_plural"):
+            setattr(current, keyword, value)
+            last = (keyword, 0)
+        elif keyword == "msgstr" or plural_form:
+            index = int(plural_form.group(1)) if plural_form else 0
+            current.msgstr[index] = value
+            last = ("msgstr", index)
+        else:
+            raise ValueError(f"{path}:{number}: unknown keyword {keyword!r}")
+    finish()
+    return entries
+
+
+def header_fields(entry: Entry) -> dict[str, str]:
+    fields = {}
+    for line in entry.msgstr.get(0, "").splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+# --- generating a fresh catalogue -------------------------------------------------------
+
+
+def _ignore(directory: str, names: list[str]) -> set[str]:
+    ignored = shutil.ignore_patterns(*SKIP_ANYWHERE)(directory, names)
+    if Path(directory) == SOURCE:
+        ignored |= SKIP_TOP & set(names)
+    return ignored
+
+
+def fresh_catalogue(workdir: Path) -> Path:
+    """Run makemessages on a copy of the source; return the generated .po file."""
+    copy = workdir / "buurtkracht"
+    shutil.copytree(SOURCE, copy, ignore=_ignore)
+    env = {
+        **os.environ,
+        # The copy must win over the installed (editable) package, so that the settings'
+        # LOCALE_PATHS point into the copy and the real catalogue stays untouched.
+        "PYTHONPATH": os.pathsep.join([str(workdir), os.environ.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        ),
+        "BUURTKRACHT_VAR_DIR": str(workdir / "var"),
+        "DJANGO_SETTINGS_MODULE": "buurtkracht.settings",
+        "SECRET_KEY": "check-messages",
+    }
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from buurtkracht.cli import main; main(sys.argv[1:])",
+        "makemessages",
+        *MAKEMESSAGES_OPTIONS,
+        "--verbosity",
+        "0",
+    ]
+    result = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)  # noqa: S603
+    generated = copy / PO_RELATIVE
+    if result.returncode != 0 or not generated.exists():
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit("check_messages: makemessages failed on the copy of the source tree.")
+    return generated
+
+
+# --- the checks -------------------------------------------------------------------------
+
+
+def _format_flags(entry: Entry) -> set[str]:
+    return {f for f in entry.flags if f.endswith("-format")}
+
+
+def _tags(text: str) -> list[str]:
+    return sorted(HTML_TAG.findall(text))
+
+
+def check(committed: list[Entry], fresh: list[Entry]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+
+    def add(kind: str, message: str) -> None:
+        problems.setdefault(kind, []).append(message)
+
+    headers = [e for e in committed if e.is_header and not e.obsolete]
+    if not headers:
+        add("header", "the catalogue has no header entry")
+    else:
+        header = headers[0]
+        if "fuzzy" in header.flags:
+            add("header", "the header is marked fuzzy: msgfmt would drop it (plural forms!)")
+        fields = header_fields(header)
+        expected = {
+            "Language": LANGUAGE,
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        }
+        for name, value in expected.items():
+            if fields.get(name) != value:
+                add("header", f"{name} must be {value!r}, is {fields.get(name)!r}")
+
+    messages = [e for e in committed if not e.is_header]
+    by_key: dict[tuple, Entry] = {}
+    for entry in messages:
+        if entry.obsolete:
+            add("stale", f"obsolete entry (#~) {entry.label()}")
+            continue
+        if entry.key in by_key:
+            add("duplicate", f"line {entry.line}: {entry.label()}")
+        by_key[entry.key] = entry
+
+    fresh_by_key = {e.key: e for e in fresh if not e.is_header and not e.obsolete}
+    for key, entry in fresh_by_key.items():
+        if key not in by_key:
+            add("missing", entry.label())
+        elif _format_flags(entry) != _format_flags(by_key[key]):
+            add(
+                "flags",
+                f"line {by_key[key].line}: {entry.label()} should be flagged "
+                f"{sorted(_format_flags(entry)) or 'without format flags'}",
+            )
+    for key, entry in by_key.items():
+        if key not in fresh_by_key:
+            add("stale", f"line {entry.line}: {entry.label()}")
+
+    for entry in by_key.values():
+        where = f"line {entry.line}: {entry.label()}"
+        if "fuzzy" in entry.flags:
+            add("fuzzy", where)
+        expected_forms = [0, 1] if entry.msgid_plural is not None else [0]
+        if sorted(entry.msgstr) != expected_forms:
+            add("plural forms", f"{where}: has msgstr {sorted(entry.msgstr)}, not {expected_forms}")
+        if any(not entry.msgstr.get(i) for i in expected_forms):
+            add("untranslated", where)
+            continue
+        sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural is not None else [])
+        allowed = {name for text in sources for name in PLACEHOLDER.findall(text)}
+        for index in expected_forms:
+            translation, source = entry.msgstr[index], sources[min(index, len(sources) - 1)]
+            used = set(PLACEHOLDER.findall(translation))
+            # Only a singular form (msgstr[0] of a plural entry) may leave out the count.
+            needed = set() if index == 0 and len(sources) > 1 else set(PLACEHOLDER.findall(source))
+            if used - allowed or needed - used:
+                add(
+                    "placeholders",
+                    f"{where}: msgstr[{index}] has {sorted(used)}, needs {sorted(needed)}",
+                )
+            if _tags(translation) != _tags(source):
+                add("html", f"{where}: msgstr[{index}] has tags {_tags(translation)}")
+    return problems
+
+
+def run_msgfmt(path: Path) -> str | None:
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return "msgfmt not found: install gettext (make system-deps)"
+    result = subprocess.run(  # noqa: S603
+        [msgfmt, "--check-format", "--check-header", "-o", os.devnull, str(path)],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        return (result.stderr or result.stdout).strip() or "msgfmt failed"
+    return None
+
+
+def main() -> int:
+    if not PO_FILE.exists():
+        print(f"check_messages: {PO_FILE.relative_to(ROOT)} does not exist.", file=sys.stderr)
+        return 1
+    before = PO_FILE.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="check-messages-") as workdir:
+        fresh = parse_po(fresh_catalogue(Path(workdir)))
+    if PO_FILE.read_bytes() != before:  # never expected; guard the committed file anyway
+        PO_FILE.write_bytes(before)
+        print("check_messages: the committed catalogue was changed; restored.", file=sys.stderr)
+        return 1
+    committed = parse_po(PO_FILE)
+    problems = check(committed, fresh)
+    msgfmt_error = run_msgfmt(PO_FILE)
+    if msgfmt_error:
+        problems.setdefault("msgfmt", []).append(msgfmt_error)
+    if problems:
+        print(f"{PO_FILE.relative_to(ROOT)} is not complete:", file=sys.stderr)
+        for kind, messages in problems.items():
+            print(f"\n{kind} ({len(messages)}):", file=sys.stderr)
+            for message in messages:
+                print(f"  {message}", file=sys.stderr)
+        print(
+            "\nUpdate the catalogue (see scripts/check_messages.py), translate every entry "
+            "and remove '#, fuzzy'.",
+            file=sys.stderr,
+        )
+        return 1
+    count = sum(1 for e in committed if not e.is_header and not e.obsolete)
+    print(f"catalogue complete: {count} entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
