@@ -1,0 +1,108 @@
+"""A professional registers a resident without e-mail and prints a login card; the
+resident logs in with the card's code on a phone, chooses a PIN, and logs in with it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from buurtkracht.accounts.models import User
+
+from .. import factories as f
+from .conftest import fresh_totp
+
+pytestmark = pytest.mark.browser
+
+A4_HEIGHT_PX = 1123  # 297 mm at 96 dpi
+A4_WIDTH_PX = 794  # 210 mm at 96 dpi
+PIN = "48213"
+
+
+def log_in_with_totp(browse, page, user):
+    browse.log_in(page, user.email, f.PASSWORD)
+    assert page.url.startswith(browse.base_url + "/account/2fa/authenticate/")
+    form = page.locator('main form[action="/account/2fa/authenticate/"]')
+    form.locator("input[name=code]").fill(fresh_totp())
+    browse.click(page, form.locator("button[type=submit]:not([form])"))
+    assert page.url == browse.base_url + "/mijn/"
+
+
+def register_resident(browse, page, name):
+    browse.goto(page, "/lindenhof/begeleid/nieuw/")
+    form = page.locator("main form")
+    form.locator("input[name=display_name]").fill(name)
+    form.locator("input[name=postcode]").fill("2031 ab")
+    form.locator("input[name=agreed]").check()
+    form.locator("select[name=consent_method]").select_option("verbal")
+    browse.click(page, form.locator("button[type=submit]"))
+    assert re.search(r"/lindenhof/begeleid/\d+/kaart/$", page.url), page.url
+
+
+def test_guided_account_from_card_to_pin(browse, live_world):
+    professional = browse.new_page()
+    log_in_with_totp(browse, professional, live_world.professional)
+    register_resident(browse, professional, "Henk")
+
+    card = professional.locator("article.login-card")
+    code = card.locator(".card-steps .code.big").inner_text().strip()
+    login_name = card.locator("p > .code.big").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", code), code
+    resident = User.objects.get(profile__display_name="Henk")
+    assert login_name == resident.username
+    expect(card.locator(".qr svg")).to_be_visible()
+    expect(card).to_contain_text(browse.base_url + "/inloggen/code/")
+
+    # The resident, on a phone, in a browser of their own.
+    phone = browse.new_page(narrow=True)
+    browse.goto(phone, "/")
+    browse.click(phone, phone.locator('main a[href="/inloggen/code/"]'))
+    form = phone.locator("main form")
+    form.locator("input[name=code]").fill("2345-6789")  # a typo first: the form with an error
+    browse.click(phone, form.locator("button[type=submit]"))
+    assert phone.url == browse.base_url + "/inloggen/code/"
+    form.locator("input[name=code]").fill(code)
+    browse.click(phone, form.locator("button[type=submit]"))
+    assert phone.url == browse.base_url + "/mijn/pincode/"
+    expect(phone.locator("main")).to_contain_text(login_name)
+
+    form = phone.locator("main form")
+    form.locator("input[name=kind][value=pin]").check()
+    form.locator("input[name=pin]").fill(PIN)
+    form.locator("input[name=repeat]").fill(PIN)
+    browse.click(phone, form.locator("button[type=submit]"))
+    assert phone.url == browse.base_url + "/mijn/"
+    expect(phone.locator("main h1")).to_contain_text("Henk")
+
+    browse.log_out(phone)
+    browse.log_in(phone, login_name, PIN)
+    assert phone.url == browse.base_url + "/mijn/"
+    expect(phone.locator("main h1")).to_contain_text("Henk")
+    resident.refresh_from_db()
+    assert not resident.must_set_secret
+
+
+def test_login_card_prints_on_one_a4_page(browse, live_world):
+    page = browse.new_page()
+    log_in_with_totp(browse, page, live_world.professional)
+    register_resident(browse, page, "Wilhelmina van der Berg-Hoogendoorn")
+
+    # Lay the page out at A4 width, as printed, with print styles.
+    page.set_viewport_size({"width": A4_WIDTH_PX, "height": A4_HEIGHT_PX})
+    page.emulate_media(media="print")
+    for hidden in ("header.site-header", "footer.site-footer", ".messages"):
+        expect(page.locator(hidden)).to_have_count(1)
+        expect(page.locator(hidden)).to_be_hidden()
+    for element in page.locator(".no-print").all():  # the print button, "new card" form
+        expect(element).to_be_hidden()
+    card = page.locator("article.login-card")
+    expect(card).to_be_visible()
+    expect(card.locator(".qr svg")).to_be_visible()
+    card_height = card.bounding_box()["height"]
+    assert card_height <= A4_HEIGHT_PX, f"the card is {card_height} px high in print"
+    document_height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert document_height <= A4_HEIGHT_PX, f"the printed page is {document_height} px high"
+
+    # And Chromium's own print to PDF: one A4 page.
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pages == 1, f"the login card prints on {pages} pages"
