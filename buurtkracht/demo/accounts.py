@@ -1,0 +1,172 @@
+"""The fixed demo accounts: who they are, and how to log in with them.
+
+Everything here is public on purpose. Never use these accounts on a real site.
+"""
+
+from typing import NamedTuple
+
+from buurtkracht.core.choices import Role
+
+DEMO_PASSWORD = "buurtkracht-demo"  # noqa: S105 -- public on purpose
+# The PIN of the guided demo account (guided accounts log in with a name and a PIN).
+DEMO_PIN = "48213"
+# One fixed TOTP secret (base32) for the demo accounts that must use two-factor login.
+# Add it to an authenticator app, or run `buurtkracht demo-totp E-MAIL` for the current code.
+DEMO_TOTP_SECRET = "MJ2XK4TUNNZGCY3IOQWWIZLNN4WTEZTB"  # noqa: S105 -- public on purpose
+DEMO_DOMAIN = "demo.buurtkracht.nl"
+
+
+class DemoAccount(NamedTuple):
+    label: str  # what this account is, in Dutch
+    login: str  # e-mail address, or login name for the guided account
+    password: str  # password, or PIN for the guided account
+    role: str  # core.choices.Role in `neighbourhood`
+    neighbourhood: str  # slug of the neighbourhood
+    note: str  # what to try with it, in Dutch
+    name: str  # display name on the profile
+    username: str  # User.username
+    also: tuple[str, ...] = ()  # further neighbourhoods, same role
+    organisation: str = ""  # for professionals
+
+    @property
+    def email(self) -> str:
+        return self.login if "@" in self.login else ""
+
+    @property
+    def totp(self) -> bool:
+        return self.role in (Role.PROFESSIONAL, Role.FACILITATOR, Role.ADMIN)
+
+    @property
+    def guided(self) -> bool:
+        return not self.email
+
+
+DEMO_ACCOUNTS: list[DemoAccount] = [
+    DemoAccount(
+        "Beheerder",
+        f"beheerder@{DEMO_DOMAIN}",
+        DEMO_PASSWORD,
+        Role.ADMIN,
+        "lindenhof",
+        "Beheert Lindenhof en Vaartkwartier: modules, leden, uitnodigingen.",
+        "Karin",
+        "beheerder",
+        also=("vaartkwartier",),
+    ),
+    DemoAccount(
+        "Professional",
+        f"professional@{DEMO_DOMAIN}",
+        DEMO_PASSWORD,
+        Role.PROFESSIONAL,
+        "lindenhof",
+        "Buurtwerker bij Welzijn Lindenhof; maakt begeleide accounts en inlogkaarten.",
+        "Youssef",
+        "professional",
+        organisation="Welzijn Lindenhof",
+    ),
+    DemoAccount(
+        "Gemeente",
+        f"gemeente@{DEMO_DOMAIN}",
+        DEMO_PASSWORD,
+        Role.FACILITATOR,
+        "lindenhof",
+        "Gemeente Haarlem: leest overzichten van de buurt.",
+        "Marieke",
+        "gemeente",
+    ),
+    DemoAccount(
+        "Verbinder",
+        f"verbinder@{DEMO_DOMAIN}",
+        DEMO_PASSWORD,
+        Role.CONNECTOR,
+        "lindenhof",
+        "Sleutelfiguur: kent veel mensen en stelt buren aan elkaar voor.",
+        "Ahmed",
+        "verbinder",
+    ),
+    DemoAccount(
+        "Bewoner",
+        f"bewoner@{DEMO_DOMAIN}",
+        DEMO_PASSWORD,
+        Role.RESIDENT,
+        "lindenhof",
+        "Sanne, bewoner van Lindenhof.",
+        "Sanne",
+        "bewoner",
+    ),
+    DemoAccount(
+        "Buur",
+        f"buur@{DEMO_DOMAIN}",
+        DEMO_PASSWORD,
+        Role.RESIDENT,
+        "vaartkwartier",
+        "Piotr, woont alleen in Vaartkwartier (een buurt met uitnodiging).",
+        "Piotr",
+        "buur",
+    ),
+    DemoAccount(
+        "Begeleid account",
+        "henk-demo",
+        DEMO_PIN,
+        Role.RESIDENT,
+        "lindenhof",
+        "Henk heeft geen e-mail. Hij logt in met zijn naam en een pincode.",
+        "Henk",
+        "henk-demo",
+    ),
+]
+
+DEMO_LOGINS = frozenset(a.login for a in DEMO_ACCOUNTS)
+
+
+def demo_account(login: str) -> DemoAccount | None:
+    login = login.strip().lower()
+    return next((a for a in DEMO_ACCOUNTS if a.login == login), None)
+
+
+def accounts_block(*, only_existing: set[str] | None = None) -> str:
+    """The Dutch text that tells a newcomer how to log in with the demo accounts."""
+    accounts = [a for a in DEMO_ACCOUNTS if only_existing is None or a.username in only_existing]
+    width = max(len(a.login) for a in accounts)
+    lines = [
+        "",
+        "Demo-accounts (alleen om uit te proberen, de wachtwoorden zijn openbaar)",
+        "=" * 72,
+    ]
+    for account in accounts:
+        secret = "pincode" if account.guided else "wachtwoord"
+        lines.append(
+            f"  {account.label:<17} {account.login:<{width}}  {secret}: {account.password}"
+        )
+        lines.append(f"  {'':<17} {account.note}")
+    lines += [
+        "",
+        "Inloggen: ga naar /account/login/ en vul het e-mailadres (of bij Henk de",
+        "inlognaam henk-demo) en het wachtwoord of de pincode in.",
+        "",
+        "Beheerder, professional en gemeente loggen in met een tweede stap (een code",
+        "die elke 30 seconden verandert). De code van dit moment krijg je zo:",
+        f"  buurtkracht demo-totp beheerder@{DEMO_DOMAIN}",
+        "(of met professional@ of gemeente@; zonder e-mailadres krijg je alle drie codes).",
+        "Of zet deze geheime sleutel in een app als FreeOTP of Google Authenticator:",
+        f"  {DEMO_TOTP_SECRET}",
+        "=" * 72,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def print_accounts(stream) -> None:
+    """Print how to log in with the demo accounts, if they are in the database (a real
+    person who happens to have the login name "bewoner" does not count)."""
+    from django.db.models import Q
+
+    from buurtkracht.accounts.models import User
+
+    match = Q(pk__in=[])
+    for account in DEMO_ACCOUNTS:
+        match |= Q(username=account.username, email=account.email)
+    existing = set(User.objects.filter(match).values_list("username", flat=True))
+    if not existing:
+        return
+    stream.write(accounts_block(only_existing=existing))

@@ -1,0 +1,750 @@
+"""The demo neighbourhood: a fictional Lindenhof (Haarlem) full of residents, and a small
+invitation-only Vaartkwartier next to it.
+
+The same seed and size always give the same people, roles, consents and contacts: every
+random choice comes from one `random.Random(seed)`; timestamps count back from now.
+
+It is built for size too (100,000 residents in seconds; see docs/benchmarks.md):
+- all people are first made up in memory, then each table is written in one go with
+  `bulk.insert_rows` (executemany in large chunks), never one save() per row; only the
+  handful of rows that need their id right away go through the ORM;
+- the password hash (deliberately slow) is computed once and shared by all generated
+  residents, who all have the demo password;
+- everything happens in one transaction, so SQLite and PostgreSQL commit once.
+"""
+
+from __future__ import annotations
+
+import string
+import time
+from bisect import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import accumulate
+from random import Random
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from buurtkracht.accounts.models import GuidedAccount, User
+from buurtkracht.core import codes
+from buurtkracht.core.choices import Role, Visibility
+from buurtkracht.neighbourhoods.models import (
+    Invitation,
+    JoinPolicy,
+    Membership,
+    Module,
+    Neighbourhood,
+    Organisation,
+    Sector,
+)
+from buurtkracht.people.consents import Method
+from buurtkracht.people.models import ACCESSIBILITY_CHOICES, Consent, Contact, Profile
+
+from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoAccount
+from .bulk import insert_rows
+from .names import ACCESSIBILITY_NOTES, BACKGROUNDS, INITIALS, Background
+
+LINDENHOF = "lindenhof"
+VAARTKWARTIER = "vaartkwartier"
+DEMO_SLUGS = (LINDENHOF, VAARTKWARTIER)
+
+ORGANISATIONS = (
+    ("Welzijn Lindenhof", Sector.WELFARE),
+    ("Woonstichting Thuisbasis", Sector.HOUSING),
+    ("Wijkteam Zorg Dichtbij", Sector.CARE),
+)
+
+NEIGHBOURHOODS = {
+    LINDENHOF: {
+        "name": "Lindenhof",
+        "municipality": "Haarlem",
+        "cbs_code": "BU03920712",
+        "join_policy": JoinPolicy.OPEN,
+        "modules": [m.value for m in Module],
+        "description": (
+            "Lindenhof is een wijk in Haarlem met rijtjeshuizen, flats en een groot "
+            "speelveld. Hier laat je zien wat je kunt en wat je hebt. Je helpt een buur, je "
+            "vraagt zelf om hulp, of je begint samen iets nieuws. Iedereen doet mee op zijn "
+            "eigen manier."
+        ),
+    },
+    VAARTKWARTIER: {
+        "name": "Vaartkwartier",
+        "municipality": "Haarlem",
+        "cbs_code": "BU03920715",
+        "join_policy": JoinPolicy.INVITE,
+        "modules": [Module.GIFTS, Module.REQUESTS, Module.INITIATIVES, Module.SOCIAL_MAP],
+        "description": (
+            "Het Vaartkwartier ligt aan het water. Je doet mee als een buur je uitnodigt. "
+            "Samen houden we de straten gezellig en veilig."
+        ),
+    },
+}
+
+# Letters used in real postcodes (no F, I, O, Q, U, Y); SA, SD and SS are not used.
+POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
+LINDENHOF_PC4 = 2031
+VAARTKWARTIER_PC4 = 2011
+
+# Who may see a field, with relative weights: the directory shows some and hides others.
+VISIBILITY_WEIGHTS = {
+    "display_name": {"public": 8, "neighbourhood": 70, "contacts": 16, "private": 6},
+    "postcode": {"public": 2, "neighbourhood": 14, "contacts": 24, "private": 60},
+    "languages": {"public": 6, "neighbourhood": 60, "contacts": 19, "private": 15},
+    "accessibility": {"public": 1, "neighbourhood": 11, "contacts": 23, "private": 65},
+    "photo": {"public": 5, "neighbourhood": 65, "contacts": 20, "private": 10},
+}
+ACCESSIBILITY_CODES = [code for code, _label in ACCESSIBILITY_CHOICES]
+ACCESSIBILITY_WEIGHTS = {
+    "easy_language": 5,
+    "read_aloud": 3,
+    "low_vision": 3,
+    "hearing": 3,
+    "wheelchair": 3,
+    "no_stairs": 4,
+    "phone_not_text": 3,
+}
+# Share of residents that gives each general consent (the guided consent is separate).
+CONSENT_SHARES = {
+    "network_names": 0.40,
+    "connector_outreach": 0.30,
+    "safety_net": 0.22,
+    "group_count": 0.15,
+}
+WITHDRAWN_SHARE = 0.07
+REGRANTED_SHARE = 0.3
+
+
+class Weighted:
+    """Values with relative weights, to draw from quickly (cumulative weights, bisect)."""
+
+    def __init__(self, weights: dict | list[tuple]):
+        pairs = list(weights.items()) if isinstance(weights, dict) else list(weights)
+        self.values = [value for value, _weight in pairs]
+        self.cumulative = list(accumulate(weight for _value, weight in pairs))
+        self.total = self.cumulative[-1]
+
+
+BACKGROUND_CHOICE = Weighted([(b, b.weight) for b in BACKGROUNDS])
+LANGUAGE_CHOICE = {b.key: Weighted(list(b.languages)) for b in BACKGROUNDS}
+VISIBILITY_CHOICE = {key: Weighted(weights) for key, weights in VISIBILITY_WEIGHTS.items()}
+ACCESSIBILITY_CHOICE = Weighted(ACCESSIBILITY_WEIGHTS)
+# How many contacts an ordinary resident starts with neighbours.
+DRAWS_CHOICE = Weighted({0: 20, 1: 35, 2: 30, 3: 15})
+ONLINE_METHOD_CHOICE = Weighted({Method.ONLINE: 85, Method.PAPER: 10, Method.VERBAL: 5})
+CONTACT_SOURCE_CHOICE = Weighted(
+    {"neighbours": 5, "introduction": 2, "exchange": 2, "initiative": 1}
+)
+
+
+@dataclass
+class DemoResult:
+    counts: dict[str, int]
+    seconds: float
+    neighbourhoods: list[str] = field(default_factory=lambda: list(DEMO_SLUGS))
+
+    @property
+    def residents(self) -> int:
+        return self.counts["residents"]
+
+
+# What the counts mean, for people reading the command's output.
+COUNT_LABELS = {
+    "users": "accounts",
+    "residents": "bewoners (ook verbinders)",
+    "connectors": "verbinders",
+    "professionals": "professionals",
+    "organisations": "organisaties",
+    "memberships": "lidmaatschappen",
+    "email_addresses": "e-mailadressen",
+    "guided_accounts": "begeleide accounts",
+    "consents": "toestemmingen",
+    "withdrawn_consents": "ingetrokken toestemmingen",
+    "contacts": "contacten",
+}
+
+
+@dataclass(slots=True)
+class Person:
+    username: str
+    email: str
+    name: str
+    first: str = ""  # first name, for the login name of a guided account
+    index: int = -1  # position in the list of people
+    language: str = "nl"
+    is_guided: bool = False
+    must_set_secret: bool = False
+    password: str = ""
+    postcode: str = ""
+    pc_index: int = -1  # index in the neighbourhood's postcode list, for contacts
+    languages: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    note: str = ""
+    visibility: dict[str, str] = field(default_factory=dict)
+    joined: object = None
+    # (neighbourhood slug, role, organisation name or "")
+    memberships: list[tuple[str, str, str]] = field(default_factory=list)
+    isolated: bool = False
+    draws: int = 0  # how many contacts this person starts with others
+    guided_by: Person | None = None
+    # (slug, scope, method, granted_at, withdrawn_at, recorded_by Person or None)
+    consents: list[tuple] = field(default_factory=list)
+    id: int | None = None  # the account's id, once written
+
+
+def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:
+    """Build the demo neighbourhoods with `residents` generated residents in Lindenhof
+    (plus the fixed demo accounts, professionals and the Vaartkwartier neighbours).
+
+    Raises ValueError (with a Dutch message) when the demo is already there."""
+    if residents < 1:
+        raise ValueError("Het aantal bewoners moet minstens 1 zijn.")
+    existing = list(
+        Neighbourhood.objects.filter(slug__in=DEMO_SLUGS).values_list("name", flat=True)
+    )
+    if existing:
+        raise ValueError(
+            f"De demobuurt bestaat al ({', '.join(existing)}). Er is niets veranderd. "
+            "Begin met een lege database als je de demo opnieuw wilt maken."
+        )
+    emails = [a.email for a in DEMO_ACCOUNTS if a.email]
+    if User.objects.filter(
+        Q(username__in=[a.username for a in DEMO_ACCOUNTS]) | Q(email__in=emails)
+    ).exists():
+        raise ValueError(
+            "De inlognamen of e-mailadressen van de demo-accounts zijn al in gebruik in deze "
+            "database. Er is niets veranderd. Laad de demo in een lege database."
+        )
+    started = time.perf_counter()
+    builder = _Builder(residents=residents, seed=seed, stdout=stdout)
+    with transaction.atomic():
+        counts = builder.build()
+    builder.say("vastgelegd")
+    return DemoResult(counts=counts, seconds=time.perf_counter() - started)
+
+
+class _Builder:
+    def __init__(self, *, residents: int, seed: int, stdout=None):
+        self.n = residents
+        self.rng = Random(seed)
+        self.stdout = stdout
+        self.now = timezone.now()
+        self.started = time.perf_counter()
+        self.people: list[Person] = []
+        self.usernames: set[str] = set()
+        # Hashing is slow on purpose (PBKDF2): once for everybody, with a salt from the seed.
+        self.password_hash = make_password(DEMO_PASSWORD, salt=self.token(22))
+        self.unusable_password = UNUSABLE_PASSWORD_PREFIX + self.token(40)
+        self.lindenhof_postcodes = postcodes(LINDENHOF_PC4, max(6, residents // 12))
+        self.vaart_postcodes = postcodes(VAARTKWARTIER_PC4, max(3, residents // 240))
+
+    # -- small helpers -----------------------------------------------------------------
+
+    def token(self, length: int) -> str:
+        return "".join(self.rng.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+    def say(self, message: str) -> None:
+        if self.stdout is not None:
+            elapsed = time.perf_counter() - self.started
+            self.stdout.write(f"  {message} ({elapsed:.1f} s)")
+
+    def pick(self, weighted: Weighted):
+        return weighted.values[bisect(weighted.cumulative, self.rng.random() * weighted.total)]
+
+    def moment_since(self, start, share: float = 1.0):
+        """A moment between `start` and now (within the first `share` of that time)."""
+        span = (self.now - start).total_seconds()
+        return start + timedelta(seconds=int(span * share * self.rng.random()))
+
+    # -- people --------------------------------------------------------------------------
+
+    def new_person(self, *, username: str, email: str, background: Background | None = None):
+        rng = self.rng
+        background = background or self.pick(BACKGROUND_CHOICE)
+        first = rng.choice(background.names)
+        name = background.nicknames.get(first, first) if rng.random() < 0.7 else first
+        if rng.random() < 0.22:
+            name = f"{name} {rng.choice(INITIALS)}."
+        languages = list(self.pick(LANGUAGE_CHOICE[background.key]))
+        return Person(
+            username=username,
+            email=email,
+            name=name,
+            first=first,
+            language="en" if rng.randrange(100) < background.english_ui else "nl",
+            password=self.password_hash,
+            languages=languages,
+            visibility={key: self.pick(weighted) for key, weighted in VISIBILITY_CHOICE.items()},
+            joined=self.now - timedelta(days=rng.randint(1, 1400), seconds=rng.randrange(86400)),
+        )
+
+    def add_needs(self, person: Person, share: float) -> None:
+        rng = self.rng
+        if rng.random() < share:
+            count = 1 if rng.random() < 0.7 else 2
+            needs = {self.pick(ACCESSIBILITY_CHOICE) for _ in range(count)}
+            person.needs = [code for code in ACCESSIBILITY_CODES if code in needs]
+            if rng.random() < 0.3:
+                person.note = rng.choice(ACCESSIBILITY_NOTES)
+
+    def place(self, person: Person, postcode_list: list[str]) -> None:
+        person.pc_index = self.rng.randrange(len(postcode_list))
+        person.postcode = postcode_list[person.pc_index]
+
+    def guided_username(self, first: str) -> str:
+        base = slugify(first)[:20] or "bewoner"
+        while True:
+            candidate = f"{base}-{''.join(self.rng.choice('23456789') for _ in range(4))}"
+            if candidate not in self.usernames:
+                self.usernames.add(candidate)
+                return candidate
+
+    def build_people(self) -> None:
+        rng = self.rng
+        # The fixed demo accounts come first, so they have the lowest ids.
+        demo: dict[str, Person] = {}
+        for account in DEMO_ACCOUNTS:
+            demo[account.username] = self.demo_person(account)
+        self.demo = demo
+        self.people.extend(demo.values())
+
+        # Professionals, spread over the three organisations.
+        self.professionals: list[Person] = [demo["professional"]]
+        for i in range(max(3, min(30, self.n // 40))):
+            organisation = ORGANISATIONS[i % 3][0]
+            local = f"medewerker{i + 1:02d}"
+            person = self.new_person(username=local, email=f"{local}@{DEMO_DOMAIN}")
+            person.memberships.append((LINDENHOF, Role.PROFESSIONAL, organisation))
+            person.visibility["display_name"] = Visibility.NEIGHBOURHOOD
+            self.professionals.append(person)
+            self.people.append(person)
+        # One professional of the housing association also works in Vaartkwartier.
+        self.vaart_professional = self.professionals[2]
+        self.vaart_professional.memberships.append(
+            (VAARTKWARTIER, Role.PROFESSIONAL, ORGANISATIONS[1][0])
+        )
+        self.org_of = {p.username: p.memberships[0][2] for p in self.professionals}
+        self.org_of["professional"] = ORGANISATIONS[0][0]
+
+        # Lindenhof residents: about 5% connectors, 6% guided accounts without e-mail,
+        # 10% without any contact yet.
+        connectors = set(rng.sample(range(self.n), max(1, round(self.n * 0.05))))
+        self.lindenhof: list[Person] = []
+        for i in range(self.n):
+            local = f"bewoner{i + 1:04d}"
+            guided = rng.random() < 0.06 and i not in connectors
+            person = self.new_person(
+                username=local, email="" if guided else f"{local}@{DEMO_DOMAIN}"
+            )
+            role = Role.CONNECTOR if i in connectors else Role.RESIDENT
+            person.memberships.append((LINDENHOF, role, ""))
+            self.place(person, self.lindenhof_postcodes)
+            if guided:
+                self.make_guided(person, rng.choice(self.professionals))
+            self.add_needs(person, 0.55 if guided else 0.12)
+            if role == Role.CONNECTOR:
+                person.draws = rng.randint(5, 10)
+            elif rng.random() < 0.10:
+                person.isolated = True
+            else:
+                person.draws = self.pick(DRAWS_CHOICE)
+            self.lindenhof.append(person)
+            self.people.append(person)
+        for username in ("verbinder", "bewoner", "henk-demo"):
+            self.lindenhof.append(demo[username])
+
+        # Vaartkwartier: some Lindenhof residents are members too, the rest live only there.
+        size = max(10, self.n // 20)
+        shared = rng.sample(self.lindenhof[: self.n], min(self.n, max(2, size // 4)))
+        self.vaart: list[Person] = []
+        for person in shared:
+            person.memberships.append((VAARTKWARTIER, Role.RESIDENT, ""))
+            self.vaart.append(person)
+        for i in range(size - len(shared)):
+            local = f"buur{i + 1:04d}"
+            guided = i % 10 == 9
+            person = self.new_person(
+                username=local, email="" if guided else f"{local}@{DEMO_DOMAIN}"
+            )
+            role = Role.CONNECTOR if i == 0 else Role.RESIDENT
+            person.memberships.append((VAARTKWARTIER, role, ""))
+            self.place(person, self.vaart_postcodes)
+            if guided:
+                self.make_guided(person, self.vaart_professional, slug=VAARTKWARTIER)
+            self.add_needs(person, 0.5 if guided else 0.12)
+            person.draws = rng.randint(5, 8) if role == Role.CONNECTOR else rng.choice([0, 1, 1, 2])
+            self.vaart.append(person)
+            self.people.append(person)
+        self.vaart.append(demo["buur"])
+
+        # Consents, in the neighbourhood where each person lives (first membership).
+        for person in self.people:
+            if person.username in demo or person.memberships[0][1] not in (
+                Role.RESIDENT,
+                Role.CONNECTOR,
+            ):
+                continue
+            self.add_consents(person)
+
+    def make_guided(self, person: Person, professional: Person, slug: str = LINDENHOF) -> None:
+        rng = self.rng
+        person.username = self.guided_username(person.first)
+        person.is_guided = True
+        person.guided_by = professional
+        person.language = "nl"
+        if rng.random() < 0.5:  # has not logged in with the card yet
+            person.must_set_secret = True
+            person.password = self.unusable_password
+        granted = self.moment_since(person.joined, 0.1)
+        method = Method.PAPER if rng.random() < 0.6 else Method.VERBAL
+        person.consents.append((slug, "guided_account", method, granted, None, professional))
+
+    def add_consents(self, person: Person) -> None:
+        rng = self.rng
+        slug = person.memberships[0][0]
+        for scope, share in CONSENT_SHARES.items():
+            if scope == "connector_outreach" and person.isolated:
+                share = 0.5
+            if rng.random() >= share:
+                continue
+            if person.is_guided:
+                method = Method.PAPER if rng.random() < 0.6 else Method.VERBAL
+                recorded_by = person.guided_by
+            else:
+                method = self.pick(ONLINE_METHOD_CHOICE)
+                recorded_by = (
+                    None if method == Method.ONLINE else rng.choice(self.professionals[:3])
+                )
+                if slug == VAARTKWARTIER and recorded_by is not None:
+                    recorded_by = self.vaart_professional
+            granted = self.moment_since(person.joined, 0.5)
+            if rng.random() < WITHDRAWN_SHARE:
+                withdrawn = granted + (self.now - granted) * (0.2 + 0.6 * rng.random())
+                person.consents.append((slug, scope, method, granted, withdrawn, recorded_by))
+                if rng.random() < REGRANTED_SHARE:  # changed their mind again
+                    again = self.moment_since(withdrawn, 0.9)
+                    if not person.is_guided:
+                        method, recorded_by = Method.ONLINE, None
+                    person.consents.append((slug, scope, method, again, None, recorded_by))
+            else:
+                person.consents.append((slug, scope, method, granted, None, recorded_by))
+
+    def demo_person(self, account: DemoAccount) -> Person:
+        person = Person(
+            username=account.username,
+            email=account.email,
+            name=account.name,
+            password=self.password_hash,
+            joined=self.now - timedelta(days=400),
+            visibility={
+                "display_name": Visibility.NEIGHBOURHOOD,
+                "postcode": Visibility.PRIVATE,
+                "languages": Visibility.NEIGHBOURHOOD,
+                "accessibility": Visibility.PRIVATE,
+                "photo": Visibility.NEIGHBOURHOOD,
+            },
+            languages=["nl"],
+            first=account.name,
+        )
+        for slug in (account.neighbourhood, *account.also):
+            person.memberships.append((slug, account.role, account.organisation))
+        resident = account.role in (Role.RESIDENT, Role.CONNECTOR)
+        if resident:
+            self.place(
+                person,
+                self.vaart_postcodes
+                if account.neighbourhood == VAARTKWARTIER
+                else self.lindenhof_postcodes,
+            )
+        ago = self.now - timedelta(days=300)
+        slug = account.neighbourhood
+        if account.username == "bewoner":
+            person.languages = ["nl", "en"]
+            person.draws = 3
+            person.consents += [
+                (slug, "network_names", Method.ONLINE, ago, None, None),
+                (slug, "safety_net", Method.ONLINE, ago, None, None),
+                (slug, "group_count", Method.ONLINE, ago, ago + timedelta(days=30), None),
+            ]
+        elif account.username == "verbinder":
+            person.languages = ["nl", "ar", "zgh"]
+            person.visibility["postcode"] = Visibility.NEIGHBOURHOOD
+            person.draws = 12
+            person.consents.append((slug, "network_names", Method.ONLINE, ago, None, None))
+        elif account.username == "buur":
+            person.languages = ["pl", "nl", "en"]
+            person.language = "nl"
+            person.draws = 3
+            person.consents.append((slug, "connector_outreach", Method.ONLINE, ago, None, None))
+        elif account.guided:
+            person.is_guided = True
+            person.password = make_password(account.password, salt=self.token(22))
+            person.needs = ["easy_language", "read_aloud"]
+            person.note = "Ik lees niet zo goed. Leg het mij liever uit."
+            person.draws = 1
+        elif account.role == Role.PROFESSIONAL:
+            person.languages = ["nl", "ar", "en"]
+        self.usernames.add(account.username)
+        return person
+
+    # -- contacts ------------------------------------------------------------------------
+
+    def contacts(self, members: list[Person], postcode_count: int) -> set[tuple[int, int]]:
+        """Pairs of people in contact: mostly in the same street (postcode), some in the
+        streets around, a few across the neighbourhood. Isolated people have none."""
+        rng = self.rng
+        candidates = [p for p in members if not p.isolated]
+        by_postcode: dict[int, list[Person]] = defaultdict(list)
+        for person in candidates:
+            by_postcode[person.pc_index].append(person)
+        pairs: set[tuple[int, int]] = set()
+        for person in candidates:
+            for _ in range(person.draws):
+                r = rng.random()
+                if person.draws >= 5 and r < 0.5:  # connectors reach across the neighbourhood
+                    bucket = candidates
+                elif r < 0.65:
+                    bucket = by_postcode[person.pc_index]
+                elif r < 0.9:
+                    shift = rng.choice((-3, -2, -1, 1, 2, 3))
+                    bucket = by_postcode.get((person.pc_index + shift) % postcode_count, [])
+                else:
+                    bucket = candidates
+                if not bucket:
+                    continue
+                other = rng.choice(bucket)
+                if other is person:
+                    continue
+                a, b = sorted((person.index, other.index))
+                pairs.add((a, b))
+        return pairs
+
+    # -- writing -------------------------------------------------------------------------
+
+    def build(self) -> dict[str, int]:
+        rng, now = self.rng, self.now
+        organisations = {}
+        for name, sector in ORGANISATIONS:
+            organisations[name], _created = Organisation.objects.get_or_create(
+                name=name, defaults={"sector": sector}
+            )
+        org_ids = {name: org.pk for name, org in organisations.items()}
+        neighbourhoods = {
+            slug: Neighbourhood.objects.create(slug=slug, **fields)
+            for slug, fields in NEIGHBOURHOODS.items()
+        }
+        nb_ids = {slug: nb.pk for slug, nb in neighbourhoods.items()}
+
+        self.build_people()
+        henk = self.demo["henk-demo"]
+        henk.guided_by = self.demo["professional"]
+        henk.consents += [
+            (LINDENHOF, "guided_account", Method.PAPER, henk.joined, None, henk.guided_by),
+            (LINDENHOF, "network_names", Method.VERBAL, henk.joined, None, henk.guided_by),
+        ]
+        people = self.people
+        for index, person in enumerate(people):
+            person.index = index
+        self.say(f"{len(people)} mensen bedacht")
+
+        before = User.objects.aggregate(last=Max("pk"))["last"] or 0
+        insert_rows(
+            User,
+            [
+                "username",
+                "email",
+                "password",
+                "language",
+                "is_guided",
+                "must_set_secret",
+                "date_joined",
+            ],
+            (
+                (
+                    p.username,
+                    p.email,
+                    p.password,
+                    p.language,
+                    p.is_guided,
+                    p.must_set_secret,
+                    p.joined,
+                )
+                for p in people
+            ),
+            now=now,
+        )
+        ids = dict(User.objects.filter(pk__gt=before).values_list("username", "pk"))
+        for person in people:
+            person.id = ids[person.username]
+        self.say(f"{len(people)} accounts")
+
+        insert_rows(
+            Profile,
+            [
+                "user",
+                "display_name",
+                "display_name_visibility",
+                "postcode",
+                "postcode_visibility",
+                "languages",
+                "languages_visibility",
+                "accessibility_needs",
+                "accessibility_note",
+                "accessibility_visibility",
+                "photo_visibility",
+                "updated_at",
+            ],
+            (
+                (
+                    p.id,
+                    p.name,
+                    p.visibility["display_name"],
+                    p.postcode,
+                    p.visibility["postcode"],
+                    p.languages,
+                    p.visibility["languages"],
+                    p.needs,
+                    p.note,
+                    p.visibility["accessibility"],
+                    p.visibility["photo"],
+                    p.joined,
+                )
+                for p in people
+            ),
+            now=now,
+        )
+        self.say("profielen")
+
+        memberships = [
+            (p.id, nb_ids[slug], role, org_ids[org] if org else None, p.joined)
+            for p in people
+            for slug, role, org in p.memberships
+        ]
+        insert_rows(
+            Membership,
+            ["user", "neighbourhood", "role", "organisation", "joined_at"],
+            memberships,
+            now=now,
+        )
+        self.say(f"{len(memberships)} lidmaatschappen")
+
+        emails = insert_rows(
+            EmailAddress,
+            ["user", "email", "verified", "primary"],
+            ((p.id, p.email, True, True) for p in people if p.email),
+            now=now,
+        )
+        guided = insert_rows(
+            GuidedAccount,
+            ["user", "neighbourhood", "registered_by", "organisation", "created_at"],
+            (
+                (
+                    p.id,
+                    nb_ids[p.memberships[0][0]],
+                    p.guided_by.id,
+                    org_ids[self.org_of[p.guided_by.username]],
+                    p.joined,
+                )
+                for p in people
+                if p.is_guided
+            ),
+            now=now,
+        )
+        self.say(f"{emails} e-mailadressen, {guided} begeleide accounts")
+
+        consents = [
+            (
+                p.id,
+                nb_ids[slug],
+                scope,
+                method,
+                granted,
+                withdrawn,
+                recorded_by.id if recorded_by else None,
+            )
+            for p in people
+            for slug, scope, method, granted, withdrawn, recorded_by in p.consents
+        ]
+        insert_rows(
+            Consent,
+            [
+                "user",
+                "neighbourhood",
+                "scope",
+                "method",
+                "granted_at",
+                "withdrawn_at",
+                "recorded_by",
+            ],
+            consents,
+            now=now,
+        )
+        self.say(f"{len(consents)} toestemmingen")
+
+        pairs = self.contacts(self.lindenhof, len(self.lindenhof_postcodes))
+        pairs |= self.contacts(self.vaart, len(self.vaart_postcodes))
+        # Henk knows the connector who helped him onto the platform.
+        pairs.add(tuple(sorted((self.demo["verbinder"].index, henk.index))))
+        contacts = []
+        for a, b in sorted(pairs):
+            first, second = people[a], people[b]
+            low, high = sorted((first.id, second.id))
+            since = self.moment_since(max(first.joined, second.joined))
+            contacts.append((low, high, self.pick(CONTACT_SOURCE_CHOICE), since))
+        insert_rows(Contact, ["user_a", "user_b", "source", "since"], contacts, now=now)
+        self.say(f"{len(contacts)} contacten")
+
+        Invitation.objects.create(
+            neighbourhood=neighbourhoods[VAARTKWARTIER],
+            code="".join(rng.choice(codes.ALPHABET) for _ in range(8)),
+            note="Buren aan de Vaart",
+            created_by_id=self.demo["beheerder"].id,
+            expires_at=now + timedelta(days=90),
+            max_uses=50,
+            uses=rng.randint(3, 12),
+        )
+        for account in DEMO_ACCOUNTS:
+            if account.totp:
+                user = User.objects.get(pk=self.demo[account.username].id)
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+
+        lindenhof_roles = [
+            role for p in people for slug, role, _org in p.memberships if slug == LINDENHOF
+        ]
+        all_roles = [role for p in people for _slug, role, _org in p.memberships]
+        return {
+            "users": len(people),
+            "residents": sum(1 for r in lindenhof_roles if r in (Role.RESIDENT, Role.CONNECTOR)),
+            "connectors": all_roles.count(Role.CONNECTOR),
+            "professionals": len(self.professionals),
+            "organisations": len(organisations),
+            "memberships": len(memberships),
+            "email_addresses": emails,
+            "guided_accounts": guided,
+            "consents": len(consents),
+            "withdrawn_consents": sum(1 for c in consents if c[5] is not None),
+            "contacts": len(contacts),
+        }
+
+
+def postcodes(pc4: int, count: int) -> list[str]:
+    """`count` made-up PC6 postcodes: 2031AA, 2031AB, ..., then 2032AA and so on."""
+    result = []
+    number = pc4
+    while len(result) < count:
+        for first in POSTCODE_LETTERS:
+            for second in POSTCODE_LETTERS:
+                if first == "S" and second in "ADS":
+                    continue
+                result.append(f"{number}{first}{second}")
+                if len(result) == count:
+                    return result
+        number += 1
+    return result

@@ -1,0 +1,373 @@
+"""The demo neighbourhood: deterministic, complete enough to log in and look around, and
+refusing to be loaded twice. Timings are measured in benchmarks/, never asserted here."""
+
+import re
+import time
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import validate_totp_code
+from allauth.mfa.utils import decrypt
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from buurtkracht.accounts.models import GuidedAccount, User
+from buurtkracht.accounts.selectors import needs_mfa_setup
+from buurtkracht.core.choices import Role
+from buurtkracht.core.codes import ALPHABET
+from buurtkracht.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_PIN,
+    DEMO_TOTP_SECRET,
+    print_accounts,
+)
+from buurtkracht.demo.generator import ORGANISATIONS, generate
+from buurtkracht.neighbourhoods.models import (
+    Invitation,
+    JoinPolicy,
+    Membership,
+    Module,
+    Neighbourhood,
+)
+from buurtkracht.people.consents import SCOPES, Method
+from buurtkracht.people.models import (
+    ACCESSIBILITY_CHOICES,
+    LANGUAGE_CHOICES,
+    Consent,
+    Contact,
+    Profile,
+)
+
+SMALL = 60
+PC6 = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    # The generator hashes the demo password once; a fast hasher keeps these tests quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo():
+    return generate(residents=SMALL, seed=3)
+
+
+def snapshot() -> dict:
+    """What must come out the same for the same seed (ids and timestamps may differ)."""
+    return {
+        "profiles": list(
+            Profile.objects.order_by("user__username").values_list(
+                "user__username",
+                "display_name",
+                "display_name_visibility",
+                "postcode",
+                "postcode_visibility",
+                "languages",
+                "languages_visibility",
+                "accessibility_needs",
+                "accessibility_visibility",
+            )
+        ),
+        "users": list(
+            User.objects.order_by("username").values_list(
+                "username", "email", "is_guided", "must_set_secret", "language", "password"
+            )
+        ),
+        "roles": sorted(
+            Membership.objects.values_list(
+                "user__username", "neighbourhood__slug", "role", "organisation__name"
+            ),
+            key=str,
+        ),
+        "consents": sorted(
+            (
+                c.user.username,
+                c.neighbourhood.slug,
+                c.scope,
+                c.method,
+                c.withdrawn_at is None,
+                c.recorded_by.username if c.recorded_by else "",
+            )
+            for c in Consent.objects.select_related("user", "neighbourhood", "recorded_by")
+        ),
+        "contacts": sorted(
+            Contact.objects.values_list("user_a__username", "user_b__username", "source")
+        ),
+        "guided": sorted(
+            GuidedAccount.objects.values_list("user__username", "registered_by__username")
+        ),
+        "invitation": list(Invitation.objects.values_list("code", "uses")),
+    }
+
+
+def generated_then_undone(*, residents: int, seed: int) -> dict:
+    """Generate, take a snapshot, and roll the whole demo back again."""
+    with transaction.atomic():
+        generate(residents=residents, seed=seed)
+        result = snapshot()
+        transaction.set_rollback(True)
+    assert not Neighbourhood.objects.exists()
+    return result
+
+
+def test_same_seed_same_neighbourhood_other_seed_differs():
+    first = generated_then_undone(residents=SMALL, seed=5)
+    second = generated_then_undone(residents=SMALL, seed=5)
+    other = generated_then_undone(residents=SMALL, seed=6)
+    assert first == second
+    assert [p[1] for p in first["profiles"]] != [p[1] for p in other["profiles"]]
+    assert first["consents"] != other["consents"]
+
+
+def test_demo_command_default_size_and_accounts_block():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    residents = Membership.objects.filter(
+        neighbourhood=lindenhof, role__in=[Role.RESIDENT, Role.CONNECTOR]
+    ).count()
+    assert residents >= 200
+    text = out.getvalue()
+    assert "Klaar in" in text
+    assert "henk-demo" in text and DEMO_PIN in text
+    assert "buurtkracht demo-totp" in text and DEMO_TOTP_SECRET in text
+
+
+def test_neighbourhoods(demo):
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    assert lindenhof.municipality == "Haarlem"
+    assert lindenhof.cbs_code == "BU03920712"
+    assert lindenhof.join_policy == JoinPolicy.OPEN
+    assert set(lindenhof.modules) == {m.value for m in Module}
+    assert lindenhof.description
+
+    vaart = Neighbourhood.objects.get(slug="vaartkwartier")
+    assert vaart.join_policy == JoinPolicy.INVITE
+    assert set(vaart.modules) < set(lindenhof.modules)
+    assert vaart.memberships.count() >= 10
+    both = User.objects.filter(memberships__neighbourhood=lindenhof).filter(
+        memberships__neighbourhood=vaart
+    )
+    assert both.filter(memberships__role=Role.RESIDENT).exists()
+
+    invitation = Invitation.objects.get(neighbourhood=vaart)
+    assert len(invitation.code) == 8 and set(invitation.code) <= set(ALPHABET)
+    assert invitation.revoked_at is None and invitation.expires_at > timezone.now()
+
+
+def test_roles(demo):
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    members = Membership.objects.filter(neighbourhood=lindenhof)
+    residents = members.filter(role__in=[Role.RESIDENT, Role.CONNECTOR]).count()
+    assert residents >= SMALL
+    connectors = members.filter(role=Role.CONNECTOR).count()
+    assert 0.03 * residents <= connectors <= 0.08 * residents
+
+    for name, _sector in ORGANISATIONS:
+        assert members.filter(role=Role.PROFESSIONAL, organisation__name=name).exists(), name
+    facilitators = members.filter(role=Role.FACILITATOR)
+    assert facilitators.count() == 1
+    assert facilitators.get().organisation is None
+    for slug in ("lindenhof", "vaartkwartier"):
+        admins = Membership.objects.filter(neighbourhood__slug=slug, role=Role.ADMIN)
+        assert list(admins.values_list("user__username", flat=True)) == ["beheerder"]
+
+
+def test_profiles(demo):
+    assert not User.objects.filter(profile__isnull=True).exists()
+    profiles = list(Profile.objects.all())
+    language_codes = {code for code, _label in LANGUAGE_CHOICES}
+    needs_codes = {code for code, _label in ACCESSIBILITY_CHOICES}
+    for profile in profiles:
+        assert profile.display_name
+        assert profile.postcode == "" or PC6.match(profile.postcode), profile.postcode
+        assert profile.languages and set(profile.languages) <= language_codes
+        assert set(profile.accessibility_needs) <= needs_codes
+    residents = [p for p in profiles if p.postcode]
+    assert len(residents) >= SMALL
+    assert sum("nl" in p.languages for p in profiles) > 0.6 * len(profiles)
+    assert any(p.accessibility_needs for p in profiles)
+    # Visibility varies, so the directory shows some people and hides others.
+    for field in ("display_name", "postcode", "languages", "accessibility"):
+        levels = {getattr(p, f"{field}_visibility") for p in profiles}
+        assert len(levels) >= 3, field
+    assert len({p.display_name for p in profiles}) > len(profiles) / 3
+
+
+def test_every_email_user_has_a_verified_primary_address(demo):
+    email_users = User.objects.exclude(email="")
+    assert email_users.count() > SMALL * 0.8
+    verified = EmailAddress.objects.filter(verified=True, primary=True)
+    assert verified.count() == email_users.count()
+    for user in email_users.prefetch_related("emailaddress_set"):
+        addresses = list(user.emailaddress_set.all())
+        assert [(a.email, a.verified, a.primary) for a in addresses] == [(user.email, True, True)]
+    assert not User.objects.filter(email="", is_guided=False).exists()
+
+
+def test_guided_accounts(demo):
+    guided = User.objects.filter(is_guided=True)
+    assert guided.count() >= 2
+    for user in guided.select_related("guidance__registered_by"):
+        assert user.email == ""
+        registered_by = user.guidance.registered_by
+        assert Membership.objects.filter(
+            user=registered_by, neighbourhood=user.guidance.neighbourhood, role=Role.PROFESSIONAL
+        ).exists()
+        consent = Consent.objects.get(user=user, scope="guided_account", withdrawn_at__isnull=True)
+        assert consent.recorded_by == registered_by
+        assert consent.method in (Method.PAPER, Method.VERBAL)
+        assert user.guidance.organisation is not None
+
+
+def test_consents(demo):
+    consents = Consent.objects.all()
+    assert consents.values("scope").distinct().count() >= 3
+    assert set(consents.values_list("scope", flat=True)) <= set(SCOPES)
+    assert consents.values("method").distinct().count() >= 2
+    withdrawn = consents.filter(withdrawn_at__isnull=False)
+    assert withdrawn.exists()
+    now = timezone.now()
+    for consent in consents:
+        assert consent.granted_at <= now
+        if consent.withdrawn_at:
+            assert consent.granted_at < consent.withdrawn_at <= now
+    duplicates = (
+        consents.filter(withdrawn_at__isnull=True)
+        .values("user", "neighbourhood", "scope")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not duplicates.exists()
+    assert consents.filter(method__in=[Method.PAPER, Method.VERBAL], recorded_by__isnull=False)
+
+
+def test_contacts(demo):
+    contacts = list(Contact.objects.values_list("user_a_id", "user_b_id"))
+    assert all(a < b for a, b in contacts)
+    assert len(set(contacts)) == len(contacts)
+    residents = User.objects.filter(
+        memberships__neighbourhood__slug="lindenhof",
+        memberships__role__in=[Role.RESIDENT, Role.CONNECTOR],
+    )
+    degree = dict.fromkeys(residents.values_list("id", flat=True), 0)
+    for a, b in contacts:
+        for user_id in (a, b):
+            if user_id in degree:
+                degree[user_id] += 1
+    average = sum(degree.values()) / len(degree)
+    assert 1.5 <= average <= 6, average
+    assert any(d == 0 for d in degree.values()), "some people have no contacts yet"
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: a.username)
+def test_demo_accounts_can_log_in(demo, account):
+    user = authenticate(None, username=account.login, password=account.password)
+    assert user is not None and user.username == account.username
+    assert authenticate(None, username=account.login, password="fout-wachtwoord") is None
+    if account.email:
+        assert authenticate(None, email=account.email, password=account.password) == user
+    assert user.profile.display_name == account.name
+    roles = dict(user.memberships.values_list("neighbourhood__slug", "role"))
+    assert roles == dict.fromkeys((account.neighbourhood, *account.also), account.role)
+    assert not user.must_set_secret
+    assert not needs_mfa_setup(user)
+    has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    assert has_totp == account.totp
+
+
+def test_demo_people(demo):
+    assert DEMO_PASSWORD == "buurtkracht-demo"
+    sanne = User.objects.get(email="bewoner@demo.buurtkracht.nl")
+    assert sanne.profile.display_name == "Sanne"
+    henk = User.objects.get(username="henk-demo")
+    assert henk.is_guided and henk.check_password(DEMO_PIN)
+    assert henk.guidance.registered_by.username == "professional"
+    assert henk.guidance.organisation.name == "Welzijn Lindenhof"
+    assert Consent.objects.filter(
+        user=henk,
+        scope="guided_account",
+        withdrawn_at__isnull=True,
+        recorded_by__username="professional",
+    ).exists()
+    professional = Membership.objects.get(user__username="professional")
+    assert professional.organisation.name == "Welzijn Lindenhof"
+    buur = User.objects.get(username="buur")
+    assert list(buur.memberships.values_list("neighbourhood__slug", flat=True)) == ["vaartkwartier"]
+
+
+def _code_from(output: str) -> str:
+    match = re.search(rf":\s*(\d{{{mfa_settings.TOTP_DIGITS}}})\b", output)
+    assert match, output
+    return match.group(1)
+
+
+@pytest.mark.parametrize("email", [a.login for a in DEMO_ACCOUNTS if a.totp])
+def test_demo_totp_command_gives_a_valid_code(demo, email):
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    assert secret == DEMO_TOTP_SECRET
+    for _attempt in range(3):  # the 30-second window may turn over between two lines
+        out = StringIO()
+        call_command("demo_totp", email, stdout=out)
+        code = _code_from(out.getvalue())
+        if validate_totp_code(secret, code):
+            break
+        time.sleep(1)
+    else:
+        pytest.fail(f"code {code} does not validate")
+
+
+def test_demo_totp_refuses_other_accounts(demo):
+    with pytest.raises(CommandError):
+        call_command("demo_totp", "bewoner@demo.buurtkracht.nl", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("demo_totp", "iemand@example.org", stdout=StringIO())
+
+
+def test_demo_totp_without_demo():
+    with pytest.raises(CommandError):
+        call_command("demo_totp", "beheerder@demo.buurtkracht.nl", stdout=StringIO())
+
+
+def test_second_run_is_refused_and_changes_nothing(demo):
+    users = User.objects.count()
+    with pytest.raises(ValueError, match="bestaat al"):
+        generate(residents=SMALL, seed=3)
+    with pytest.raises(CommandError):
+        call_command("demo", "--residents", "10", stdout=StringIO())
+    assert User.objects.count() == users
+    assert Neighbourhood.objects.filter(slug="lindenhof").count() == 1
+
+
+def test_refused_when_demo_accounts_exist_without_the_neighbourhood():
+    User.objects.create_user(username="beheerder", email="beheerder@demo.buurtkracht.nl")
+    with pytest.raises(ValueError, match="al in gebruik"):
+        generate(residents=10)
+    assert not Neighbourhood.objects.exists()
+
+
+def test_print_accounts_only_when_the_demo_is_there():
+    out = StringIO()
+    print_accounts(out)
+    assert out.getvalue() == ""
+    # A real person whose login name happens to be "bewoner" is not a demo account.
+    User.objects.create_user(username="bewoner", email="bewoner@example.org")
+    print_accounts(out)
+    assert out.getvalue() == ""
+    User.objects.filter(username="bewoner").delete()
+    generate(residents=10, seed=1)
+    print_accounts(out)
+    text = out.getvalue()
+    for account in DEMO_ACCOUNTS:
+        assert account.login in text
