@@ -284,3 +284,13 @@ def test_withdrawn_guidance_consent_hides_the_card(world, client_for):
     consent_withdraw(user=user, neighbourhood=world.hood, scope="guided_account")
     url = reverse("accounts:guided_card", kwargs={"slug": "lindenhof", "user_id": user.pk})
     assert client_for("professional").get(url).status_code == 404
+
+
+def test_repeated_wrong_passwords_lock_the_login_for_a_while(client, world):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": world.resident.email, "password": "fout"})
+    response = client.post(
+        reverse("account_login"), {"login": world.resident.email, "password": f.PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session  # even the right password waits now
+    assert response.status_code in (200, 429)
