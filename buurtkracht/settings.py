@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "buurtkracht.accounts",
     "buurtkracht.neighbourhoods",
     "buurtkracht.people",
+    "buurtkracht.gifts",
+    "buurtkracht.places",
+    "buurtkracht.lending",
+    "buurtkracht.inventory",
     "buurtkracht.demo",
 ]
 
@@ -149,6 +153,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buurtkracht] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Buurtkracht"
+
+# The asset map's tiles: loaded by the visitor's browser; the page is a plain list without them.
+BUURTKRACHT_TILE_URL = os.environ.get(
+    "BUURTKRACHT_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+BUURTKRACHT_TILE_ATTRIBUTION = os.environ.get(
+    "BUURTKRACHT_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
+)
 
 # Guided accounts: how long a printed one-time code stays valid.
 BUURTKRACHT_LOGIN_CODE_DAYS = int(os.environ.get("BUURTKRACHT_LOGIN_CODE_DAYS", "14"))

@@ -1,53 +1,39 @@
-"""The permission matrix: for every URL, what each role gets.
-
-Later issues add their URLs to CASES; test_every_url_is_in_the_matrix fails until they do.
-Codes: 200 ok, 302 redirect (after a POST), LOGIN redirect to the login page, 403 refused
-with a reason, 404 not found (or not visible), REDIRECT any redirect that is not to login.
+"""The permission matrix of the foundation's URLs, and the check that every URL of ours is
+in some module's matrix (tests/test_permissions_<app>.py for later apps; see tests/matrix.py).
 """
 
-from dataclasses import dataclass, field
-from typing import Any
+import importlib
+from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from buurtkracht.accounts import services as account_services
 from buurtkracht.neighbourhoods import services as hood_services
 
 from .conftest import PERSONAS
+from .matrix import (
+    MEMBERS,
+    REDIRECT,
+    Case,
+    case_id,
+    everyone,
+    logged_in,
+    members_only,
+    only,
+    run_case,
+)
 
-LOGIN = "login"
-REDIRECT = "redirect"
-MEMBERS = ["resident", "connector", "professional", "facilitator", "admin"]
-
-
-def everyone(code):
-    return dict.fromkeys(PERSONAS, code)
-
-
-def members_only(code=200, *, outsider=403):
-    return {"anonymous": LOGIN, "outsider": outsider, **dict.fromkeys(MEMBERS, code)}
-
-
-def only(allowed: list[str], code=200):
-    return {
-        "anonymous": LOGIN,
-        "outsider": 403,
-        **{p: (code if p in allowed else 403) for p in MEMBERS},
-    }
-
-
-def logged_in(code=200):
-    return {"anonymous": LOGIN, **dict.fromkeys([*MEMBERS, "outsider"], code)}
-
-
-@dataclass
-class Case:
-    name: str
-    expect: dict[str, Any]
-    method: str = "get"
-    kwargs: Any = field(default_factory=dict)  # dict, or callable(world, objects) -> dict
-    data: Any = field(default_factory=dict)
+OUR_NAMESPACES = {
+    "core",
+    "accounts",
+    "people",
+    "neighbourhoods",
+    "gifts",
+    "places",
+    "lending",
+    "inventory",
+}
 
 
 def _objects(world):
@@ -140,34 +126,10 @@ CASES = [
 ]
 
 
-def _case_id(case: Case) -> str:
-    return f"{case.method.upper()} {case.name}"
-
-
-def _check(response, expected, persona, case):
-    where = f"{persona} {_case_id(case)}"
-    if expected == LOGIN:
-        assert response.status_code == 302, where
-        assert response["Location"].startswith(reverse("account_login")), where
-    elif expected == REDIRECT:
-        assert response.status_code == 302, where
-        assert not response["Location"].startswith(reverse("account_login")), where
-    else:
-        assert response.status_code == expected, (where, response.status_code)
-        if expected == 403:
-            # The 403 page says why, in words.
-            assert "<h1>" in response.content.decode(), where
-
-
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
+@pytest.mark.parametrize("case", CASES, ids=case_id)
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_permission_matrix(case, persona, world, client_for):
-    objects = _objects(world)
-    kwargs = case.kwargs(world, objects) if callable(case.kwargs) else case.kwargs
-    url = reverse(case.name, kwargs=kwargs)
-    client = client_for(persona)
-    response = getattr(client, case.method)(url, data=case.data)
-    _check(response, case.expect[persona], persona, case)
+    run_case(case, persona, world, client_for, _objects(world))
 
 
 def _our_url_names(resolver=None, namespace=""):
@@ -175,7 +137,7 @@ def _our_url_names(resolver=None, namespace=""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or ""
-            if ns and ns not in {"core", "accounts", "people", "neighbourhoods"}:
+            if ns and ns not in OUR_NAMESPACES:
                 continue
             if not ns and pattern.urlconf_name and "allauth" in str(pattern.urlconf_name):
                 continue
@@ -184,9 +146,18 @@ def _our_url_names(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
+def _all_cases():
+    """CASES of every tests/test_permissions*.py module (each app keeps its own)."""
+    cases = list(CASES)
+    for path in sorted(Path(__file__).parent.glob("test_permissions_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        cases.extend(module.CASES)
+    return cases
+
+
 def test_every_url_is_in_the_matrix():
     names = set(_our_url_names())
-    covered = {case.name for case in CASES}
+    covered = {case.name for case in _all_cases()}
     assert names, "no URLs found"
     assert names - covered == set()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -35,14 +36,50 @@ class Action(StrEnum):
     VIEW_PROFILE = "people.profile"
     REGISTER_GUIDED = "guided.register"
     GUIDED_CARD = "guided.card"
+    GUIDED_GIFTS = "guided.gifts"
+    ASSETS_VIEW = "assets.view"
+    PLACES_MANAGE = "places.manage"
+    TAXONOMY_MANAGE = "taxonomy.manage"
+    RESOURCES_BOOK = "resources.book"
+    INVENTORY_TRANSFER = "inventory.transfer"
 
 
-_MEMBER = {Action.VIEW, Action.LEAVE, Action.DIRECTORY, Action.VIEW_PROFILE}
+# Actions that belong to a module: where the neighbourhood switched it off, the pages do
+# not exist (404). "gifts" covers gifts, resources, places on the asset map and lending.
+ACTION_MODULE: dict[Action, str] = {
+    Action.ASSETS_VIEW: "gifts",
+    Action.PLACES_MANAGE: "gifts",
+    Action.TAXONOMY_MANAGE: "gifts",
+    Action.RESOURCES_BOOK: "gifts",
+    Action.INVENTORY_TRANSFER: "gifts",
+    Action.GUIDED_GIFTS: "gifts",
+}
+# Actions anyone may do where the module is on, members or not (public pages).
+PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW})
+
+
+_MEMBER = {
+    Action.VIEW,
+    Action.LEAVE,
+    Action.DIRECTORY,
+    Action.VIEW_PROFILE,
+    Action.ASSETS_VIEW,
+    Action.RESOURCES_BOOK,
+}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.RESIDENT: frozenset(_MEMBER),
-    Role.CONNECTOR: frozenset(_MEMBER | {Action.MANAGE_INVITATIONS}),
-    Role.PROFESSIONAL: frozenset(_MEMBER | {Action.REGISTER_GUIDED, Action.GUIDED_CARD}),
+    Role.CONNECTOR: frozenset(_MEMBER | {Action.MANAGE_INVITATIONS, Action.PLACES_MANAGE}),
+    Role.PROFESSIONAL: frozenset(
+        _MEMBER
+        | {
+            Action.REGISTER_GUIDED,
+            Action.GUIDED_CARD,
+            Action.GUIDED_GIFTS,
+            Action.PLACES_MANAGE,
+            Action.INVENTORY_TRANSFER,
+        }
+    ),
     Role.FACILITATOR: frozenset(_MEMBER),
     Role.ADMIN: frozenset(set(Action) - {Action.JOIN}),
 }
@@ -60,16 +97,31 @@ DENIED_REASONS: dict[Action, Promise] = {
     Action.GUIDED_CARD: _(
         "Only professionals and administrators of this neighbourhood can print login cards."
     ),
+    Action.GUIDED_GIFTS: _(
+        "Only professionals and administrators of this neighbourhood can fill this in with a "
+        "resident."
+    ),
+    Action.PLACES_MANAGE: _(
+        "Only connectors, professionals and administrators of this neighbourhood can add or "
+        "change places."
+    ),
+    Action.TAXONOMY_MANAGE: _("Only administrators of this neighbourhood can add words."),
+    Action.INVENTORY_TRANSFER: _(
+        "Only professionals and administrators of this neighbourhood can import or export."
+    ),
 }
 NOT_A_MEMBER = _("You are not a member of this neighbourhood. Join it first.")
 ALREADY_MEMBER = _("You are already a member of this neighbourhood.")
 INVITE_ONLY = _("You can only join this neighbourhood with an invitation link or code.")
+MODULE_OFF = _("This neighbourhood does not use this part of Buurtkracht.")
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     reason: str | Promise = ""
+    # True when the page does not exist here (a module that is off): 404, not 403.
+    not_found: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -80,7 +132,10 @@ ALLOW = Decision(True)
 
 def decide(user, action: Action, *, neighbourhood, membership=None) -> Decision:
     """May `user` (with `membership` in `neighbourhood`, or None) do `action` there?"""
-    if action == Action.VIEW:
+    module = ACTION_MODULE.get(action)
+    if module is not None and not neighbourhood.has_module(module):
+        return Decision(False, MODULE_OFF, not_found=True)
+    if action in PUBLIC_ACTIONS:
         return ALLOW
     if action == Action.JOIN:
         if membership is not None:
@@ -107,6 +162,8 @@ def require(request, action: Action) -> None:
         neighbourhood=request.neighbourhood,
         membership=request.membership,
     )
+    if decision.not_found:
+        raise Http404(decision.reason)
     if not decision:
         raise PermissionDenied(decision.reason)
 

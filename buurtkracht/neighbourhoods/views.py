@@ -22,12 +22,22 @@ from .forms import (
 from .models import Invitation, Membership
 
 
+def _balance_chart(neighbourhood):
+    if not neighbourhood.has_module("gifts"):
+        return None
+    from buurtkracht.gifts.charts import balance_chart
+    from buurtkracht.gifts.selectors import abundance
+
+    return balance_chart(abundance(neighbourhood=neighbourhood))
+
+
 @login_not_required
 def home(request, slug):
     access.require(request, Action.VIEW)
     neighbourhood = request.neighbourhood
     context = {
         "summary": selectors.neighbourhood_summary(neighbourhood=neighbourhood),
+        "balance_chart": _balance_chart(neighbourhood),
         "can_join": access.decide(
             request.user, Action.JOIN, neighbourhood=neighbourhood, membership=request.membership
         ),

@@ -1,0 +1,201 @@
+"""Reads of gifts, resources, wishes and time; personal items always through core.access."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from buurtkracht.core import access
+from buurtkracht.neighbourhoods.models import Membership
+
+from .models import (
+    AvailabilitySlot,
+    Gift,
+    Resource,
+    TaxonomyCategory,
+    TaxonomyItem,
+    TimeOffer,
+    Wish,
+)
+from .steps import STEPS, Step
+
+
+def step_choices(*, step: Step, neighbourhood_ids: list[int]):
+    """Categories with the taxonomy items this step offers (shared words plus the words of
+    the subject's neighbourhoods), in category order."""
+    items = (
+        TaxonomyItem.objects.filter(
+            Q(neighbourhood__isnull=True) | Q(neighbourhood_id__in=neighbourhood_ids)
+        )
+        .select_related("category")
+        .order_by("category__position", "label_nl")
+    )
+    wanted = set(step.item_kinds)
+    grouped: dict[int, tuple[TaxonomyCategory, list[TaxonomyItem]]] = {}
+    for item in items:
+        if wanted & set(item.kinds):
+            grouped.setdefault(item.category_id, (item.category, []))[1].append(item)
+    return list(grouped.values())
+
+
+def step_current(*, subject, step: Step) -> dict:
+    """What the subject chose in this step so far, for the form's initial values."""
+    if step.model == "time":
+        offer = TimeOffer.objects.filter(owner=subject).first()
+        return {
+            "slots": [
+                f"{s.weekday}-{s.daypart}" for s in AvailabilitySlot.objects.filter(owner=subject)
+            ],
+            "max_asks_per_month": offer.max_asks_per_month if offer else None,
+            "visibility": offer.visibility if offer else "neighbourhood",
+        }
+    model = {"gift": Gift, "resource": Resource, "wish": Wish}[step.model]
+    rows = model.objects.filter(owner=subject)
+    if step.model == "gift":
+        rows = rows.filter(kind=step.kind)
+    rows = list(rows)
+    return {
+        "items": [r.item_id for r in rows if r.item_id],
+        "texts": [r.text for r in rows if not r.item_id],
+        "visibility": rows[-1].visibility
+        if rows
+        else ("private" if step.model == "wish" else "neighbourhood"),
+    }
+
+
+@dataclass
+class MyOverview:
+    sections: list[tuple[Step, list]] = field(default_factory=list)
+    slots: list = field(default_factory=list)
+    time_offer: TimeOffer | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.slots and not any(rows for _, rows in self.sections)
+
+
+def my_overview(*, subject) -> MyOverview:
+    overview = MyOverview(
+        slots=list(AvailabilitySlot.objects.filter(owner=subject)),
+        time_offer=TimeOffer.objects.filter(owner=subject).first(),
+    )
+    gifts = list(Gift.objects.filter(owner=subject).select_related("item"))
+    resources = list(Resource.objects.filter(owner=subject).select_related("item"))
+    wishes = list(Wish.objects.filter(owner=subject).select_related("item"))
+    for step in STEPS:
+        if step.model == "gift":
+            rows = [g for g in gifts if g.kind == step.kind]
+        elif step.model == "resource":
+            rows = resources
+        elif step.model == "wish":
+            rows = wishes
+        else:
+            continue
+        overview.sections.append((step, rows))
+    return overview
+
+
+def _members(neighbourhood):
+    return Membership.objects.filter(neighbourhood=neighbourhood).values("user_id")
+
+
+@dataclass
+class AssetRow:
+    kind: str  # "gift" or "resource"
+    obj: object
+    owner_name: str | None  # None: the owner's name is not visible to the viewer
+
+
+def visible_assets(*, viewer, membership, neighbourhood, item_ids=None, limit: int = 300):
+    """Gifts and resources of this neighbourhood's members that the viewer may see, with the
+    owner's name only where the owner lets the viewer see it. Returns (rows, hidden_count)."""
+    from buurtkracht.people.models import Profile
+
+    rows, total_visible, total = [], 0, 0
+    names_q = access.visible_q(
+        viewer,
+        owner_field="user_id",
+        level_field="display_name_visibility",
+        neighbourhood=neighbourhood,
+    )
+    for kind, model in (("gift", Gift), ("resource", Resource)):
+        members_items = model.objects.filter(owner_id__in=_members(neighbourhood))
+        if item_ids is not None:
+            members_items = members_items.filter(item_id__in=item_ids)
+        visible = members_items.filter(
+            access.visible_q(
+                viewer,
+                owner_field="owner_id",
+                level_field="visibility",
+                neighbourhood=neighbourhood,
+            )
+        )
+        total += members_items.count()
+        count = visible.count()
+        total_visible += count
+        for obj in visible.select_related("item__category").order_by(
+            "item__category__position", "id"
+        )[:limit]:
+            rows.append((kind, obj))
+    owner_ids = {obj.owner_id for _, obj in rows}
+    names = dict(
+        Profile.objects.filter(names_q, user_id__in=owner_ids).values_list(
+            "user_id", "display_name"
+        )
+    )
+    result = [
+        AssetRow(kind=kind, obj=obj, owner_name=names.get(obj.owner_id)) for kind, obj in rows
+    ]
+    access.note_reads(
+        viewer=viewer,
+        membership=membership,
+        subject_ids=[r.obj.owner_id for r in result if r.owner_name],
+        what="gifts",
+    )
+    return result, total - total_visible
+
+
+@dataclass
+class CategoryBalance:
+    key: str
+    label: str
+    offered: int
+    asked: int
+
+    @property
+    def signal(self) -> str:
+        """'abundant' (many offer, few ask), 'scarce' (asked, rarely offered) or ''."""
+        if self.offered >= 3 and self.offered >= 3 * max(self.asked, 1):
+            return "abundant"
+        if self.asked >= 2 and self.asked >= 2 * self.offered:
+            return "scarce"
+        return ""
+
+
+def abundance(*, neighbourhood) -> list[CategoryBalance]:
+    """Counts per taxonomy category: how many members offer something (gifts and resources)
+    and how many ask for it (wishes). Counts only, never names — everyone is counted,
+    whatever their visibility choices."""
+    members = _members(neighbourhood)
+    people: dict[int | None, set[int]] = {}  # a person with a gift and a resource counts once
+    for model in (Gift, Resource):
+        pairs = (
+            model.objects.filter(owner_id__in=members)
+            .values_list("item__category_id", "owner_id")
+            .distinct()
+        )
+        for category_id, owner_id in pairs:
+            people.setdefault(category_id, set()).add(owner_id)
+    offered = {key: len(owners) for key, owners in people.items()}
+    asked = {
+        row["item__category_id"]: row["n"]
+        for row in Wish.objects.filter(owner_id__in=members)
+        .values("item__category_id")
+        .annotate(n=Count("owner_id", distinct=True))
+    }
+    result = [
+        CategoryBalance(
+            key=c.key, label=c.label, offered=offered.get(c.pk, 0), asked=asked.get(c.pk, 0)
+        )
+        for c in TaxonomyCategory.objects.all()
+    ]
+    return [b for b in result if b.offered or b.asked]
