@@ -1,6 +1,8 @@
 """What do you bring? Steps, visibility, guided filling-in, the neighbourhood's own words,
 abundance and scarcity."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -320,3 +322,15 @@ def test_no_chart_when_the_module_is_off(world, client):
     world.hood.save()
     html = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"})).content.decode()
     assert "<svg" not in html
+
+
+def test_taxonomy_sync_picks_up_changes_to_the_data_file(db):
+    from django.core.management import call_command
+
+    plumbing = item("loodgieterswerk")
+    plumbing.synonyms = ["oud"]
+    plumbing.label_nl = "Verouderd"
+    plumbing.save()
+    call_command("taxonomy_sync", stdout=io.StringIO())
+    plumbing.refresh_from_db()
+    assert plumbing.label_nl != "Verouderd" and "lekkende kraan" in plumbing.synonyms

@@ -10,6 +10,9 @@ Analysis
     splits that, drops Dutch stopwords (`STOPWORDS`: function words and filler
     such as "graag", "iemand", "hulp") and single letters. `stem` is Snowball
     Dutch (PyStemmer, one stemmer per thread). `analyse` = stems of `tokens`.
+    Snowball has quirks: "fietsen" → "fiets" but "fiets" → "fiet", and
+    "installeer" and "installeren" stem differently; the prefix rule below
+    bridges the first kind, not the second.
 
 Term matching (`MatchingVocabulary`)
     A query stem q matches an indexed stem d
@@ -23,6 +26,7 @@ Term matching (`MatchingVocabulary`)
 
     "q is a prefix of d" is found by bisecting the sorted vocabulary; "d is a
     prefix of q" by looking up q's own prefixes of length 4 … len(q) - 1.
+    `match_weight(q, d)` is the same rule for one pair.
 
 Taxonomy lookup (`TaxonomyIndex.lookup`)
     Each entry has phrases: its label and synonyms (weight 1.0) and its English
@@ -49,7 +53,8 @@ Document search (`DocumentIndex.search`)
     about 1. Rare words therefore count more than common ones, titles more than
     the body.
 
-    With a `TaxonomyIndex`, the query's taxonomy matches add:
+    With a `TaxonomyIndex`, the query's taxonomy matches (at most
+    `TAXONOMY_MATCHES`) add:
 
     - tags: a document whose `item_ids` holds a matched entry gets
       entry score × `TAXONOMY_WEIGHT` (1.5), reason "taxonomy:<key>";
@@ -59,11 +64,19 @@ Document search (`DocumentIndex.search`)
       stems gets the sum of their term scores × entry score × `EXPANSION_WEIGHT`
       (0.5), the best phrase per entry and document; reason: the phrase. So
       "kraan lekt" finds "Ik ben loodgieter" through loodgieterswerk's synonym
-      "loodgieter".
+      "loodgieter". A synonym is already one step away from the query, so its
+      stems match a document stem only exactly or as the start of a longer one
+      ("loodgieter" → "loodgietersbedrijf"), never a shorter one: "huishoudtrap"
+      must not find every "huis".
 
-    Only documents scoring above 0 are returned, best first, ties by id. Reasons
-    list what matched: the document's own words for query terms, then expansion
-    phrases, then taxonomy tags.
+    Scores are rounded to 6 decimals; only documents scoring above 0 are
+    returned, best first, ties by id. Reasons list what matched: for each query
+    term the document's word that scored best for it, then expansion phrases,
+    then taxonomy tags.
+
+    Cost: a query reads only the posting lists of stems that match its terms
+    and its expansion phrases, so it is quick unless a word occurs in most
+    documents (see benchmarks/bench_search.py).
 
 Everything is deterministic (no randomness; dictionaries keep insertion order).
 Indexes are immutable after construction and safe to share between threads.
@@ -204,8 +217,12 @@ class MatchingVocabulary:
     def __len__(self) -> int:
         return len(self._set)
 
-    def matches(self, query_stem: str) -> list[tuple[str, float]]:
-        """Vocabulary stems matching `query_stem`, with their weights; exact first."""
+    def matches(self, query_stem: str, *, shorter: bool = True) -> list[tuple[str, float]]:
+        """Vocabulary stems matching `query_stem`, with their weights; exact first.
+
+        With `shorter=False`, stems that are a prefix of `query_stem` do not match:
+        only the stem itself and longer compounds starting with it.
+        """
         q = query_stem
         found = [(q, EXACT_WEIGHT)] if q in self._set else []
         if len(q) < MIN_PREFIX_LENGTH:
@@ -218,7 +235,7 @@ class MatchingVocabulary:
                 found.append((vocabulary[i], PREFIX_WEIGHT))
             i += 1
         # Stems that are a prefix of q (q is a compound starting with them).
-        for length in range(MIN_PREFIX_LENGTH, len(q)):
+        for length in range(MIN_PREFIX_LENGTH, len(q) if shorter else 0):
             if q[:length] in self._set:
                 found.append((q[:length], PREFIX_WEIGHT))
         return found
@@ -285,7 +302,7 @@ class TaxonomyIndex:
 
     def lookup_stems(self, stems: Sequence[str], *, limit: int = 10) -> list[TaxonomyMatch]:
         """Like `lookup`, for an already analysed query."""
-        query = _distinct(stems)
+        query, sequence = _distinct(stems), tuple(stems)
         if not query or limit <= 0:
             return []
         # For each query stem: the phrase stems it matches, with weights.
@@ -296,7 +313,7 @@ class TaxonomyIndex:
         best: dict[int, tuple[float, int]] = {}  # entry id -> (score, phrase index)
         for i in candidates:
             phrase = self._phrases[i]
-            score = phrase.weight * self._phrase_score(phrase, query, stems, matched_by)
+            score = phrase.weight * self._phrase_score(phrase, query, sequence, matched_by)
             current = best.get(phrase.entry.id)
             if current is None or score > current[0]:
                 best[phrase.entry.id] = (score, i)
@@ -314,7 +331,7 @@ class TaxonomyIndex:
     def _phrase_score(
         phrase: _Phrase,
         query: tuple[str, ...],
-        query_stems: Sequence[str],
+        sequence: tuple[str, ...],
         matched_by: dict[str, dict[str, float]],
     ) -> float:
         phrase_hits = dict.fromkeys(phrase.distinct, 0.0)
@@ -326,7 +343,7 @@ class TaxonomyIndex:
                     phrase_hits[s] = max(phrase_hits[s], weight)
                     best_for_q = max(best_for_q, weight)
             query_hits += best_for_q
-        exact = tuple(query_stems) == phrase.stems
+        exact = sequence == phrase.stems
         return (
             0.6 * sum(phrase_hits.values()) / len(phrase_hits)
             + 0.25 * query_hits / len(query)
@@ -403,10 +420,10 @@ class DocumentIndex:
         df = len(self._postings[stem])
         return math.log(1 + (len(self.documents) - df + 0.5) / (df + 0.5)) / self._max_idf
 
-    def _term_scores(self, query_stem: str) -> dict[int, float]:
+    def _term_scores(self, query_stem: str, shorter: bool) -> dict[int, float]:
         """Document number -> score of its best stem matching `query_stem`."""
         best: dict[int, float] = {}
-        for s, weight in self._vocabulary.matches(query_stem):
+        for s, weight in self._vocabulary.matches(query_stem, shorter=shorter):
             factor = weight * self._idf(s)
             scores = {n: factor * part for n, part in self._postings[s]}
             if len(scores) > len(best):
@@ -422,12 +439,12 @@ class DocumentIndex:
         query_stems = _distinct(stems)
         if not query_stems or limit <= 0 or not self.documents:
             return []
-        cache: dict[str, dict[int, float]] = {}
+        cache: dict[tuple[str, bool], dict[int, float]] = {}
 
-        def term_scores(s: str) -> dict[int, float]:
-            if s not in cache:
-                cache[s] = self._term_scores(s)
-            return cache[s]
+        def term_scores(s: str, shorter: bool = True) -> dict[int, float]:
+            if (s, shorter) not in cache:
+                cache[s, shorter] = self._term_scores(s, shorter)
+            return cache[s, shorter]
 
         totals: dict[int, float] = {}
         for q in query_stems:
@@ -448,7 +465,7 @@ class DocumentIndex:
         for match, phrases in expansions:
             best: dict[int, float] = {}  # per document, its best phrase of this entry
             for _, phrase_stems in phrases:
-                scores = _phrase_scores([term_scores(s) for s in phrase_stems])
+                scores = _phrase_scores([term_scores(s, False) for s in phrase_stems])
                 if best:
                     _keep_max(best, scores)
                 else:
@@ -487,15 +504,17 @@ class DocumentIndex:
         query_stems: tuple[str, ...],
         expansions: list[tuple[TaxonomyMatch, list[tuple[str, tuple[str, ...]]]]],
         matches: list[TaxonomyMatch],
-        term_scores: Callable[[str], dict[int, float]],
+        term_scores: Callable[[str, bool], dict[int, float]],
     ) -> tuple[str, ...]:
         """What made document `number` match: its own words, expansion phrases, tags."""
         document = self.documents[number]
-        reasons = self._matching_words(number, [q for q in query_stems if number in term_scores(q)])
+        reasons = self._matching_words(
+            number, [q for q in query_stems if number in term_scores(q, True)]
+        )
         for _, phrases in expansions:
             best, best_text = 0.0, ""
             for text, phrase_stems in phrases:
-                per_stem = [term_scores(s).get(number, 0.0) for s in phrase_stems]
+                per_stem = [term_scores(s, False).get(number, 0.0) for s in phrase_stems]
                 if all(per_stem) and sum(per_stem) > best:
                     best, best_text = sum(per_stem), normalise(text)
             if best_text:
@@ -514,7 +533,9 @@ class DocumentIndex:
         tf = Counter(stems)
         for s in stems[: len(title)]:
             tf[s] += TITLE_BOOST - 1
-        first_word = dict(zip(reversed(stems), reversed(found), strict=True))
+        first_word: dict[str, str] = {}
+        for s, word in zip(stems, found, strict=True):
+            first_word.setdefault(s, word)
         norm = self._norms[number]
         words = []
         for q in query_stems:

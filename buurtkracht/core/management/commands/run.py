@@ -1,3 +1,4 @@
+import io
 import os
 import sys
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         if problem:
             raise CommandError(problem, returncode=2)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("taxonomy_sync", stdout=io.StringIO())  # new words in the data file
         call_command("collectstatic", interactive=False, verbosity=0)
         from buurtkracht.neighbourhoods.models import Neighbourhood
 
