@@ -64,8 +64,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks, not tests: figures go to docs/benchmarks.md. Each compares with a peer.
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_search.py
+	@test ! -f benchmarks/bench_inventory.py || $(BIN)/python benchmarks/bench_inventory.py
 
 clean:
 	rm -rf $(VENV) node_modules var *.egg-info

@@ -136,8 +136,7 @@ _STOPWORDS = """
     jouw kan kon kun kunnen kunt maar me meer mee men met mij mijn moet moeten na
     naar niet niets nog nu of om omdat ons onze ook op over te tegen toch toen
     tot u uit uw van veel voor want waren was wat we wel werd wie wij wil willen
-    wilt word worden wordt zal ze zelf zich zij zijn zo zoals zoek zoeken zoekt zou
-    zouden
+    wilt word worden wordt zal ze zelf zich zij zijn zo zoals zou zouden
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORDS.split())
 """Dutch function words and request filler, already normalised (no diacritics)."""
