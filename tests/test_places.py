@@ -163,3 +163,13 @@ def test_the_map_is_404_when_the_module_is_off(world, client_for):
         client_for("resident").get(reverse("places:map", kwargs={"slug": "lindenhof"})).status_code
         == 404
     )
+
+
+def test_the_result_count_adds_places_and_gifts(world, client_for):
+    Place.objects.create(neighbourhood=world.hood, name="Fietsenwerkplaats", kind="anders")
+    _gift(world.connector, "handen", texts=["Fietsenmaker"])
+    page = client_for("resident").get(
+        reverse("places:map", kwargs={"slug": "lindenhof"}), {"zoek": "fiets"}
+    )
+    assert page.context["result_count"] == 2
+    assert "2 " in page.content.decode().split('role="status"')[1][:80]

@@ -38,6 +38,7 @@ def asset_map(request, slug):
         "places": places,
         "assets": assets,
         "hidden": hidden,
+        "result_count": len(places) + len(assets),
         "points": selectors.map_points(places),
         "tile_url": settings.BUURTKRACHT_TILE_URL,
         "tile_attribution": settings.BUURTKRACHT_TILE_ATTRIBUTION,
