@@ -149,6 +149,8 @@ class AccessLog(models.Model):
         ("member_admin", _("your name in the member list, to manage roles")),
         ("guided_list", _("your name in the list of guided accounts")),
         ("login_card", _("your login card")),
+        ("gifts", _("what you bring (your talents and what you share)")),
+        ("lending", _("your name next to something you lend, or on a booking")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
