@@ -47,6 +47,14 @@ def run_demo(residents: int) -> dict:
         + c["guided_accounts"]
         + c["consents"]
         + c["contacts"]
+        + c["gifts"]
+        + c["wishes"]
+        + c["time_offers"]
+        + c["availability_slots"]
+        + c["resources"]
+        + c["places"]
+        + c["place_items"]
+        + c["bookings"]
     )
     return {"seconds": result.seconds, "residents": c["residents"], "rows": rows}
 

@@ -3,6 +3,9 @@ refusing to be loaded twice. Timings are measured in benchmarks/, never asserted
 
 import re
 import time
+from collections import Counter, defaultdict
+from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,7 +17,7 @@ from allauth.mfa.utils import decrypt
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -22,6 +25,7 @@ from buurtkracht.accounts.models import GuidedAccount, User
 from buurtkracht.accounts.selectors import needs_mfa_setup
 from buurtkracht.core.choices import Role
 from buurtkracht.core.codes import ALPHABET
+from buurtkracht.demo import catalogue
 from buurtkracht.demo.accounts import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -29,7 +33,18 @@ from buurtkracht.demo.accounts import (
     DEMO_TOTP_SECRET,
     print_accounts,
 )
-from buurtkracht.demo.generator import ORGANISATIONS, generate
+from buurtkracht.demo.generator import COUNT_LABELS, ORGANISATIONS, generate
+from buurtkracht.gifts.models import (
+    LENDABLE_KINDS,
+    AvailabilitySlot,
+    Gift,
+    Resource,
+    TimeOffer,
+    Wish,
+)
+from buurtkracht.gifts.selectors import abundance
+from buurtkracht.gifts.steps import STEPS
+from buurtkracht.lending.models import HOLDING_STATUSES, Booking, BookingStatus
 from buurtkracht.neighbourhoods.models import (
     Invitation,
     JoinPolicy,
@@ -45,6 +60,7 @@ from buurtkracht.people.models import (
     Contact,
     Profile,
 )
+from buurtkracht.places.models import Place, PlaceKind
 
 SMALL = 60
 PC6 = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
@@ -107,7 +123,71 @@ def snapshot() -> dict:
             GuidedAccount.objects.values_list("user__username", "registered_by__username")
         ),
         "invitation": list(Invitation.objects.values_list("code", "uses")),
+        "gifts": sorted(
+            Gift.objects.values_list("owner__username", "kind", "item__key", "text", "visibility"),
+            key=str,
+        ),
+        "wishes": sorted(
+            Wish.objects.values_list("owner__username", "item__key", "text", "visibility"),
+            key=str,
+        ),
+        "time": sorted(
+            TimeOffer.objects.values_list("owner__username", "max_asks_per_month", "visibility"),
+            key=str,
+        ),
+        "slots": sorted(
+            AvailabilitySlot.objects.values_list("owner__username", "weekday", "daypart")
+        ),
+        "resources": sorted(_resource_rows(), key=str),
+        "places": sorted(
+            (
+                p.neighbourhood.slug,
+                p.name,
+                p.kind,
+                p.address,
+                p.postcode,
+                p.latitude,
+                p.longitude,
+                p.phone,
+                p.offers,
+                tuple(sorted(i.key for i in p.items.all())),
+            )
+            for p in Place.objects.select_related("neighbourhood").prefetch_related("items")
+        ),
+        "bookings": sorted(
+            (
+                _resource_name(b.resource),
+                b.borrower.username,
+                b.neighbourhood.slug,
+                b.status,
+                b.note,
+                b.end_at - b.start_at,
+                b.reminded_at is None,
+            )
+            for b in Booking.objects.select_related(
+                "resource__owner", "resource__place", "resource__item", "borrower", "neighbourhood"
+            )
+        ),
     }
+
+
+def _resource_name(resource) -> str:
+    owner = resource.owner.username if resource.owner_id else resource.place.name
+    return f"{owner}: {resource.item.key if resource.item_id else ''} {resource.text}"
+
+
+def _resource_rows():
+    for r in Resource.objects.select_related("owner", "place", "item"):
+        yield (
+            _resource_name(r),
+            r.kind,
+            r.description,
+            r.lendable,
+            r.lending_rules,
+            r.max_days,
+            r.needs_approval,
+            r.visibility,
+        )
 
 
 def generated_then_undone(*, residents: int, seed: int) -> dict:
@@ -127,6 +207,9 @@ def test_same_seed_same_neighbourhood_other_seed_differs():
     assert first == second
     assert [p[1] for p in first["profiles"]] != [p[1] for p in other["profiles"]]
     assert first["consents"] != other["consents"]
+    for table in ("gifts", "wishes", "slots", "resources", "places", "bookings"):
+        assert first[table], table
+        assert first[table] != other[table], table
 
 
 def test_demo_command_default_size_and_accounts_block():
@@ -141,6 +224,15 @@ def test_demo_command_default_size_and_accounts_block():
     assert "Klaar in" in text
     assert "henk-demo" in text and DEMO_PIN in text
     assert "buurtkracht demo-totp" in text and DEMO_TOTP_SECRET in text
+    for label in COUNT_LABELS.values():
+        assert label in text, label
+    # At the default size: a realistic handful of bookings, a full map, and a clear story
+    # in the abundance chart.
+    assert 20 <= Booking.objects.filter(neighbourhood=lindenhof).count() <= 60
+    assert 12 <= Place.objects.filter(neighbourhood=lindenhof).count() <= 18
+    signals = {b.key: b.signal for b in abundance(neighbourhood=lindenhof)}
+    assert {"koken", "gezelschap", "tuin"} <= {k for k, s in signals.items() if s == "abundant"}
+    assert {"digitaal", "papierwerk"} <= {k for k, s in signals.items() if s == "scarce"}
 
 
 def test_neighbourhoods(demo):
@@ -371,3 +463,198 @@ def test_print_accounts_only_when_the_demo_is_there():
     text = out.getvalue()
     for account in DEMO_ACCOUNTS:
         assert account.login in text
+    assert "Wat breng jij mee?" in text and "/lindenhof/kaart/" in text
+
+
+# -- gifts, wishes, time, resources, places and bookings ---------------------------------------
+
+DEMO_USERNAMES = {a.username for a in DEMO_ACCOUNTS}
+GIFT_STEPS = {step.kind: set(step.item_kinds) for step in STEPS if step.model == "gift"}
+
+
+def lindenhof_residents() -> set[int]:
+    return set(
+        Membership.objects.filter(
+            neighbourhood__slug="lindenhof", role__in=[Role.RESIDENT, Role.CONNECTOR]
+        ).values_list("user_id", flat=True)
+    )
+
+
+def share(owner_ids, residents) -> float:
+    return len(set(owner_ids) & residents) / len(residents)
+
+
+def test_gifts(demo):
+    residents = lindenhof_residents()
+    gifts = list(Gift.objects.select_related("item", "owner"))
+    assert 0.65 <= share([g.owner_id for g in gifts], residents) <= 0.92
+    per_owner = Counter(g.owner_id for g in gifts if g.owner.username not in DEMO_USERNAMES)
+    assert set(per_owner.values()) <= {1, 2, 3, 4, 5}
+    assert max(per_owner.values()) >= 4
+    assert {g.kind for g in gifts} == set(GIFT_STEPS)  # head, hands, heart: the wizard's steps
+    for gift in gifts:
+        assert gift.item_id or gift.text
+        if gift.item_id:  # an item the gift's step offers
+            assert GIFT_STEPS[gift.kind] & set(gift.item.kinds), (gift.kind, gift.item.key)
+    free_text = sum(1 for g in gifts if not g.item_id) / len(gifts)
+    assert 0.05 <= free_text <= 0.3, free_text
+    visibility = Counter(g.visibility for g in gifts)
+    assert len(visibility) >= 3
+    assert visibility.most_common(1)[0][0] == "neighbourhood"
+    owners = Counter((g.owner_id, g.item_id, g.text) for g in gifts)
+    assert max(owners.values()) == 1, "nobody brings the same gift twice"
+
+
+def test_wishes(demo):
+    residents = lindenhof_residents()
+    wishes = list(Wish.objects.select_related("item__category"))
+    assert 0.12 <= share([w.owner_id for w in wishes], residents) <= 0.4
+    assert all(w.item_id or w.text for w in wishes)
+    assert max(Counter(w.owner_id for w in wishes).values()) <= 2
+    private = sum(1 for w in wishes if w.visibility == "private")
+    assert private > len(wishes) / 2
+    usual = set(catalogue.WISH_CATEGORY_WEIGHTS)
+    in_usual = sum(1 for w in wishes if w.item_id and w.item.category.key in usual)
+    assert in_usual >= 0.7 * sum(1 for w in wishes if w.item_id)
+
+
+def test_time(demo):
+    residents = lindenhof_residents()
+    offers = list(TimeOffer.objects.all())
+    assert 0.25 <= share([o.owner_id for o in offers], residents) <= 0.55
+    assert {o.max_asks_per_month for o in offers} <= {None, 1, 2, 4, 8}
+    slots = Counter(AvailabilitySlot.objects.values_list("owner_id", flat=True))
+    assert set(slots) == {o.owner_id for o in offers}
+    assert set(slots.values()) <= set(range(2, 7))
+    assert AvailabilitySlot.objects.values("daypart").distinct().count() == 3
+    assert AvailabilitySlot.objects.values("weekday").distinct().count() == 7
+
+
+def test_resources(demo):
+    residents = lindenhof_residents()
+    resources = list(Resource.objects.select_related("item"))
+    people = [r for r in resources if r.owner_id]
+    assert 0.1 <= share([r.owner_id for r in people], residents) <= 0.35
+    for resource in resources:
+        assert resource.item_id or resource.text
+        assert (resource.owner_id is None) != (resource.place_id is None)
+        assert resource.lendable == (resource.kind in LENDABLE_KINDS), resource
+        if resource.lendable:
+            assert 1 <= resource.max_days <= 14
+        else:
+            assert resource.max_days is None and not resource.lending_rules
+    lendable = [r for r in resources if r.lendable]
+    assert sum(1 for r in lendable if r.lending_rules) > 0.8 * len(lendable)
+    assert sum(1 for r in lendable if r.needs_approval) > 0.6 * len(lendable)
+    assert {r.kind for r in people} >= {"thing", "network"}
+    keys = {r.item.key for r in resources if r.item_id}
+    assert {"ladder", "zaal", "beamer", "partytent"} <= keys
+    assert any(r.place_id for r in resources if r.kind == "space")
+
+
+def test_places(demo):
+    lindenhof = Place.objects.filter(neighbourhood__slug="lindenhof").prefetch_related("items")
+    assert 12 <= lindenhof.count() <= 18
+    assert Place.objects.filter(neighbourhood__slug="vaartkwartier").exists()
+    lat, lon = catalogue.LINDENHOF_CENTRE
+    spread = Decimal(str(catalogue.PLACE_SPREAD))
+    for place in lindenhof:
+        assert abs(place.latitude - Decimal(str(lat))) <= spread, place
+        assert abs(place.longitude - Decimal(str(lon))) <= spread, place
+        assert place.has_location
+        assert PC6.match(place.postcode) and place.postcode.startswith("2031"), place.postcode
+        assert re.fullmatch(r"023-555 0\d{3}", place.phone), place.phone
+        assert place.offers and place.opening_hours and place.address
+        assert place.kind in PlaceKind.values
+    for place in Place.objects.filter(neighbourhood__slug="vaartkwartier"):
+        assert place.postcode.startswith("2011") and place.has_location
+    assert len({p.kind for p in lindenhof}) >= 8
+    assert len({p.phone for p in Place.objects.all()}) == Place.objects.count()
+    assert sum(1 for p in lindenhof if p.items.all()) >= 8
+    assert Resource.objects.filter(place__in=lindenhof, lendable=True).count() >= 4
+
+
+def test_bookings(demo):
+    bookings = list(
+        Booking.objects.select_related("resource", "neighbourhood").order_by("resource", "start_at")
+    )
+    lindenhof = [b for b in bookings if b.neighbourhood.slug == "lindenhof"]
+    assert 20 <= len(lindenhof) <= 60
+    now = timezone.now()
+    statuses = Counter(b.status for b in bookings)
+    assert statuses[BookingStatus.RETURNED] and statuses[BookingStatus.CONFIRMED]
+    assert statuses[BookingStatus.REQUESTED]
+    assert statuses[BookingStatus.DECLINED] + statuses[BookingStatus.CANCELLED]
+    assert any(b.end_at < now for b in bookings) and any(b.start_at > now for b in bookings)
+    members = defaultdict(set)
+    for user_id, slug in Membership.objects.values_list("user_id", "neighbourhood__slug"):
+        members[slug].add(user_id)
+    by_resource = defaultdict(list)
+    for booking in bookings:
+        resource = booking.resource
+        by_resource[resource.pk].append(booking)
+        assert resource.lendable
+        assert booking.end_at > booking.start_at
+        assert booking.end_at - booking.start_at <= timedelta(days=resource.max_days)
+        assert booking.borrower_id != resource.owner_id
+        assert booking.borrower_id in members[booking.neighbourhood.slug]
+        if resource.owner_id:
+            assert resource.owner_id in members[booking.neighbourhood.slug]
+        else:
+            assert resource.place.neighbourhood_id == booking.neighbourhood_id
+        if booking.status == BookingStatus.RETURNED:
+            assert booking.end_at <= now
+        if booking.status == BookingStatus.REQUESTED:
+            assert booking.start_at > now and resource.needs_approval
+        assert booking.created_at <= now
+    # Never two bookings of one resource at the same time (whatever their status).
+    for rows in by_resource.values():
+        for earlier, later in zip(rows, rows[1:], strict=False):
+            assert earlier.end_at <= later.start_at, (earlier, later)
+
+
+def test_the_database_would_refuse_an_overlapping_booking(demo):
+    """The generator's bookings pass the database's own overlap check; the check is there."""
+    booking = Booking.objects.filter(status__in=HOLDING_STATUSES).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(
+            resource=booking.resource,
+            borrower=booking.borrower,
+            neighbourhood=booking.neighbourhood,
+            start_at=booking.start_at + timedelta(minutes=30),
+            end_at=booking.end_at + timedelta(hours=1),
+            status=BookingStatus.REQUESTED,
+        )
+
+
+@pytest.mark.parametrize("seed", [3, 8, 21])
+def test_abundance_shows_plenty_and_scarcity(seed):
+    """The neighbourhood page's chart tells a story: many cook, keep company or garden;
+    few help with computers or paperwork, which many ask for."""
+    generate(residents=SMALL, seed=seed)
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    balances = {b.key: b for b in abundance(neighbourhood=lindenhof)}
+    abundant = {k for k, b in balances.items() if b.signal == "abundant"}
+    scarce = {k for k, b in balances.items() if b.signal == "scarce"}
+    assert abundant & {"koken", "gezelschap", "tuin"}, balances
+    assert scarce & {"digitaal", "papierwerk"}, balances
+
+
+def test_demo_people_bring_something(demo):
+    sanne = User.objects.get(username="bewoner")
+    kinds = set(Gift.objects.filter(owner=sanne).values_list("kind", flat=True))
+    assert kinds == set(GIFT_STEPS), "a gift in every step of Wat breng jij mee?"
+    assert Gift.objects.filter(owner=sanne, item__isnull=True).exists()
+    assert TimeOffer.objects.filter(owner=sanne).exists()
+    assert AvailabilitySlot.objects.filter(owner=sanne).count() >= 2
+    assert Wish.objects.filter(owner=sanne).count() == 1
+    ladder = Resource.objects.get(owner=sanne, item__key="ladder")
+    assert ladder.lendable and ladder.lending_rules and ladder.max_days
+    now = timezone.now()
+    asked = Booking.objects.get(resource=ladder, status=BookingStatus.REQUESTED)
+    assert asked.start_at > now and asked.borrower != sanne
+    assert Booking.objects.filter(
+        borrower=sanne, status=BookingStatus.CONFIRMED, start_at__gt=now
+    ).exists()
+    for username in ("verbinder", "henk-demo", "buur"):
+        assert Gift.objects.filter(owner__username=username).exists(), username

@@ -116,6 +116,11 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     ),
 ]
 
+# What to look at first, in one line (shown only when Sanne's account is there).
+SANNE_LINE = (
+    "Sanne heeft “Wat breng jij mee?” al ingevuld; de kaart van de buurt: /lindenhof/kaart/"
+)
+
 DEMO_LOGINS = frozenset(a.login for a in DEMO_ACCOUNTS)
 
 
@@ -143,6 +148,7 @@ def accounts_block(*, only_existing: set[str] | None = None) -> str:
         "",
         "Inloggen: ga naar /account/login/ en vul het e-mailadres (of bij Henk de",
         "inlognaam henk-demo) en het wachtwoord of de pincode in.",
+        *(["", SANNE_LINE] if any(a.username == "bewoner" for a in accounts) else []),
         "",
         "Beheerder, professional en gemeente loggen in met een tweede stap (een code",
         "die elke 30 seconden verandert). De code van dit moment krijg je zo:",

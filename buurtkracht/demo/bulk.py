@@ -60,11 +60,19 @@ def insert_rows(
     sql = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
     def prepared(chunk):
+        # Rows written one after the other often share a value (the gifts of one person
+        # share their moment): the very same object is converted once.
+        last = [(None, None)] * len(convert)
         for row in chunk:
             if convert:
                 row = list(row)
-                for i, prepare in convert:
-                    row[i] = prepare(row[i], connection)
+                for n, (i, prepare) in enumerate(convert):
+                    value = row[i]
+                    seen, result = last[n]
+                    if value is None or value is not seen:
+                        result = prepare(value, connection)
+                        last[n] = (value, result)
+                    row[i] = result
             yield (*row, *constants)
 
     count = 0

@@ -1,8 +1,10 @@
 """The demo neighbourhood: a fictional Lindenhof (Haarlem) full of residents, and a small
 invitation-only Vaartkwartier next to it.
 
-The same seed and size always give the same people, roles, consents and contacts: every
-random choice comes from one `random.Random(seed)`; timestamps count back from now.
+The same seed and size always give the same people, roles, consents and contacts, and
+the same gifts, wishes, time, resources, places and bookings (sharing.py, with the Dutch
+texts in catalogue.py): every random choice comes from one `random.Random(seed)`;
+timestamps count back (and for bookings, forward) from now.
 
 It is built for size too (100,000 residents in seconds; see docs/benchmarks.md):
 - all people are first made up in memory, then each table is written in one go with
@@ -17,11 +19,9 @@ from __future__ import annotations
 
 import string
 import time
-from bisect import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
-from itertools import accumulate
 from random import Random
 
 from allauth.account.models import EmailAddress
@@ -50,6 +50,8 @@ from buurtkracht.people.models import ACCESSIBILITY_CHOICES, Consent, Contact, P
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoAccount
 from .bulk import insert_rows
 from .names import ACCESSIBILITY_NOTES, BACKGROUNDS, INITIALS, Background
+from .sharing import Sharing
+from .weighted import Weighted
 
 LINDENHOF = "lindenhof"
 VAARTKWARTIER = "vaartkwartier"
@@ -122,16 +124,6 @@ WITHDRAWN_SHARE = 0.07
 REGRANTED_SHARE = 0.3
 
 
-class Weighted:
-    """Values with relative weights, to draw from quickly (cumulative weights, bisect)."""
-
-    def __init__(self, weights: dict | list[tuple]):
-        pairs = list(weights.items()) if isinstance(weights, dict) else list(weights)
-        self.values = [value for value, _weight in pairs]
-        self.cumulative = list(accumulate(weight for _value, weight in pairs))
-        self.total = self.cumulative[-1]
-
-
 BACKGROUND_CHOICE = Weighted([(b, b.weight) for b in BACKGROUNDS])
 LANGUAGE_CHOICE = {b.key: Weighted(list(b.languages)) for b in BACKGROUNDS}
 VISIBILITY_CHOICE = {key: Weighted(weights) for key, weights in VISIBILITY_WEIGHTS.items()}
@@ -168,6 +160,15 @@ COUNT_LABELS = {
     "consents": "toestemmingen",
     "withdrawn_consents": "ingetrokken toestemmingen",
     "contacts": "contacten",
+    "gifts": "gaven (hoofd, handen, hart)",
+    "wishes": "wensen (hulp gevraagd)",
+    "time_offers": "mensen die tijd geven",
+    "availability_slots": "dagdelen met tijd",
+    "resources": "middelen om te delen",
+    "lendable_resources": "om te lenen of te boeken",
+    "places": "plekken op de kaart",
+    "place_items": "aanbod van plekken",
+    "bookings": "reserveringen",
 }
 
 
@@ -256,7 +257,7 @@ class _Builder:
             self.stdout.write(f"  {message} ({elapsed:.1f} s)")
 
     def pick(self, weighted: Weighted):
-        return weighted.values[bisect(weighted.cumulative, self.rng.random() * weighted.total)]
+        return weighted.draw(self.rng)
 
     def moment_since(self, start, share: float = 1.0):
         """A moment between `start` and now (within the first `share` of that time)."""
@@ -715,6 +716,9 @@ class _Builder:
                 user = User.objects.get(pk=self.demo[account.username].id)
                 TOTP.activate(user, DEMO_TOTP_SECRET)
 
+        # Gifts, wishes, time, resources, places and bookings (sharing.py).
+        sharing = Sharing(self, nb_ids).build()
+
         lindenhof_roles = [
             role for p in people for slug, role, _org in p.memberships if slug == LINDENHOF
         ]
@@ -731,6 +735,7 @@ class _Builder:
             "consents": len(consents),
             "withdrawn_consents": sum(1 for c in consents if c[5] is not None),
             "contacts": len(contacts),
+            **sharing,
         }
 
 
