@@ -25,7 +25,7 @@ from buurtkracht.gifts.models import (
     Wish,
 )
 from buurtkracht.lending.models import Booking, BookingStatus
-from buurtkracht.places.models import Place
+from buurtkracht.places.models import PLACE_DATA_FIELDS, Place
 
 from . import catalogue as cat
 from .bulk import insert_rows
@@ -371,17 +371,7 @@ class Sharing:
             Place,
             [
                 "neighbourhood",
-                "name",
-                "kind",
-                "address",
-                "postcode",
-                "latitude",
-                "longitude",
-                "offers",
-                "opening_hours",
-                "phone",
-                "email",
-                "website",
+                *PLACE_DATA_FIELDS,
                 "created_by",
             ],
             rows,

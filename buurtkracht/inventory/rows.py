@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from buurtkracht.gifts.models import Resource, ResourceKind, TaxonomyItem
 from buurtkracht.people.services import normalise_postcode
-from buurtkracht.places.models import Place, PlaceKind
+from buurtkracht.places.models import PLACE_DATA_FIELDS, Place, PlaceKind
 
 from .columns import fold
 
@@ -58,19 +58,7 @@ PLACE_TEXT = {
 }
 RESOURCE_TEXT = {"aanbod": "description", "regels": "lending_rules"}
 # What an import can set.
-PLACE_FIELDS = (
-    "name",
-    "kind",
-    "address",
-    "postcode",
-    "latitude",
-    "longitude",
-    "offers",
-    "opening_hours",
-    "phone",
-    "email",
-    "website",
-)
+PLACE_FIELDS = PLACE_DATA_FIELDS
 RESOURCE_FIELDS = (
     "kind",
     "text",

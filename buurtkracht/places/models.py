@@ -20,6 +20,22 @@ class PlaceKind(models.TextChoices):
     OTHER = "anders", _("other")
 
 
+# The data of a place that people type in, import and export (in this order).
+PLACE_DATA_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+    "offers",
+    "opening_hours",
+    "phone",
+    "email",
+    "website",
+)
+
+
 class Place(models.Model):
     """A place, association or institution of the neighbourhood: public information."""
 

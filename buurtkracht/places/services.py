@@ -5,21 +5,9 @@ from django.utils.translation import gettext as _
 from buurtkracht.core.logging import log_action
 from buurtkracht.people.services import normalise_postcode
 
-from .models import Place
+from .models import PLACE_DATA_FIELDS, Place
 
-FIELDS = {
-    "name",
-    "kind",
-    "address",
-    "postcode",
-    "latitude",
-    "longitude",
-    "offers",
-    "opening_hours",
-    "phone",
-    "email",
-    "website",
-}
+FIELDS = frozenset(PLACE_DATA_FIELDS)
 
 
 def _save(place: Place) -> Place:
