@@ -62,8 +62,12 @@ def _test_settings(settings, smtp_server, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)  # every test starts in Dutch, the default
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buurtkracht.core.choices import Visibility
 from buurtkracht.core.models import ActionLog
@@ -21,6 +21,14 @@ from buurtkracht.places.models import Place, PlaceKind
 
 from . import factories as f
 from .helpers import links_in
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the services' refusals by their English wording."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

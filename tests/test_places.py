@@ -173,3 +173,10 @@ def test_the_result_count_adds_places_and_gifts(world, client_for):
     )
     assert page.context["result_count"] == 2
     assert "2 " in page.content.decode().split('role="status"')[1][:80]
+
+
+def test_coordinates_may_have_a_decimal_comma(world, client_for):
+    data = {**PLACE, "latitude": "52,38123", "longitude": "4,6369"}
+    client_for("admin").post(reverse("places:create", kwargs={"slug": "lindenhof"}), data)
+    place = Place.objects.get(name="Buurthuis De Linde")
+    assert str(place.latitude) == "52.38123" and str(place.longitude) == "4.63690"

@@ -29,7 +29,11 @@ class LanguageMiddleware:
         language = language_for(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The next request (or a command in the same thread) starts from the default.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from buurtkracht.core.choices import Visibility
@@ -75,11 +76,16 @@ class StepForm(forms.Form):
         ]
 
 
+def _slot_label(day, part):
+    # One translatable pattern, so Dutch can write it as one word: "maandagochtend".
+    return format_lazy(_("{day} {part}"), day=day, part=part)
+
+
 class TimeForm(forms.Form):
     slots = forms.MultipleChoiceField(
         label=_("When do you have time?"),
         choices=[
-            (f"{day}-{part}", f"{day_label} {part_label}")
+            (f"{day}-{part}", _slot_label(day_label, part_label))
             for day, day_label in WEEKDAYS
             for part, part_label in DayPart.choices
         ],

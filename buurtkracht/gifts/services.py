@@ -23,7 +23,6 @@ from .models import (
     Wish,
 )
 from .steps import Step
-from .taxonomy import invalidate_index
 
 MODELS = {"gift": Gift, "resource": Resource, "wish": Wish}
 MAX_TEXTS_PER_STEP = 10
@@ -243,5 +242,4 @@ def taxonomy_item_add(
         item.full_clean()
         item.save()
         log_action(actor=actor, action="taxonomy.item_added", neighbourhood=neighbourhood, obj=item)
-        transaction.on_commit(invalidate_index)
     return item

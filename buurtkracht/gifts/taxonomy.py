@@ -63,18 +63,21 @@ def invalidate_index() -> None:
     _index.cache_clear()
 
 
-@lru_cache(maxsize=8)
-def _index(neighbourhood_id: int | None, version: int):
+def _items(neighbourhood_id: int | None):
+    from django.db.models import Q
+
     from .models import TaxonomyItem
+
+    return TaxonomyItem.objects.filter(
+        Q(neighbourhood__isnull=True) | Q(neighbourhood_id=neighbourhood_id)
+    )
+
+
+@lru_cache(maxsize=32)
+def _index(neighbourhood_id: int | None, version: tuple):
     from .search import TaxonomyEntry, TaxonomyIndex
 
-    items = TaxonomyItem.objects.select_related("category").filter(neighbourhood__isnull=True)
-    if neighbourhood_id is not None:
-        items = TaxonomyItem.objects.select_related("category").filter(
-            neighbourhood__isnull=True
-        ) | TaxonomyItem.objects.select_related("category").filter(
-            neighbourhood_id=neighbourhood_id
-        )
+    items = _items(neighbourhood_id).select_related("category")
     return TaxonomyIndex(
         TaxonomyEntry(
             id=item.pk,
@@ -89,5 +92,12 @@ def _index(neighbourhood_id: int | None, version: int):
 
 
 def taxonomy_index(neighbourhood=None):
-    """The lookup index for a neighbourhood: the shared vocabulary plus its own items."""
-    return _index(neighbourhood.pk if neighbourhood is not None else None, _version[0])
+    """The lookup index for a neighbourhood: the shared vocabulary plus its own items.
+
+    Cached per process; the key includes how many words apply and the newest one, read from
+    the database, so a word an admin adds is seen by every worker process at once."""
+    from django.db.models import Count, Max
+
+    neighbourhood_id = neighbourhood.pk if neighbourhood is not None else None
+    state = _items(neighbourhood_id).aggregate(n=Count("id"), newest=Max("id"))
+    return _index(neighbourhood_id, (state["n"], state["newest"], _version[0]))

@@ -6,7 +6,34 @@ from buurtkracht.people.services import normalise_postcode
 from .models import Place
 
 
+class CoordinateField(forms.DecimalField):
+    """Accepts 52,38123 as well as 52.38123: Dutch people type a decimal comma."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class PlaceForm(forms.ModelForm):
+    latitude = CoordinateField(
+        label=_("latitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-90,
+        max_value=90,
+        help_text=_("Optional, for the map. For example 52,38123."),
+    )
+    longitude = CoordinateField(
+        label=_("longitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-180,
+        max_value=180,
+        help_text=_("Optional, for the map. For example 4,63690."),
+    )
     postcode = forms.CharField(label=_("Postcode"), max_length=8, required=False)
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
@@ -28,8 +55,6 @@ class PlaceForm(forms.ModelForm):
         widgets = {"offers": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "opening_hours": _("For example: Mon–Fri 9:00–17:00, Sat 10:00–13:00."),
-            "latitude": _("Optional, for the map. For example 52.38123."),
-            "longitude": _("Optional, for the map. For example 4.63690."),
         }
 
     def clean_postcode(self):
