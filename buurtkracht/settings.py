@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "buurtkracht.places",
     "buurtkracht.lending",
     "buurtkracht.inventory",
+    "buurtkracht.exchange",
     "buurtkracht.demo",
 ]
 

@@ -1,0 +1,232 @@
+"""Writes for requests, offers, invitations and exchanges. Every refusal is a
+ValidationError with a message for the person; nothing is saved half."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurtkracht.core.choices import Role
+from buurtkracht.core.logging import log_action
+from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.people.selectors import has_consent
+from buurtkracht.people.services import contact_connect
+
+from .models import (
+    TEXT_MAX,
+    Exchange,
+    HelpInvitation,
+    InvitationStatus,
+    Message,
+    Post,
+    PostKind,
+    PostStatus,
+    WhenKind,
+    WhereKind,
+)
+
+
+def _member(user, neighbourhood) -> Membership:
+    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
+    if membership is None:
+        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
+    return membership
+
+
+def _clean_text(text: str, *, limit: int = TEXT_MAX) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Say in a few words what it is about.")})
+    if len(text) > limit:
+        raise ValidationError({"text": _("Keep it under %(max)d characters.") % {"max": limit}})
+    return text
+
+
+def post_create(
+    *,
+    actor,
+    neighbourhood,
+    kind: str,
+    text: str,
+    item=None,
+    when_kind: str = WhenKind.FLEXIBLE,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    where_kind: str = WhereKind.NEIGHBOURHOOD,
+    place=None,
+    recurring: bool = False,
+    needs_more: bool = False,
+) -> Post:
+    """Post a request or an offer in a neighbourhood one is a member of."""
+    _member(actor, neighbourhood)
+    text = _clean_text(text)
+    now = timezone.now()
+    if when_kind == WhenKind.FLEXIBLE:
+        starts_at = ends_at = None
+    else:
+        if starts_at is None:
+            raise ValidationError({"starts_at": _("Choose a day.")})
+        if starts_at < now:
+            raise ValidationError({"starts_at": _("Choose a moment in the future.")})
+        if when_kind == WhenKind.WINDOW and (ends_at is None or ends_at <= starts_at):
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if where_kind == WhereKind.PLACE:
+        if place is None or place.neighbourhood_id != neighbourhood.pk:
+            raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
+    else:
+        place = None
+    with transaction.atomic():
+        post = Post(
+            neighbourhood=neighbourhood,
+            author=actor,
+            kind=kind,
+            item=item,
+            text=text,
+            when_kind=when_kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            where_kind=where_kind,
+            place=place,
+            recurring=recurring,
+            needs_more=needs_more and kind == PostKind.REQUEST,
+        )
+        post.full_clean()
+        post.save()
+        log_action(actor=actor, action=f"{kind}.posted", neighbourhood=neighbourhood, obj=post)
+    return post
+
+
+def may_invite_for(actor, post: Post) -> bool:
+    """The requester, or a connector of the neighbourhood when the requester consented to
+    connectors helping them (rule 2: people connect themselves, connectors may introduce)."""
+    if actor.pk == post.author_id:
+        return True
+    is_connector = Membership.objects.filter(
+        user=actor, neighbourhood=post.neighbourhood, role=Role.CONNECTOR
+    ).exists()
+    return is_connector and has_consent(
+        user_id=post.author_id, neighbourhood=post.neighbourhood, scope="connector_outreach"
+    )
+
+
+def invitation_send(
+    *, actor, post: Post, invitee, message: str = "", reason: str = ""
+) -> HelpInvitation:
+    if post.status != PostStatus.OPEN:
+        raise ValidationError(_("This request is no longer open."))
+    if not may_invite_for(actor, post):
+        raise ValidationError(
+            _("Only the person who asked, or a connector they allowed, can invite.")
+        )
+    if invitee.pk == post.author_id:
+        raise ValidationError(_("You cannot invite yourself."))
+    _member(actor, post.neighbourhood)
+    if not Membership.objects.filter(user=invitee, neighbourhood=post.neighbourhood).exists():
+        raise ValidationError(_("This person is not a member of this neighbourhood."))
+    if len(message) > 300:
+        raise ValidationError({"message": _("Keep it under %(max)d characters.") % {"max": 300}})
+    try:
+        with transaction.atomic():
+            invitation = HelpInvitation.objects.create(
+                post=post,
+                invitee=invitee,
+                invited_by=actor,
+                message=message.strip(),
+                reason=reason[:300],
+            )
+            log_action(
+                actor=actor,
+                action="invitation.sent",
+                neighbourhood=post.neighbourhood,
+                obj=invitation,
+            )
+    except IntegrityError:
+        raise ValidationError(_("You already invited this person.")) from None
+    return invitation
+
+
+def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exchange | None:
+    """The invited person says yes or no, once. Yes makes the exchange and the contact, so
+    both now see each other's contact details."""
+    if actor.pk != invitation.invitee_id:
+        raise ValidationError(_("Only the invited person can answer."))
+    now = timezone.now()
+    new_status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    with transaction.atomic():
+        answered = HelpInvitation.objects.filter(
+            pk=invitation.pk, status=InvitationStatus.PENDING
+        ).update(status=new_status, answered_at=now)
+        if not answered:
+            raise ValidationError(_("You already answered this invitation."))
+        invitation.refresh_from_db()
+        post = invitation.post
+        log_action(
+            actor=actor,
+            action="invitation.accepted" if accept else "invitation.declined",
+            neighbourhood=post.neighbourhood,
+            obj=invitation,
+        )
+        if not accept:
+            return None
+        requester_side = post.kind == PostKind.REQUEST
+        exchange = Exchange.objects.create(
+            post=post,
+            invitation=invitation,
+            helper=actor if requester_side else post.author,
+            helped=post.author if requester_side else actor,
+        )
+        if post.kind == PostKind.REQUEST and post.status == PostStatus.OPEN:
+            Post.objects.filter(pk=post.pk).update(status=PostStatus.TAKEN)
+        contact_connect(a=exchange.helper, b=exchange.helped, source="exchange")
+    return exchange
+
+
+def _participant(actor, exchange: Exchange) -> None:
+    if not exchange.involves(actor):
+        raise ValidationError(_("Only the two people of this exchange can do this."))
+
+
+def message_post(*, actor, exchange: Exchange, text: str) -> Message:
+    _participant(actor, exchange)
+    text = _clean_text(text, limit=2000)
+    with transaction.atomic():
+        return Message.objects.create(exchange=exchange, author=actor, text=text)
+
+
+def exchange_agree_time(*, actor, exchange: Exchange, when: datetime) -> Exchange:
+    _participant(actor, exchange)
+    if when < timezone.now():
+        raise ValidationError({"agreed_at": _("Choose a moment in the future.")})
+    with transaction.atomic():
+        exchange.agreed_at = when
+        exchange.save(update_fields=["agreed_at"])
+        log_action(actor=actor, action="exchange.time_agreed", obj=exchange)
+    return exchange
+
+
+def exchange_mark_done(*, actor, exchange: Exchange) -> Exchange:
+    """Each side says it is done; when both did, the request is done."""
+    _participant(actor, exchange)
+    field = "done_by_helper_at" if actor.pk == exchange.helper_id else "done_by_helped_at"
+    with transaction.atomic():
+        Exchange.objects.filter(pk=exchange.pk, **{f"{field}__isnull": True}).update(
+            **{field: timezone.now()}
+        )
+        exchange.refresh_from_db()
+        if exchange.is_done and exchange.post.kind == PostKind.REQUEST:
+            Post.objects.filter(pk=exchange.post_id).update(status=PostStatus.DONE)
+        log_action(actor=actor, action="exchange.marked_done", obj=exchange)
+    return exchange
+
+
+def exchange_thank(*, actor, exchange: Exchange, text: str) -> Exchange:
+    if actor.pk != exchange.helped_id:
+        raise ValidationError(_("The person who was helped writes the thank-you note."))
+    text = _clean_text(text)
+    with transaction.atomic():
+        exchange.thanks = text
+        exchange.save(update_fields=["thanks"])
+        log_action(actor=actor, action="exchange.thanked", obj=exchange)
+    return exchange

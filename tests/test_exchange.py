@@ -1,0 +1,172 @@
+"""Requests, offers, invitations and exchanges (services; pages come next)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from buurtkracht.exchange import services
+from buurtkracht.exchange.models import Exchange, HelpInvitation, Message, Post, PostStatus
+from buurtkracht.people.models import Contact
+from buurtkracht.people.services import consent_grant
+from buurtkracht.places.models import Place
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(world, **kw):
+    defaults = {
+        "actor": world.resident,
+        "neighbourhood": world.hood,
+        "kind": "request",
+        "text": "Mijn fietsband is lek, wie kan helpen?",
+    }
+    return services.post_create(**{**defaults, **kw})
+
+
+def test_a_member_posts_a_request(world):
+    post = _request(world)
+    assert post.status == PostStatus.OPEN and post.when_kind == "flexible"
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"text": "   "}, "text"),
+        ({"text": "x" * 10_000}, "text"),
+        ({"when_kind": "date", "starts_at": None}, "starts_at"),
+        ({"when_kind": "date", "starts_at": timezone.now() - timedelta(days=1)}, "starts_at"),
+        (
+            {
+                "when_kind": "window",
+                "starts_at": timezone.now() + timedelta(days=1),
+                "ends_at": timezone.now() + timedelta(hours=2),
+            },
+            "ends_at",
+        ),
+        ({"where_kind": "place", "place": None}, "place"),
+    ],
+)
+def test_bad_posts_are_refused_and_nothing_is_saved(world, change, field):
+    with pytest.raises(ValidationError) as error:
+        _request(world, **change)
+    assert field in error.value.message_dict
+    assert not Post.objects.exists()
+
+
+def test_a_post_in_a_neighbourhood_you_are_not_in_is_refused(world):
+    with pytest.raises(ValidationError):
+        _request(world, neighbourhood=world.other)
+    assert not Post.objects.exists()
+
+
+def test_a_place_of_another_neighbourhood_is_refused(world):
+    elsewhere = Place.objects.create(neighbourhood=world.other, name="Elders", kind="school")
+    with pytest.raises(ValidationError):
+        _request(world, where_kind="place", place=elsewhere)
+
+
+def test_invite_accept_makes_an_exchange_and_a_contact(world):
+    post = _request(world)
+    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    assert not Contact.objects.exists()  # no contact details before a yes
+    exchange = services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
+    assert (exchange.helper, exchange.helped) == (world.connector, world.resident)
+    assert Contact.objects.count() == 1
+    post.refresh_from_db()
+    assert post.status == PostStatus.TAKEN
+
+
+def test_inviting_the_same_person_twice_is_refused(world):
+    post = _request(world)
+    services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    with pytest.raises(ValidationError):
+        services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    assert HelpInvitation.objects.count() == 1
+
+
+def test_accepting_twice_is_refused(world):
+    post = _request(world)
+    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
+    with pytest.raises(ValidationError):
+        services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
+    assert Exchange.objects.count() == 1
+
+
+def test_only_the_invitee_answers(world):
+    post = _request(world)
+    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    with pytest.raises(ValidationError):
+        services.invitation_answer(actor=world.resident, invitation=invitation, accept=True)
+
+
+def test_a_decline_makes_no_exchange(world):
+    post = _request(world)
+    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    assert (
+        services.invitation_answer(actor=world.connector, invitation=invitation, accept=False)
+        is None
+    )
+    assert not Exchange.objects.exists() and not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "admin", "self"])
+def test_who_may_not_invite_or_be_invited(world, who):
+    post = _request(world)
+    with pytest.raises(ValidationError):
+        if who == "outsider":  # not a member here
+            services.invitation_send(actor=world.resident, post=post, invitee=world.outsider)
+        elif who == "admin":  # not the requester, not a connector
+            services.invitation_send(actor=world.admin, post=post, invitee=world.connector)
+        else:
+            services.invitation_send(actor=world.resident, post=post, invitee=world.resident)
+
+
+def test_a_connector_invites_only_with_the_requesters_consent(world):
+    post = _request(world)
+    with pytest.raises(ValidationError):
+        services.invitation_send(actor=world.connector, post=post, invitee=world.professional)
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
+    invitation = services.invitation_send(
+        actor=world.connector, post=post, invitee=world.professional
+    )
+    assert invitation.invited_by == world.connector
+
+
+def test_thread_time_done_by_both_and_thanks(world):
+    post = _request(world)
+    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    exchange = services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
+    services.message_post(actor=world.resident, exchange=exchange, text="Zaterdag om 10 uur?")
+    services.message_post(actor=world.connector, exchange=exchange, text="Prima!")
+    with pytest.raises(ValidationError):
+        services.message_post(actor=world.admin, exchange=exchange, text="Ik lees mee")
+    assert Message.objects.filter(exchange=exchange).count() == 2
+    services.exchange_agree_time(
+        actor=world.connector, exchange=exchange, when=timezone.now() + timedelta(days=2)
+    )
+    services.exchange_mark_done(actor=world.connector, exchange=exchange)
+    post.refresh_from_db()
+    assert post.status == PostStatus.TAKEN  # one side is not enough
+    services.exchange_mark_done(actor=world.resident, exchange=exchange)
+    post.refresh_from_db()
+    assert post.status == PostStatus.DONE
+    with pytest.raises(ValidationError):
+        services.exchange_thank(actor=world.connector, exchange=exchange, text="Graag gedaan")
+    services.exchange_thank(actor=world.resident, exchange=exchange, text="Dank je wel, Karim!")
+    exchange.refresh_from_db()
+    assert exchange.thanks == "Dank je wel, Karim!"
+
+
+def test_an_offer_is_answered_the_same_way(world):
+    offer = services.post_create(
+        actor=world.connector,
+        neighbourhood=world.hood,
+        kind="offer",
+        text="Ik repareer fietsen op zaterdag",
+    )
+    invitation = services.invitation_send(actor=world.connector, post=offer, invitee=world.resident)
+    exchange = services.invitation_answer(actor=world.resident, invitation=invitation, accept=True)
+    assert (exchange.helper, exchange.helped) == (world.connector, world.resident)
