@@ -170,3 +170,106 @@ def test_an_offer_is_answered_the_same_way(world):
     invitation = services.invitation_send(actor=world.connector, post=offer, invitee=world.resident)
     exchange = services.invitation_answer(actor=world.resident, invitation=invitation, accept=True)
     assert (exchange.helper, exchange.helped) == (world.connector, world.resident)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+from django.urls import reverse  # noqa: E402
+
+from buurtkracht.gifts import services as gift_services  # noqa: E402
+from buurtkracht.gifts.models import TaxonomyItem  # noqa: E402
+from buurtkracht.gifts.steps import STEP_BY_KEY  # noqa: E402
+
+
+def _gift(user, key=None, text="", visibility="neighbourhood"):
+    items = [TaxonomyItem.objects.get(key=key).pk] if key else []
+    gift_services.step_save(
+        actor=user,
+        subject=user,
+        step=STEP_BY_KEY["handen"],
+        item_ids=items,
+        texts=[text] if text else [],
+        visibility=visibility,
+    )
+
+
+def test_the_whole_flow_through_the_pages(world, client_for):
+    _gift(world.connector, key="fiets-repareren")
+    _gift(world.admin, key="tuinieren")
+    resident = client_for("resident")
+    response = resident.post(
+        reverse("exchange:post_new", kwargs={"slug": "lindenhof"}),
+        {"text": "Mijn fietsband is lek", "when_kind": "flexible", "where_kind": "home"},
+    )
+    post = Post.objects.get()
+    assert response["Location"] == reverse(
+        "exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk}
+    )
+    assert post.item is not None and post.item.key == "fiets-repareren"  # recognised from the words
+    page = resident.get(response["Location"])
+    suggestions = page.context["suggestions"]
+    assert [s.name for s in suggestions] == ["Karim"]
+    assert suggestions[0].reasons  # "omdat: …"
+    assert "meebrengen" in page.content.decode()  # invited to say what they can give
+    resident.post(
+        reverse(
+            "exchange:invite",
+            kwargs={"slug": "lindenhof", "post_id": post.pk, "user_id": world.connector.pk},
+        ),
+        {"message": "Zaterdag?"},
+    )
+    invitation = HelpInvitation.objects.get()
+    helper = client_for("connector")
+    answer = helper.post(
+        reverse(
+            "exchange:invitation", kwargs={"slug": "lindenhof", "invitation_id": invitation.pk}
+        ),
+        {"accept": "1"},
+    )
+    exchange = Exchange.objects.get()
+    assert answer["Location"] == reverse(
+        "exchange:exchange", kwargs={"slug": "lindenhof", "exchange_id": exchange.pk}
+    )
+    html = helper.get(answer["Location"]).content.decode()
+    assert world.resident.email in html  # contact details only now
+    helper.post(answer["Location"], {"action": "message", "m-text": "Ik kom zaterdag om 10 uur"})
+    assert Message.objects.get().text == "Ik kom zaterdag om 10 uur"
+
+
+def test_a_private_gift_is_not_suggested(world, client_for):
+    _gift(world.connector, key="fiets-repareren", visibility="private")
+    post = _request(world)
+    page = client_for("resident").get(
+        reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+    )
+    assert page.context["suggestions"] == []
+
+
+def test_someone_at_their_monthly_maximum_is_not_suggested(world, client_for):
+    from buurtkracht.gifts.models import TimeOffer
+
+    _gift(world.connector, key="fiets-repareren")
+    TimeOffer.objects.create(owner=world.connector, max_asks_per_month=1)
+    other = _request(world, text="Ook mijn fiets is kapot")
+    services.invitation_send(actor=world.resident, post=other, invitee=world.connector)
+    post = _request(world)
+    page = client_for("resident").get(
+        reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+    )
+    assert page.context["suggestions"] == []
+
+
+def test_a_past_date_in_the_form_gets_a_message(world, client_for):
+    response = client_for("resident").post(
+        reverse("exchange:post_new", kwargs={"slug": "lindenhof"}),
+        {
+            "text": "Hulp bij verhuizen",
+            "when_kind": "date",
+            "day": "2020-01-01",
+            "start": "10:00",
+            "where_kind": "home",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()  # "Choose a moment in the future."
+    assert not Post.objects.exists()

@@ -33,6 +33,9 @@ OUR_NAMESPACES = {
     "places",
     "lending",
     "inventory",
+    "exchange",
+    "notifications",
+    "support",
 }
 
 

@@ -42,6 +42,7 @@ class Action(StrEnum):
     TAXONOMY_MANAGE = "taxonomy.manage"
     RESOURCES_BOOK = "resources.book"
     INVENTORY_TRANSFER = "inventory.transfer"
+    REQUESTS = "requests.use"
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -53,6 +54,7 @@ ACTION_MODULE: dict[Action, str] = {
     Action.RESOURCES_BOOK: "gifts",
     Action.INVENTORY_TRANSFER: "gifts",
     Action.GUIDED_GIFTS: "gifts",
+    Action.REQUESTS: "requests",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
 PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW})
@@ -65,6 +67,7 @@ _MEMBER = {
     Action.VIEW_PROFILE,
     Action.ASSETS_VIEW,
     Action.RESOURCES_BOOK,
+    Action.REQUESTS,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {

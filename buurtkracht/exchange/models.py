@@ -45,6 +45,14 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
     )
     kind = models.CharField(max_length=10, choices=PostKind.choices)
+    category = models.ForeignKey(
+        "gifts.TaxonomyCategory",
+        verbose_name=_("what is it about?"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     item = models.ForeignKey(
         "gifts.TaxonomyItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

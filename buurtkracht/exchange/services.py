@@ -50,6 +50,7 @@ def post_create(
     neighbourhood,
     kind: str,
     text: str,
+    category=None,
     item=None,
     when_kind: str = WhenKind.FLEXIBLE,
     starts_at: datetime | None = None,
@@ -82,7 +83,8 @@ def post_create(
             neighbourhood=neighbourhood,
             author=actor,
             kind=kind,
-            item=item,
+            category=category or (item.category if item is not None else None),
+            item=item or _guess_item(text, neighbourhood, category),
             text=text,
             when_kind=when_kind,
             starts_at=starts_at,
@@ -96,6 +98,21 @@ def post_create(
         post.save()
         log_action(actor=actor, action=f"{kind}.posted", neighbourhood=neighbourhood, obj=post)
     return post
+
+
+def _guess_item(text: str, neighbourhood, category):
+    """The vocabulary word the text is most likely about, so matching and bundling can use
+    it; only a clear match counts, and it must fit the chosen category."""
+    from buurtkracht.gifts.models import TaxonomyItem
+    from buurtkracht.gifts.taxonomy import taxonomy_index
+
+    for match in taxonomy_index(neighbourhood).lookup(text, limit=5):
+        if match.score < 0.6:
+            break
+        item = TaxonomyItem.objects.select_related("category").get(pk=match.entry.id)
+        if category is None or item.category_id == category.pk:
+            return item
+    return None
 
 
 def may_invite_for(actor, post: Post) -> bool:

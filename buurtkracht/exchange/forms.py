@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buurtkracht.gifts.models import TaxonomyCategory
+
+from .models import TEXT_MAX, WhenKind, WhereKind
+
+
+class PostForm(forms.Form):
+    """Short and B1: what, in your own words, when and where."""
+
+    category = forms.ModelChoiceField(
+        label=_("What is it about?"),
+        queryset=TaxonomyCategory.objects.all(),
+        required=False,
+        empty_label=_("(choose if you like)"),
+    )
+    text = forms.CharField(
+        label=_("In your own words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+        help_text=_("For example: my bike tyre is flat; who can help me on Saturday?"),
+    )
+    when_kind = forms.ChoiceField(
+        label=_("When?"),
+        choices=WhenKind.choices,
+        initial=WhenKind.FLEXIBLE,
+        widget=forms.RadioSelect,
+    )
+    day = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    where_kind = forms.ChoiceField(
+        label=_("Where?"), choices=WhereKind.choices, initial=WhereKind.NEIGHBOURHOOD
+    )
+    place = forms.ModelChoiceField(label=_("Which place?"), queryset=None, required=False)
+    recurring = forms.BooleanField(label=_("It comes back regularly"), required=False)
+    needs_more = forms.BooleanField(
+        label=_("This may need more than a neighbour can give"),
+        required=False,
+        help_text=_("Then a professional may look at it too, if you allow that."),
+    )
+
+    def __init__(self, *args, places, is_request: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places
+        if not is_request:
+            del self.fields["needs_more"]
+
+
+class InviteForm(forms.Form):
+    message = forms.CharField(label=_("A short message"), max_length=300, required=False)
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AgreeTimeForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class ThanksForm(forms.Form):
+    text = forms.CharField(
+        label=_("A thank-you note"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("<buurt:slug>/vragen/", views.posts, name="posts"),
+    path("<buurt:slug>/vragen/nieuw/", views.post_new, name="post_new"),
+    path("<buurt:slug>/vragen/<int:post_id>/", views.post_detail, name="post"),
+    path(
+        "<buurt:slug>/vragen/<int:post_id>/uitnodigen/<int:user_id>/", views.invite, name="invite"
+    ),
+    path("<buurt:slug>/uitnodigingen/<int:invitation_id>/", views.invitation, name="invitation"),
+    path("<buurt:slug>/samen/<int:exchange_id>/", views.exchange, name="exchange"),
+]

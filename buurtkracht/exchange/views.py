@@ -1,0 +1,224 @@
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from buurtkracht.accounts.models import User
+from buurtkracht.core import access
+from buurtkracht.core.access import Action
+from buurtkracht.core.forms import add_service_errors
+from buurtkracht.places.models import Place
+
+from . import selectors, services
+from .forms import AgreeTimeForm, InviteForm, MessageForm, PostForm, ThanksForm
+from .models import Exchange, HelpInvitation, Post, PostKind, WhenKind
+
+
+def _aware(day, time_of_day):
+    return timezone.make_aware(datetime.combine(day, time_of_day)) if day and time_of_day else None
+
+
+def posts(request, slug):
+    access.require(request, Action.REQUESTS)
+    kind = {"vraag": PostKind.REQUEST, "aanbod": PostKind.OFFER}.get(
+        request.GET.get("soort", ""), ""
+    )
+    context = {
+        "posts": selectors.open_posts(neighbourhood=request.neighbourhood, kind=kind)[:200],
+        "kind": kind,
+        "invitations": selectors.invitations_for(
+            user=request.user, neighbourhood=request.neighbourhood
+        ),
+        "exchanges": selectors.exchanges_of(user=request.user, neighbourhood=request.neighbourhood),
+    }
+    return render(request, "exchange/posts.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def post_new(request, slug):
+    access.require(request, Action.REQUESTS)
+    is_request = request.GET.get("soort", "vraag") != "aanbod"
+    places = Place.objects.filter(neighbourhood=request.neighbourhood)
+    form = PostForm(request.POST or None, places=places, is_request=is_request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        start = _aware(data["day"], data["start"]) or (
+            _aware(data["day"], datetime.min.time().replace(hour=9)) if data["day"] else None
+        )
+        try:
+            post = services.post_create(
+                actor=request.user,
+                neighbourhood=request.neighbourhood,
+                kind=PostKind.REQUEST if is_request else PostKind.OFFER,
+                text=data["text"],
+                category=data["category"],
+                when_kind=data["when_kind"],
+                starts_at=start if data["when_kind"] != WhenKind.FLEXIBLE else None,
+                ends_at=_aware(data["day"], data["end"]),
+                where_kind=data["where_kind"],
+                place=data["place"],
+                recurring=data["recurring"],
+                needs_more=data.get("needs_more", False),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if is_request:
+                # Rule 1: whoever asks is invited to say what they can give.
+                messages.success(
+                    request,
+                    _("Your request is posted. Everyone has something to give: what do you bring?"),
+                )
+            else:
+                messages.success(request, _("Your offer is posted."))
+            return redirect("exchange:post", slug=slug, post_id=post.pk)
+    return render(request, "exchange/post_form.html", {"form": form, "is_request": is_request})
+
+
+def _post_or_404(request, post_id: int) -> Post:
+    return get_object_or_404(
+        Post.objects.select_related("category", "author__profile", "place"),
+        pk=post_id,
+        neighbourhood=request.neighbourhood,
+    )
+
+
+def post_detail(request, slug, post_id: int):
+    access.require(request, Action.REQUESTS)
+    post = _post_or_404(request, post_id)
+    can_invite = services.may_invite_for(request.user, post) and post.status == "open"
+    context = {
+        "post": post,
+        "can_invite": can_invite,
+        "is_author": post.author_id == request.user.pk,
+        "suggestions": selectors.suggested_helpers(
+            post=post, viewer=request.user, membership=request.membership
+        )
+        if can_invite
+        else [],
+        "invitations": post.invitations.select_related("invitee__profile") if can_invite else [],
+        "invite_form": InviteForm(),
+    }
+    return render(request, "exchange/post_detail.html", context)
+
+
+@require_POST
+def invite(request, slug, post_id: int, user_id: int):
+    access.require(request, Action.REQUESTS)
+    post = _post_or_404(request, post_id)
+    invitee = get_object_or_404(User, pk=user_id, memberships__neighbourhood=request.neighbourhood)
+    form = InviteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.invitation_send(
+            actor=request.user,
+            post=post,
+            invitee=invitee,
+            message=form.cleaned_data["message"],
+            reason=request.POST.get("reason", "")[:300],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation is sent. They decide themselves."))
+    return redirect("exchange:post", slug=slug, post_id=post.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, slug, invitation_id: int):
+    access.require(request, Action.REQUESTS)
+    invitation = get_object_or_404(
+        HelpInvitation.objects.select_related("post__author__profile", "invited_by__profile"),
+        pk=invitation_id,
+        invitee=request.user,
+        post__neighbourhood=request.neighbourhood,
+    )
+    if request.method == "POST":
+        try:
+            exchange = services.invitation_answer(
+                actor=request.user, invitation=invitation, accept="accept" in request.POST
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if exchange is not None:
+                messages.success(request, _("Thank you! You can now see each other's details."))
+                return redirect("exchange:exchange", slug=slug, exchange_id=exchange.pk)
+            messages.success(request, _("You said no. That is fine."))
+        return redirect("exchange:posts", slug=slug)
+    return render(request, "exchange/invitation.html", {"invitation": invitation})
+
+
+@require_http_methods(["GET", "POST"])
+def exchange(request, slug, exchange_id: int):
+    access.require(request, Action.REQUESTS)
+    exchange = get_object_or_404(
+        Exchange.objects.select_related("post", "helper__profile", "helped__profile"),
+        pk=exchange_id,
+        post__neighbourhood=request.neighbourhood,
+    )
+    if not exchange.involves(request.user):
+        raise Http404
+    forms = {
+        "message": MessageForm(prefix="m"),
+        "time": AgreeTimeForm(prefix="t"),
+        "thanks": ThanksForm(prefix="k"),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "message":
+                forms["message"] = form = MessageForm(request.POST, prefix="m")
+                if form.is_valid():
+                    services.message_post(
+                        actor=request.user, exchange=exchange, text=form.cleaned_data["text"]
+                    )
+                    return redirect(request.path)
+            elif action == "time":
+                forms["time"] = form = AgreeTimeForm(request.POST, prefix="t")
+                if form.is_valid():
+                    when = _aware(form.cleaned_data["day"], form.cleaned_data["time"])
+                    services.exchange_agree_time(actor=request.user, exchange=exchange, when=when)
+                    messages.success(request, _("The time is saved."))
+                    return redirect(request.path)
+            elif action == "done":
+                services.exchange_mark_done(actor=request.user, exchange=exchange)
+                messages.success(request, _("Saved: it is done on your side."))
+                return redirect(request.path)
+            elif action == "thanks":
+                forms["thanks"] = form = ThanksForm(request.POST, prefix="k")
+                if form.is_valid():
+                    services.exchange_thank(
+                        actor=request.user, exchange=exchange, text=form.cleaned_data["text"]
+                    )
+                    messages.success(request, _("Your thank-you note is saved."))
+                    return redirect(request.path)
+            else:
+                raise Http404
+        except ValidationError as error:
+            target = forms.get(action)
+            if target is not None and target.is_bound:
+                add_service_errors(target, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+    other = exchange.helped if request.user.pk == exchange.helper_id else exchange.helper
+    context = {
+        "exchange": exchange,
+        "other": other,
+        "thread": exchange.messages.select_related("author__profile"),
+        "forms": forms,
+        "my_done": (
+            exchange.done_by_helper_at
+            if request.user.pk == exchange.helper_id
+            else exchange.done_by_helped_at
+        ),
+        "back": reverse("exchange:posts", kwargs={"slug": slug}),
+    }
+    return render(request, "exchange/exchange.html", context)

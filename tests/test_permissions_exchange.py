@@ -1,0 +1,74 @@
+"""Permission matrix for requests, offers, invitations and exchanges."""
+
+import pytest
+
+from buurtkracht.exchange import services
+
+from .conftest import PERSONAS
+from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, run_case
+
+HOOD = {"slug": "lindenhof"}
+
+
+def _objects(world):
+    post = services.post_create(
+        actor=world.resident,
+        neighbourhood=world.hood,
+        kind="request",
+        text="Wie helpt met de tuin?",
+    )
+    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    exchange_post = services.post_create(
+        actor=world.resident, neighbourhood=world.hood, kind="request", text="Boodschappen doen"
+    )
+    accepted = services.invitation_send(
+        actor=world.resident, post=exchange_post, invitee=world.admin
+    )
+    exchange = services.invitation_answer(actor=world.admin, invitation=accepted, accept=True)
+    return {"post": post, "invitation": invitation, "exchange": exchange}
+
+
+def _only_persona(allowed: list[str], code):
+    """Personal objects: the people involved get `code`, other members 404 (not there for
+    them), the outsider 403 (not a member), anonymous the login page."""
+    members = {
+        p: (code if p in allowed else 404) for p in PERSONAS if p not in ("anonymous", "outsider")
+    }
+    return {"anonymous": LOGIN, "outsider": 403, **members}
+
+
+CASES = [
+    Case("exchange:posts", members_only(200), kwargs=HOOD),
+    Case("exchange:post_new", members_only(200), kwargs=HOOD),
+    Case(
+        "exchange:post",
+        members_only(200),
+        kwargs=lambda w, o: {"slug": "lindenhof", "post_id": o["post"].pk},
+    ),
+    Case(
+        "exchange:invite",
+        members_only(REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {
+            "slug": "lindenhof",
+            "post_id": o["post"].pk,
+            "user_id": w.professional.pk,
+        },
+    ),
+    Case(
+        "exchange:invitation",
+        _only_persona(["connector"], 200),
+        kwargs=lambda w, o: {"slug": "lindenhof", "invitation_id": o["invitation"].pk},
+    ),
+    Case(
+        "exchange:exchange",
+        _only_persona(["resident", "admin"], 200),
+        kwargs=lambda w, o: {"slug": "lindenhof", "exchange_id": o["exchange"].pk},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix_exchange(case, persona, world, client_for):
+    run_case(case, persona, world, client_for, _objects(world))
