@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "buurtkracht.lending",
     "buurtkracht.inventory",
     "buurtkracht.exchange",
+    "buurtkracht.notifications",
+    "buurtkracht.support",
     "buurtkracht.demo",
 ]
 

@@ -273,3 +273,16 @@ def test_a_past_date_in_the_form_gets_a_message(world, client_for):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()  # "Choose a moment in the future."
     assert not Post.objects.exists()
+
+
+def test_an_invitation_notifies_in_the_app_and_by_mail(
+    world, mailbox, django_capture_on_commit_callbacks
+):
+    from buurtkracht.notifications.models import Notification
+
+    post = _request(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    note = Notification.objects.get(user=world.connector)
+    assert note.kind == "invitation" and "/uitnodigingen/" in note.url
+    assert len(mailbox.bodies()) == 1

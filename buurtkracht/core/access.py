@@ -43,6 +43,7 @@ class Action(StrEnum):
     RESOURCES_BOOK = "resources.book"
     INVENTORY_TRANSFER = "inventory.transfer"
     REQUESTS = "requests.use"
+    SAFETY_NET = "safety.net"
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -55,6 +56,7 @@ ACTION_MODULE: dict[Action, str] = {
     Action.INVENTORY_TRANSFER: "gifts",
     Action.GUIDED_GIFTS: "gifts",
     Action.REQUESTS: "requests",
+    Action.SAFETY_NET: "requests",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
 PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW})
@@ -81,6 +83,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GUIDED_GIFTS,
             Action.PLACES_MANAGE,
             Action.INVENTORY_TRANSFER,
+            Action.SAFETY_NET,
         }
     ),
     Role.FACILITATOR: frozenset(_MEMBER),
@@ -109,6 +112,9 @@ DENIED_REASONS: dict[Action, Promise] = {
         "change places."
     ),
     Action.TAXONOMY_MANAGE: _("Only administrators of this neighbourhood can add words."),
+    Action.SAFETY_NET: _(
+        "Only professionals and administrators of this neighbourhood can see the safety net."
+    ),
     Action.INVENTORY_TRANSFER: _(
         "Only professionals and administrators of this neighbourhood can import or export."
     ),

@@ -5,12 +5,16 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.notifications.models import Kind
+from buurtkracht.notifications.services import notify
 from buurtkracht.people.selectors import has_consent
 from buurtkracht.people.services import contact_connect
 
@@ -153,6 +157,17 @@ def invitation_send(
                 message=message.strip(),
                 reason=reason[:300],
             )
+            notify(
+                user=invitee,
+                kind=Kind.INVITATION,
+                title=gettext_lazy("Can you help? A neighbour invites you."),
+                body=gettext_lazy("You decide yourself. Saying no is fine."),
+                url=reverse(
+                    "exchange:invitation",
+                    kwargs={"slug": post.neighbourhood.slug, "invitation_id": invitation.pk},
+                ),
+                neighbourhood=post.neighbourhood,
+            )
             log_action(
                 actor=actor,
                 action="invitation.sent",
@@ -186,6 +201,15 @@ def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exc
             obj=invitation,
         )
         if not accept:
+            notify(
+                user=invitation.invited_by,
+                kind=Kind.INVITATION_ANSWERED,
+                title=gettext_lazy("Someone said no this time. Invite someone else?"),
+                url=reverse(
+                    "exchange:post", kwargs={"slug": post.neighbourhood.slug, "post_id": post.pk}
+                ),
+                neighbourhood=post.neighbourhood,
+            )
             return None
         requester_side = post.kind == PostKind.REQUEST
         exchange = Exchange.objects.create(
@@ -197,7 +221,22 @@ def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exc
         if post.kind == PostKind.REQUEST and post.status == PostStatus.OPEN:
             Post.objects.filter(pk=post.pk).update(status=PostStatus.TAKEN)
         contact_connect(a=exchange.helper, b=exchange.helped, source="exchange")
+        notify(
+            user=invitation.invited_by,
+            kind=Kind.INVITATION_ANSWERED,
+            title=gettext_lazy("Good news: someone said yes."),
+            body=gettext_lazy("You can now see each other's details and send messages."),
+            url=_exchange_url(exchange),
+            neighbourhood=post.neighbourhood,
+        )
     return exchange
+
+
+def _exchange_url(exchange: Exchange) -> str:
+    return reverse(
+        "exchange:exchange",
+        kwargs={"slug": exchange.post.neighbourhood.slug, "exchange_id": exchange.pk},
+    )
 
 
 def _participant(actor, exchange: Exchange) -> None:
@@ -209,7 +248,16 @@ def message_post(*, actor, exchange: Exchange, text: str) -> Message:
     _participant(actor, exchange)
     text = _clean_text(text, limit=2000)
     with transaction.atomic():
-        return Message.objects.create(exchange=exchange, author=actor, text=text)
+        message = Message.objects.create(exchange=exchange, author=actor, text=text)
+        other = exchange.helped if actor.pk == exchange.helper_id else exchange.helper
+        notify(
+            user=other,
+            kind=Kind.MESSAGE,
+            title=gettext_lazy("You have a new message."),
+            url=_exchange_url(exchange),
+            neighbourhood=exchange.post.neighbourhood,
+        )
+    return message
 
 
 def exchange_agree_time(*, actor, exchange: Exchange, when: datetime) -> Exchange:

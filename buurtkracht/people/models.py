@@ -151,6 +151,7 @@ class AccessLog(models.Model):
         ("login_card", _("your login card")),
         ("gifts", _("what you bring (your talents and what you share)")),
         ("lending", _("your name next to something you lend, or on a booking")),
+        ("safety_net", _("your request in the safety net")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,0 +1,102 @@
+"""Reads for the safety net queue and the bundled requests."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from buurtkracht.exchange.models import Post, PostKind, PostStatus
+
+from .models import SAFETY_NET_DAYS_DEFAULT, CaseStatus, SafetyNetCase, SupportSettings
+
+OTHER_KEY = "anders"
+
+
+def safety_net_days_of(*, neighbourhood) -> int:
+    found = (
+        SupportSettings.objects.filter(neighbourhood=neighbourhood)
+        .values_list("safety_net_days", flat=True)
+        .first()
+    )
+    return found or SAFETY_NET_DAYS_DEFAULT
+
+
+def safety_net_queue(*, neighbourhood, viewer) -> QuerySet[SafetyNetCase]:
+    """Cases of this neighbourhood: new ones first, then the rest, closed last; oldest first."""
+    order = Case(
+        When(status=CaseStatus.NEW, then=Value(0)),
+        When(status=CaseStatus.CLOSED, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        SafetyNetCase.objects.filter(neighbourhood=neighbourhood)
+        .select_related("post__author__profile", "post__item", "referred_place")
+        .annotate(order=order)
+        .order_by("order", "opened_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Bundle:
+    category_key: str
+    category_label: str
+    month: date
+    count: int
+
+
+def _open_requests(*, neighbourhood) -> QuerySet[Post]:
+    return Post.objects.filter(
+        neighbourhood=neighbourhood, kind=PostKind.REQUEST, status=PostStatus.OPEN
+    ).annotate(month=TruncMonth(Coalesce("starts_at", "created_at")))
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def bundle_months(*, neighbourhood) -> list[date]:
+    """The months that have open requests, newest first (for the month filter)."""
+    months = {
+        _as_date(m)
+        for m in _open_requests(neighbourhood=neighbourhood).values_list("month", flat=True)
+    }
+    return sorted(months, reverse=True)
+
+
+def request_bundles(*, neighbourhood, month: date | None = None) -> list[Bundle]:
+    """Open requests counted per need (taxonomy category) and month. Counts only: no names,
+    no texts, so the result can be shown to the municipality (rule 11)."""
+    rows = (
+        _open_requests(neighbourhood=neighbourhood)
+        .values(
+            "month",
+            "item__category__key",
+            "item__category__label_nl",
+            "item__category__label_en",
+        )
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    english = translation.get_language() == "en"
+    bundles: dict[tuple[date, str], Bundle] = {}
+    for row in rows:
+        when = _as_date(row["month"])
+        if month is not None and when != month:
+            continue
+        key = row["item__category__key"] or OTHER_KEY
+        if row["item__category__key"]:
+            label = row["item__category__label_en" if english else "item__category__label_nl"]
+        else:
+            label = _("other")
+        previous = bundles.get((when, key))
+        count = row["count"] + (previous.count if previous else 0)
+        bundles[(when, key)] = Bundle(key, label, when, count)
+    return sorted(
+        bundles.values(), key=lambda b: (-b.month.toordinal(), -b.count, b.category_label)
+    )

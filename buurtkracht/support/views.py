@@ -1,0 +1,122 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from buurtkracht.core import access as core_access
+from buurtkracht.core.forms import add_service_errors
+
+from . import access, selectors, services
+from .forms import CaseActionForm, MonthForm, SupportSettingsForm
+
+
+@require_GET
+def safety_net_queue(request, slug):
+    access.require_safety_net(request)
+    cases = list(
+        selectors.safety_net_queue(neighbourhood=request.neighbourhood, viewer=request.user)
+    )
+    core_access.note_reads(
+        viewer=request.user,
+        membership=request.membership,
+        subject_ids=[case.post.author_id for case in cases],
+        what="safety_net",
+    )
+    return render(request, "support/queue.html", {"cases": cases})
+
+
+def _case_service(request, case, data):
+    action = data["action"]
+    if action == CaseActionForm.CONTACTED:
+        services.safety_net_case_contacted(actor=request.user, case=case, note=data["note"])
+        return _("Marked as contacted.")
+    if action == CaseActionForm.REFER:
+        services.safety_net_case_refer(
+            actor=request.user, case=case, place=data["place"], note=data["note"]
+        )
+        return _("Marked as referred to %(place)s.") % {"place": data["place"].name}
+    services.safety_net_case_close(actor=request.user, case=case, note=data["note"])
+    return _("The case is closed.")
+
+
+@require_http_methods(["GET", "POST"])
+def safety_net_case(request, slug, case_id):
+    case = access.access_case(request=request, case_id=case_id)
+    form = CaseActionForm(request.POST or None, neighbourhood=request.neighbourhood)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = _case_service(request, case, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("support:case", slug=slug, case_id=case.pk)
+    core_access.note_reads(
+        viewer=request.user,
+        membership=request.membership,
+        subject_ids=[case.post.author_id],
+        what="safety_net",
+    )
+    return render(request, "support/case.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def safety_net_settings(request, slug):
+    access.require_configure(request)
+    days = selectors.safety_net_days_of(neighbourhood=request.neighbourhood)
+    form = SupportSettingsForm(request.POST or None, initial={"safety_net_days": days})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_settings_save(
+                actor=request.user,
+                neighbourhood=request.neighbourhood,
+                safety_net_days=form.cleaned_data["safety_net_days"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("support:settings", slug=slug)
+    return render(request, "support/settings.html", {"form": form})
+
+
+def _bundles(request):
+    access.require_member(request)
+    months = selectors.bundle_months(neighbourhood=request.neighbourhood)
+    form = MonthForm(request.GET or None, months=months)
+    month = form.month()
+    bundles = selectors.request_bundles(neighbourhood=request.neighbourhood, month=month)
+    return form, month, bundles
+
+
+@require_GET
+def bundles(request, slug):
+    form, month, found = _bundles(request)
+    total = sum(b.count for b in found)
+    context = {"form": form, "month": month, "bundles": found, "total": total}
+    return render(request, "support/bundles.html", context)
+
+
+@require_GET
+def bundles_csv(request, slug):
+    _form, _month, found = _bundles(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"gebundelde-vragen-{request.neighbourhood.slug}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([_("month"), _("month in words"), _("need"), _("number of requests")])
+    for bundle in found:
+        writer.writerow(
+            [
+                bundle.month.strftime("%Y-%m"),
+                date_format(bundle.month, "F Y"),
+                bundle.category_label,
+                bundle.count,
+            ]
+        )
+    return response

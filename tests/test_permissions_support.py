@@ -1,0 +1,59 @@
+"""Permission matrix for the safety net and the bundled requests."""
+
+import pytest
+
+from buurtkracht.exchange.services import post_create
+from buurtkracht.people.services import consent_grant
+from buurtkracht.support.services import safety_net_sweep
+
+from .conftest import PERSONAS
+from .matrix import REDIRECT, Case, case_id, members_only, only, run_case
+
+HOOD = {"slug": "lindenhof"}
+
+
+def _objects(world):
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="safety_net")
+    post_create(
+        actor=world.resident,
+        neighbourhood=world.hood,
+        kind="request",
+        text="Ik kan dit niet alleen",
+        needs_more=True,
+    )
+    safety_net_sweep()
+    case = world.resident.posts.get().safety_net_case
+    return {"case": case}
+
+
+def _case(world, objects):
+    return {"slug": "lindenhof", "case_id": objects["case"].pk}
+
+
+CASES = [
+    Case("support:queue", only(["professional", "admin"]), kwargs=HOOD),
+    Case("support:case", only(["professional", "admin"]), kwargs=_case),
+    Case(
+        "support:case",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=_case,
+        data={"action": "contacted", "note": "Gebeld"},
+    ),
+    Case("support:settings", only(["admin"]), kwargs=HOOD),
+    Case(
+        "support:settings",
+        only(["admin"], REDIRECT),
+        method="post",
+        kwargs=HOOD,
+        data={"safety_net_days": "10"},
+    ),
+    Case("support:bundles", members_only(200), kwargs=HOOD),
+    Case("support:bundles_csv", members_only(200), kwargs=HOOD),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix_support(case, persona, world, client_for):
+    run_case(case, persona, world, client_for, _objects(world))
