@@ -286,3 +286,37 @@ def test_an_invitation_notifies_in_the_app_and_by_mail(
     note = Notification.objects.get(user=world.connector)
     assert note.kind == "invitation" and "/uitnodigingen/" in note.url
     assert len(mailbox.bodies()) == 1
+
+
+def test_suggestions_prefer_someone_free_at_the_asked_time_and_say_so(world, client_for):
+    from buurtkracht.gifts.models import AvailabilitySlot, TimeOffer
+
+    _gift(world.connector, key="fiets-repareren")
+    _gift(world.admin, key="fiets-repareren")
+    TimeOffer.objects.create(owner=world.admin, visibility="neighbourhood")
+    saturday = timezone.localtime(timezone.now() + timedelta(days=7))
+    while saturday.weekday() != 5:
+        saturday += timedelta(days=1)
+    saturday = saturday.replace(hour=10, minute=0)
+    AvailabilitySlot.objects.create(owner=world.admin, weekday=5, daypart="morning")
+    post = _request(world, when_kind="date", starts_at=saturday)
+    page = client_for("resident").get(
+        reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+    )
+    first = page.context["suggestions"][0]
+    assert first.name == "Anouk" and "vrij op" in first.reasons
+
+
+def test_suggestions_name_a_shared_language(world, client_for):
+    from buurtkracht.people.models import Profile
+
+    Profile.objects.filter(user=world.resident).update(languages=["nl", "ar"])
+    Profile.objects.filter(user=world.connector).update(
+        languages=["nl", "ar"], languages_visibility="neighbourhood"
+    )
+    _gift(world.connector, key="fiets-repareren")
+    post = _request(world)
+    page = client_for("resident").get(
+        reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+    )
+    assert "spreekt arabisch" in page.context["suggestions"][0].reasons.lower()
