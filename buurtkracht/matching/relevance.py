@@ -5,7 +5,12 @@ words (and the taxonomy items they chose, if any), against a request. Pure Pytho
 database, deterministic.
 
 Score (raw, then squashed into [0, 1])
-    raw = search + OVERLAP_WEIGHT × overlap
+    raw = SEARCH_WEIGHT × search + OVERLAP_WEIGHT × overlap + CATEGORY_WEIGHT × category
+
+    Both texts first pass through the lexicon (buurtkracht.matching.lexicon): short nouns
+    the stemmer would confuse are protected ("rits" is not "rit") and everyday words get
+    their usual equivalents as an extra clause ("naar de stort" → grofvuil, "dementeren"
+    → dementie). The search sees the request without FILLER words (generic verbs too).
 
     search   `DocumentIndex.search` over the candidates' texts with the taxonomy: BM25 over
              Snowball stems with compound/prefix matching ("fietsband" ↔ "fiets",
@@ -20,6 +25,10 @@ Score (raw, then squashed into [0, 1])
              afstellen" finds fiets-repareren even though the person never wrote "fiets".
              This carries meaning across wordings that share no stem at all
              ("mijn moeder kan niet naar de supermarkt" ↔ "ik doe boodschappen voor ouderen").
+
+    category Best request-entry score × candidate-entry score within one taxonomy
+             category, over the candidate's clear entries (≥ RELATIVE_ENTRY_SCORE × its
+             best): "huurtoeslag" is close to "belastingaangifte" (both papierwerk).
 
     score = raw / (raw + SQUASH): 0 for no match, 0.5 at raw = SQUASH, towards 1 above.
     It is comparable between candidates of one request, not a probability.
@@ -51,6 +60,7 @@ from buurtkracht.gifts.search import (
     TaxonomyMatch,
     normalise,
 )
+from buurtkracht.matching.lexicon import EQUIVALENTS, PROTECTED
 
 __all__ = [
     "Candidate",
@@ -68,6 +78,9 @@ RELATIVE_ENTRY_SCORE = 0.75
 SQUASH = 1.0
 SEMANTIC_WEIGHT = 1.0
 SEARCH_LIMIT = 10_000
+CATEGORY_WEIGHT = 1.0
+SEARCH_WEIGHT = 1.0
+EXPANSION_SCORE = 0.5
 
 # Words that say little about *what* is asked: they would match any profile that happens
 # to use them ("elke dag", "ik weet", "krijgen"). Dropped from the request before the
@@ -80,6 +93,7 @@ _FILLER = """
     mogelijk mogen nieuw nieuwe nodig nooit paar per raar samen snap snappen staat
     steeds tijd vaak vind vinden vindt vraag vragen waar wanneer weer week weet weten
     zeer zien zit zitten zoek zoeken zou zullen
+    thuis huis brengen breng brengt overal liggen ligt lig ergens weg hoe
 """
 FILLER = frozenset(_FILLER.split())
 
@@ -162,6 +176,38 @@ def default_taxonomy() -> TaxonomyIndex:
     return _default[0]
 
 
+_PHRASES = tuple(k for k in EQUIVALENTS if " " in k)
+_SUFFIXES = tuple(k[1:] for k in EQUIVALENTS if k.startswith("-"))
+
+
+@lru_cache(maxsize=65_536)
+def _expand(text: str) -> str:
+    """`text` with protected words rewritten and lexicon equivalents added as clauses."""
+    words = normalise(text).split()
+    if not words:
+        return text
+    added: list[str] = []
+    for word in words:
+        found = EQUIVALENTS.get(word)
+        if found is None:
+            found = next(
+                (
+                    EQUIVALENTS["-" + suffix]
+                    for suffix in _SUFFIXES
+                    if word.endswith(suffix) and len(word) >= len(suffix)
+                ),
+                None,
+            )
+        if found:
+            added.append(found)
+    padded = f" {' '.join(words)} "
+    added += [EQUIVALENTS[p] for p in _PHRASES if f" {p} " in padded]
+    if not added and not any(w in PROTECTED for w in words):
+        return text
+    body = " ".join(PROTECTED.get(w, w) for w in words)
+    return ". ".join([body, *dict.fromkeys(added)])
+
+
 def _clauses(text: str) -> list[str]:
     parts = [p.strip() for p in _CLAUSES.split(text)]
     return [p for p in parts if p]
@@ -189,7 +235,7 @@ def request_entries(
     request_text: str, taxonomy: TaxonomyIndex | None = None
 ) -> tuple[tuple[TaxonomyEntry, float, str], ...]:
     """The request's taxonomy entries (entry, score, matched phrase), best first."""
-    return _text_entries(taxonomy or default_taxonomy(), request_text, REQUEST_ENTRIES)
+    return _text_entries(taxonomy or default_taxonomy(), _expand(request_text), REQUEST_ENTRIES)
 
 
 # --- Optional semantic component ---------------------------------------------
@@ -232,6 +278,30 @@ def _content(text: str) -> str:
     return " ".join(words) if words else text
 
 
+def _category_overlap(wanted, taxonomy: TaxonomyIndex, text: str) -> float:
+    """Best request-entry score × candidate-entry score over entries of one category."""
+    by_category: dict[str, float] = {}
+    offered = _text_entries(taxonomy, _expand(text), CANDIDATE_ENTRIES)
+    cutoff = RELATIVE_ENTRY_SCORE * offered[0][1] if offered else 0.0
+    for entry, score, _ in offered:
+        if score < cutoff:
+            break
+        by_category[entry.category] = max(by_category.get(entry.category, 0.0), score)
+    return max(
+        (score * by_category.get(entry.category, 0.0) for entry, score, _ in wanted),
+        default=0.0,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _restricted(taxonomy: TaxonomyIndex, entry_ids: tuple[int, ...]) -> TaxonomyIndex | None:
+    """A taxonomy index holding only `entry_ids` (same ids), or None for no entries."""
+    if not entry_ids:
+        return None
+    wanted = set(entry_ids)
+    return TaxonomyIndex(e for e in taxonomy.entries if e.id in wanted)
+
+
 def _squash(raw: float) -> float:
     return round(raw / (raw + SQUASH), 6) if raw > 0 else 0.0
 
@@ -257,22 +327,30 @@ def text_relevance(
         )
         for number, candidate in enumerate(candidates)
     ]
-    hits = {
-        int(hit.id): hit
-        for hit in DocumentIndex(documents).search(
-            _content(request_text), taxonomy=taxonomy, limit=SEARCH_LIMIT
-        )
-    }
-    wanted = request_entries(request_text, taxonomy)
+    found = request_entries(request_text, taxonomy)
+    wanted = found
     if wanted:  # only entries about as good as the best: "fietsband is lek" is not plumbing
         cutoff = RELATIVE_ENTRY_SCORE * wanted[0][1]
         wanted = tuple(w for w in wanted if w[1] >= cutoff)
+    # The text search expands and rewards tags only for those clear winners, not for every
+    # entry sharing a word with the request ("huurtoeslag" is not "kinderopvangtoeslag").
+    hits = {
+        int(hit.id): hit
+        for hit in DocumentIndex(documents).search(
+            _content(_expand(request_text)),
+            taxonomy=_restricted(
+                taxonomy,
+                tuple(e.id for e, score, _ in found if score >= EXPANSION_SCORE * found[0][1]),
+            ),
+            limit=SEARCH_LIMIT,
+        )
+    }
     use_semantic = semantic and semantic_available()
 
     scored = []
     for number, candidate in enumerate(candidates):
         hit = hits.get(number)
-        raw = hit.score if hit else 0.0
+        raw = SEARCH_WEIGHT * hit.score if hit else 0.0
         reasons = []
         if hit:
             for reason in hit.reasons:
@@ -284,12 +362,15 @@ def text_relevance(
         if wanted and candidate.text:
             offered = {
                 entry.id: score
-                for entry, score, _ in _text_entries(taxonomy, candidate.text, CANDIDATE_ENTRIES)
+                for entry, score, _ in _text_entries(
+                    taxonomy, _expand(candidate.text), CANDIDATE_ENTRIES
+                )
             }
             for entry, score, _ in wanted:
                 if entry.id in offered:
                     raw += OVERLAP_WEIGHT * score * offered[entry.id]
                     reasons.append(normalise(entry.label))
+            raw += CATEGORY_WEIGHT * _category_overlap(wanted, taxonomy, candidate.text)
         if use_semantic and candidate.text:
             raw += SEMANTIC_WEIGHT * _cosine(request_text, candidate.text)
         scored.append(
