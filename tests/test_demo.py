@@ -18,7 +18,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from buurtkracht.accounts.models import GuidedAccount, User
@@ -34,6 +34,8 @@ from buurtkracht.demo.accounts import (
     print_accounts,
 )
 from buurtkracht.demo.generator import COUNT_LABELS, ORGANISATIONS, generate
+from buurtkracht.demo.helping import SANNE_OPEN, SANNE_THANKS
+from buurtkracht.exchange.models import Exchange, HelpInvitation, Message, Post
 from buurtkracht.gifts.models import (
     LENDABLE_KINDS,
     AvailabilitySlot,
@@ -52,6 +54,7 @@ from buurtkracht.neighbourhoods.models import (
     Module,
     Neighbourhood,
 )
+from buurtkracht.notifications.models import Notification
 from buurtkracht.people.consents import SCOPES, Method
 from buurtkracht.people.models import (
     ACCESSIBILITY_CHOICES,
@@ -61,6 +64,8 @@ from buurtkracht.people.models import (
     Profile,
 )
 from buurtkracht.places.models import Place, PlaceKind
+from buurtkracht.support.models import SafetyNetCase, SupportSettings
+from buurtkracht.support.selectors import request_bundles
 
 SMALL = 60
 PC6 = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
@@ -168,6 +173,60 @@ def snapshot() -> dict:
                 "resource__owner", "resource__place", "resource__item", "borrower", "neighbourhood"
             )
         ),
+        "posts": sorted(
+            Post.objects.values_list(
+                "author__username",
+                "kind",
+                "category__key",
+                "item__key",
+                "text",
+                "when_kind",
+                "where_kind",
+                "recurring",
+                "needs_more",
+                "status",
+                "needs_more",
+            ),
+            key=str,
+        ),
+        "help_invitations": sorted(
+            HelpInvitation.objects.values_list(
+                "post__author__username",
+                "post__text",
+                "invitee__username",
+                "invited_by__username",
+                "message",
+                "reason",
+                "status",
+            ),
+            key=str,
+        ),
+        "exchanges": sorted(
+            (
+                e.post.text,
+                e.helper.username,
+                e.helped.username,
+                e.done_by_helper_at is None,
+                e.done_by_helped_at is None,
+                e.thanks,
+                e.messages.count(),
+            )
+            for e in Exchange.objects.select_related("post", "helper", "helped")
+        ),
+        "messages": sorted(
+            Message.objects.values_list("exchange__post__text", "author__username", "text"),
+            key=str,
+        ),
+        "safety_net_cases": sorted(
+            SafetyNetCase.objects.values_list(
+                "post__author__username", "reason", "status", "handled_by__username", "note"
+            ),
+            key=str,
+        ),
+        "notifications": sorted(
+            Notification.objects.values_list("user__username", "kind", "title", "body"),
+            key=str,
+        ),
     }
 
 
@@ -207,7 +266,18 @@ def test_same_seed_same_neighbourhood_other_seed_differs():
     assert first == second
     assert [p[1] for p in first["profiles"]] != [p[1] for p in other["profiles"]]
     assert first["consents"] != other["consents"]
-    for table in ("gifts", "wishes", "slots", "resources", "places", "bookings"):
+    for table in (
+        "gifts",
+        "wishes",
+        "slots",
+        "resources",
+        "places",
+        "bookings",
+        "posts",
+        "help_invitations",
+        "exchanges",
+        "messages",
+    ):
         assert first[table], table
         assert first[table] != other[table], table
 
@@ -658,3 +728,90 @@ def test_demo_people_bring_something(demo):
     ).exists()
     for username in ("verbinder", "henk-demo", "buur"):
         assert Gift.objects.filter(owner__username=username).exists(), username
+
+
+# -- requests, offers, exchanges and the safety net ---------------------------------------
+
+
+def test_requests_offers_and_exchanges(demo):
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    posts = Post.objects.filter(neighbourhood=lindenhof)
+    requests = posts.filter(kind="request")
+    assert requests.count() >= 20 and posts.filter(kind="offer").count() >= 6
+    assert demo.counts["posts"] == posts.count()
+    statuses = set(requests.values_list("status", flat=True))
+    assert {"open", "taken", "done"} <= statuses
+    # Mostly matched to the shared vocabulary, spread over months and the coming weeks.
+    assert posts.filter(item__isnull=False).count() > 0.8 * posts.count()
+    now = timezone.now()
+    assert posts.filter(created_at__lt=now - timedelta(days=60)).exists()
+    assert posts.filter(starts_at__gt=now + timedelta(days=7)).exists()
+    assert not posts.filter(created_at__gt=now).exists()
+    for post in posts.exclude(starts_at=None):
+        assert post.ends_at > post.starts_at
+    assert all(len(text) <= 500 for text in posts.values_list("text", flat=True))
+    # Invitations of every kind; an exchange for each accepted one, never with oneself.
+    invitations = HelpInvitation.objects.filter(post__neighbourhood=lindenhof)
+    assert {"pending", "accepted", "declined"} <= set(invitations.values_list("status", flat=True))
+    accepted = invitations.filter(status="accepted")
+    assert Exchange.objects.count() == accepted.count() > 0
+    assert not invitations.filter(invitee=F("post__author")).exists()
+    assert Message.objects.count() >= Exchange.objects.count()
+    pairs = set(Contact.objects.values_list("user_a", "user_b"))
+    for exchange in Exchange.objects.all():
+        assert exchange.helper_id != exchange.helped_id
+        low, high = sorted((exchange.helper_id, exchange.helped_id))
+        assert (low, high) in pairs
+    done = Exchange.objects.filter(post__status="done")
+    both = done.exclude(done_by_helper_at=None).exclude(done_by_helped_at=None)
+    assert both.count() > 0.6 * done.count()
+    assert done.exclude(thanks="").exists()
+    # Posts match the gifts of the people invited, at least sometimes.
+    assert invitations.exclude(reason="").exists()
+
+
+def test_bundle_of_hospital_rides(demo):
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    bundles = request_bundles(neighbourhood=lindenhof)
+    transport = [b for b in bundles if b.category_key == "vervoer"]
+    assert max(b.count for b in transport) >= 8
+    per_month = Counter(
+        timezone.localtime(p.starts_at).date().replace(day=1)
+        for p in Post.objects.filter(
+            neighbourhood=lindenhof, status="open", item__key="vervoer-ziekenhuis"
+        )
+    )
+    assert max(per_month.values()) >= 8
+
+
+def test_safety_net(demo):
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    assert SupportSettings.objects.get(neighbourhood=lindenhof).safety_net_days == 7
+    cases = SafetyNetCase.objects.filter(neighbourhood=lindenhof)
+    assert {"new", "contacted", "referred"} <= set(cases.values_list("status", flat=True))
+    assert cases.filter(handled_by__username="professional").count() == 2
+    for case in cases.select_related("post"):
+        assert case.post.needs_more and case.post.safety_net_at is not None
+        assert Consent.objects.filter(
+            user=case.post.author, scope="safety_net", withdrawn_at=None
+        ).exists()
+
+
+def test_demo_accounts_have_requests_and_notifications(demo):
+    sanne = User.objects.get(username="bewoner")
+    connector = User.objects.get(username="verbinder")
+    open_request = Post.objects.get(author=sanne, text=SANNE_OPEN)
+    assert open_request.status == "open" and open_request.item.key == "fiets-repareren"
+    invitation = HelpInvitation.objects.get(post=open_request)
+    assert invitation.invitee == connector and invitation.status == "pending"
+    finished = Exchange.objects.get(helped=sanne, thanks=SANNE_THANKS)
+    assert finished.is_done and finished.post.status == "done"
+    assert HelpInvitation.objects.filter(invitee=connector, status="pending").count() >= 2
+    for user in (sanne, connector):
+        unread = Notification.objects.filter(user=user, read_at=None)
+        assert unread.exists()
+        assert set(unread.values_list("mail_state", flat=True)) == {"skipped"}
+        assert set(unread.values_list("kind", flat=True)) <= {"invitation", "message"}
+    out = StringIO()
+    print_accounts(out)
+    assert "/lindenhof/vragen/" in out.getvalue()

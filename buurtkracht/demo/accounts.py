@@ -120,6 +120,7 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
 SANNE_LINE = (
     "Sanne heeft “Wat breng jij mee?” al ingevuld; de kaart van de buurt: /lindenhof/kaart/"
 )
+REQUESTS_LINE = "Vragen en aanbod van de buren (ook Sannes lekke fietsband): /lindenhof/vragen/"
 
 DEMO_LOGINS = frozenset(a.login for a in DEMO_ACCOUNTS)
 
@@ -148,7 +149,11 @@ def accounts_block(*, only_existing: set[str] | None = None) -> str:
         "",
         "Inloggen: ga naar /account/login/ en vul het e-mailadres (of bij Henk de",
         "inlognaam henk-demo) en het wachtwoord of de pincode in.",
-        *(["", SANNE_LINE] if any(a.username == "bewoner" for a in accounts) else []),
+        *(
+            ["", SANNE_LINE, REQUESTS_LINE]
+            if any(a.username == "bewoner" for a in accounts)
+            else []
+        ),
         "",
         "Beheerder, professional en gemeente loggen in met een tweede stap (een code",
         "die elke 30 seconden verandert). De code van dit moment krijg je zo:",

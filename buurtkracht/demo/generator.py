@@ -3,7 +3,8 @@ invitation-only Vaartkwartier next to it.
 
 The same seed and size always give the same people, roles, consents and contacts, and
 the same gifts, wishes, time, resources, places and bookings (sharing.py, with the Dutch
-texts in catalogue.py): every random choice comes from one `random.Random(seed)`;
+texts in catalogue.py), and the same requests, offers, exchanges and safety net
+(helping.py): every random choice comes from one `random.Random(seed)`;
 timestamps count back (and for bookings, forward) from now.
 
 It is built for size too (100,000 residents in seconds; see docs/benchmarks.md):
@@ -49,6 +50,7 @@ from buurtkracht.people.models import ACCESSIBILITY_CHOICES, Consent, Contact, P
 
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoAccount
 from .bulk import insert_rows
+from .helping import Helping
 from .names import ACCESSIBILITY_NOTES, BACKGROUNDS, INITIALS, Background
 from .sharing import Sharing
 from .weighted import Weighted
@@ -169,6 +171,13 @@ COUNT_LABELS = {
     "places": "plekken op de kaart",
     "place_items": "aanbod van plekken",
     "bookings": "reserveringen",
+    "posts": "vragen en aanbod",
+    "requests": "waarvan vragen",
+    "help_invitations": "uitnodigingen om te helpen",
+    "exchanges": "afspraken tussen buren",
+    "messages": "berichten",
+    "safety_net_cases": "meldingen in het vangnet",
+    "notifications": "ongelezen meldingen (demo)",
 }
 
 
@@ -717,7 +726,12 @@ class _Builder:
                 TOTP.activate(user, DEMO_TOTP_SECRET)
 
         # Gifts, wishes, time, resources, places and bookings (sharing.py).
-        sharing = Sharing(self, nb_ids).build()
+        sharer = Sharing(self, nb_ids)
+        sharing = sharer.build()
+        # Requests and offers, invitations, exchanges and the safety net (helping.py);
+        # every exchange is also a contact (once per pair).
+        helping = Helping(self, nb_ids, sharer).build({(c[0], c[1]) for c in contacts})
+        contact_count = len(contacts) + helping.pop("new_contacts")
 
         lindenhof_roles = [
             role for p in people for slug, role, _org in p.memberships if slug == LINDENHOF
@@ -734,8 +748,9 @@ class _Builder:
             "guided_accounts": guided,
             "consents": len(consents),
             "withdrawn_consents": sum(1 for c in consents if c[5] is not None),
-            "contacts": len(contacts),
+            "contacts": contact_count,
             **sharing,
+            **helping,
         }
 
 
