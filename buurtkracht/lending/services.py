@@ -180,6 +180,11 @@ def booking_request(
     _check_request(resource=resource, start_at=start_at, end_at=end_at, note=note)
     status = BookingStatus.REQUESTED if resource.needs_approval else BookingStatus.CONFIRMED
     with transaction.atomic():
+        # Requests for one thing wait for each other here (a row lock on PostgreSQL; SQLite's
+        # IMMEDIATE transactions already take turns). Without it, two overlapping inserts can
+        # deadlock inside the exclusion constraint and one person gets an error page instead
+        # of "already booked". The constraint stays the guarantee; the lock makes it polite.
+        Resource.objects.select_for_update().filter(pk=resource.pk).first()
         try:
             with transaction.atomic():
                 booking = Booking.objects.create(
