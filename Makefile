@@ -68,7 +68,8 @@ format: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_search.py
-	@test ! -f benchmarks/bench_inventory.py || $(BIN)/python benchmarks/bench_inventory.py
+	$(BIN)/python benchmarks/bench_inventory.py
+	$(BIN)/python benchmarks/bench_matching.py
 
 clean:
 	rm -rf $(VENV) node_modules var *.egg-info

@@ -1,0 +1,134 @@
+"""The warm matching index (buurtkracht.matching.index): candidates from the database,
+per neighbourhood, found by compounds and synonyms, and a cache that sees new gifts."""
+
+import pytest
+
+from buurtkracht.core.choices import Visibility
+from buurtkracht.gifts.models import Gift, Resource, TaxonomyItem
+from buurtkracht.matching import index as matching_index
+from buurtkracht.matching.index import NeighbourhoodIndex, neighbourhood_index
+from buurtkracht.matching.ranker import rank
+from buurtkracht.matching.relevance import Candidate
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(monkeypatch):
+    monkeypatch.setattr(matching_index, "VERSION_TTL", 0.0)  # check the version every call
+    matching_index.clear_cache()
+    yield
+    matching_index.clear_cache()
+
+
+def _gift(owner, *, text="", item=None, kind="hands", visibility=Visibility.NEIGHBOURHOOD):
+    item = TaxonomyItem.objects.get(key=item) if item else None
+    return Gift.objects.create(owner=owner, kind=kind, item=item, text=text, visibility=visibility)
+
+
+@pytest.fixture
+def city():
+    here = f.make_neighbourhood(slug="hier")
+    elsewhere = f.make_neighbourhood(slug="elders")
+    people = {
+        "bike": f.make_member(here),
+        "plumber": f.make_member(here),
+        "ladder": f.make_member(here),
+        "shy": f.make_member(here),
+        "far": f.make_member(elsewhere),
+    }
+    _gift(people["bike"], text="Ik ben fietsenmaker geweest, ik plak elke band")
+    _gift(people["plumber"], item="loodgieterswerk")
+    Resource.objects.create(
+        owner=people["ladder"], kind="thing", item=TaxonomyItem.objects.get(key="ladder")
+    )
+    _gift(people["shy"], text="Ik repareer fietsen", visibility=Visibility.PRIVATE)
+    _gift(people["far"], text="Ik repareer fietsen en plak banden")
+    _gift(people["far"], item="loodgieterswerk")
+    return here, elsewhere, people
+
+
+def _ids(found):
+    return [user_id for user_id, _, _ in found]
+
+
+def test_compounds_and_synonyms_find_the_right_people(city):
+    here, _, people = city
+    index = NeighbourhoodIndex.build(here)
+    # compound: "fietsband" <-> "fietsenmaker", "band"
+    assert _ids(index.candidates("mijn fietsband is lek"))[0] == people["bike"].pk
+    # no shared word: "kraan lekt" is a synonym of the taxonomy item loodgieterswerk
+    found = index.candidates("de kraan lekt", limit=5)
+    assert _ids(found)[0] == people["plumber"].pk
+    assert found[0][2] == (TaxonomyItem.objects.get(key="loodgieterswerk").pk,)
+    # a resource, by synonym: "keukentrap" is a synonym of ladder
+    assert _ids(index.candidates("wie heeft een keukentrap"))[0] == people["ladder"].pk
+    assert index.candidates("xyzzy") == []
+
+
+def test_other_neighbourhoods_and_private_items_are_left_out(city):
+    here, elsewhere, people = city
+    index = NeighbourhoodIndex.build(here)
+    found = _ids(index.candidates("fietsen repareren") + index.candidates("loodgieter"))
+    assert people["far"].pk not in found
+    assert people["shy"].pk not in found  # their only gift is private
+    assert index.items(people["far"].pk) == ()
+    assert [i.visibility for i in index.items(people["plumber"].pk)] == ["neighbourhood"]
+    assert _ids(NeighbourhoodIndex.build(elsewhere).candidates("fiets")) == [people["far"].pk]
+
+
+def test_order_is_deterministic_and_ties_go_by_user_id(city):
+    here, _, people = city
+    twins = [f.make_member(here) for _ in range(3)]
+    for person in reversed(twins):
+        _gift(person, item="fiets-repareren")
+    first = NeighbourhoodIndex.build(here).candidates("fiets repareren")
+    again = NeighbourhoodIndex.build(here).candidates("fiets repareren")
+    assert first == again
+    scores = {user_id: score for user_id, score, _ in first}
+    tied = [user_id for user_id in _ids(first) if user_id in {t.pk for t in twins}]
+    assert tied == sorted(t.pk for t in twins)
+    assert len({scores[t] for t in tied}) == 1
+    assert [s for _, s, _ in first] == sorted((s for _, s, _ in first), reverse=True)
+    assert (
+        _ids(NeighbourhoodIndex.build(here).candidates("fiets repareren", limit=2))
+        == (_ids(first)[:2])
+    )
+
+
+def test_cache_rebuilds_when_a_gift_is_added_and_not_otherwise(city, django_assert_max_num_queries):
+    here, _, people = city
+    first = neighbourhood_index(here)
+    with django_assert_max_num_queries(2):  # the version and the taxonomy version
+        assert neighbourhood_index(here) is first
+    assert _ids(first.candidates("oppassen op de kat")) == []
+    newcomer = f.make_member(here)
+    _gift(newcomer, text="Ik pas graag op katten als de buren weg zijn")
+    second = neighbourhood_index(here)
+    assert second is not first
+    assert _ids(second.candidates("oppassen op de kat"))[0] == newcomer.pk
+    Gift.objects.filter(owner=newcomer).delete()
+    assert _ids(neighbourhood_index(here).candidates("oppassen op de kat")) == []
+
+
+def test_within_the_ttl_the_version_is_not_read_again(city, monkeypatch, django_assert_num_queries):
+    here, _, _ = city
+    monkeypatch.setattr(matching_index, "VERSION_TTL", 60.0)
+    first = neighbourhood_index(here)
+    with django_assert_num_queries(0):
+        assert neighbourhood_index(here) is first
+
+
+def test_candidates_feed_the_full_ranker(city):
+    here, _, people = city
+    index = NeighbourhoodIndex.build(here)
+    matches = index.matches("mijn fiets is kapot, band lek")
+    ranked = rank(
+        "mijn fiets is kapot, band lek",
+        [Candidate(str(m.user_id), m.text, m.item_ids) for m in matches],
+        taxonomy=index.taxonomy,
+    )
+    assert ranked[0].id == str(people["bike"].pk)
+    assert ranked[0].reasons
