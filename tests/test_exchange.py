@@ -320,3 +320,45 @@ def test_suggestions_name_a_shared_language(world, client_for):
         reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
     )
     assert "spreekt arabisch" in page.context["suggestions"][0].reasons.lower()
+
+
+def test_suggestions_do_not_query_per_neighbour(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from buurtkracht.people.models import Profile
+
+    from . import factories as f
+
+    def queries_for_page():
+        post = _request(world, text=f"Fietsband lek {Post.objects.count()}")
+        client = client_for("resident")
+        url = reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+        return len(captured), len(page.context["suggestions"])
+
+    for _ in range(2):
+        _gift(f.make_member(world.hood), key="fiets-repareren")
+    few, shown_few = queries_for_page()
+    for _ in range(6):
+        helper = f.make_member(world.hood)
+        Profile.objects.filter(user=helper).update(languages=["nl", "tr"])
+        _gift(helper, key="fiets-repareren")
+    many, shown_many = queries_for_page()
+    assert shown_many > shown_few
+    assert many == few
+
+
+def test_a_profile_page_asks_the_database_about_visibility_once(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from buurtkracht.core import access
+
+    with CaptureQueriesContext(connection) as captured:
+        levels = access.visible_levels(
+            world.connector, owner_id=world.resident.pk, neighbourhood=world.hood
+        )
+    assert levels == {"public", "neighbourhood"}
+    assert len(captured) <= 3  # two memberships and the contact check, for all five fields

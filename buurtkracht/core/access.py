@@ -229,27 +229,34 @@ def _share_a_neighbourhood(a_id: int, b_id: int) -> bool:
     return Membership.objects.filter(user_id=a_id, neighbourhood_id__in=theirs).exists()
 
 
-def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:
-    """May `viewer` see one piece of `owner_id`'s data that the owner set to `level`?
+def visible_levels(viewer, *, owner_id: int, neighbourhood=None) -> frozenset[str]:
+    """Every visibility level at which `viewer` may see `owner_id`'s data — worked out once,
+    so a page showing several fields of one person asks the database at most twice.
 
     With a neighbourhood, "members of my neighbourhood" means members of that one; without,
     of any neighbourhood the two share.
     """
     if viewer.is_authenticated and viewer.pk == owner_id:
-        return True
-    if level == Visibility.PUBLIC:
-        return True
+        return frozenset(Visibility.values)
+    levels = {Visibility.PUBLIC}
     if not viewer.is_authenticated:
-        return False
-    if level == Visibility.NEIGHBOURHOOD:
-        if neighbourhood is not None:
-            return _is_member(viewer.pk, neighbourhood.pk) and _is_member(
-                owner_id, neighbourhood.pk
-            )
-        return _share_a_neighbourhood(viewer.pk, owner_id)
-    if level == Visibility.CONTACTS:
-        return _are_contacts(viewer.pk, owner_id)
-    return False
+        return frozenset(levels)
+    if neighbourhood is not None:
+        shared = _is_member(viewer.pk, neighbourhood.pk) and _is_member(owner_id, neighbourhood.pk)
+    else:
+        shared = _share_a_neighbourhood(viewer.pk, owner_id)
+    if shared:
+        levels.add(Visibility.NEIGHBOURHOOD)
+    if _are_contacts(viewer.pk, owner_id):
+        levels.add(Visibility.CONTACTS)
+    return frozenset(levels)
+
+
+def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:
+    """May `viewer` see one piece of `owner_id`'s data that the owner set to `level`?"""
+    if level == Visibility.PUBLIC or (viewer.is_authenticated and viewer.pk == owner_id):
+        return True  # no query needed
+    return level in visible_levels(viewer, owner_id=owner_id, neighbourhood=neighbourhood)
 
 
 def visible_q(viewer, *, owner_field: str, level_field: str, neighbourhood) -> Q:

@@ -118,6 +118,18 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             ).values_list("owner_id", flat=True)
         )
         free = {user_id: user_id in free_now for user_id in with_slots}
+    # One query for whose languages the viewer may see (not a check per candidate).
+    languages_shown = set(
+        Profile.objects.filter(
+            access.visible_q(
+                viewer,
+                owner_field="user_id",
+                level_field="languages_visibility",
+                neighbourhood=hood,
+            ),
+            user_id__in=texts,
+        ).values_list("user_id", flat=True)
+    )
     wanted = _language_names(code for code in _languages_of(post.author_id) if code != "nl")
     candidates = [
         Candidate(
@@ -125,7 +137,9 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             text=" · ".join(labels),
             item_ids=tuple(items.get(user_id, ())),
             categories=tuple(sorted(categories.get(user_id, ()))),
-            languages=_visible_languages(viewer, profiles[user_id], hood),
+            languages=(
+                _language_names(profiles[user_id].languages) if user_id in languages_shown else ()
+            ),
             available=free.get(user_id),
             availability_label=slot_label if free.get(user_id) else "",
             asks_last_30_days=history.get(user_id, (0, None))[0],
@@ -169,18 +183,6 @@ def _language_names(codes) -> tuple[str, ...]:
 def _languages_of(user_id: int) -> list[str]:
     profile = Profile.objects.filter(user_id=user_id).first()
     return list(profile.languages) if profile else []
-
-
-def _visible_languages(viewer, profile: Profile, neighbourhood) -> tuple[str, ...]:
-    """The person's languages, if the owner lets the viewer see them; empty (neutral)
-    otherwise."""
-    visible = access.can_see(
-        viewer,
-        owner_id=profile.user_id,
-        level=profile.languages_visibility,
-        neighbourhood=neighbourhood,
-    )
-    return _language_names(profile.languages) if visible else ()
 
 
 def invitations_for(*, user, neighbourhood):

@@ -34,15 +34,11 @@ class PersonView:
 
 
 def _visible_fields(viewer, profile: Profile, neighbourhood) -> set[str]:
+    levels = access.visible_levels(viewer, owner_id=profile.user_id, neighbourhood=neighbourhood)
     return {
         name
         for name, level_field in PROFILE_FIELDS.items()
-        if access.can_see(
-            viewer,
-            owner_id=profile.user_id,
-            level=getattr(profile, level_field),
-            neighbourhood=neighbourhood,
-        )
+        if getattr(profile, level_field) in levels
     }
 
 
