@@ -171,21 +171,40 @@ class CategoryBalance:
         return ""
 
 
+def _offering_people_per_category(neighbourhood) -> dict[int | None, int]:
+    """Distinct people per category over gifts AND resources (someone with both in one
+    category counts once), counted by the database: this runs on every view of the public
+    neighbourhood page, so it must not pull every pair into Python."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    item_table = quote(TaxonomyItem._meta.db_table)
+    membership = quote(Membership._meta.db_table)
+    parts = [
+        f"SELECT i.{quote('category_id')} AS category_id, x.{quote('owner_id')} AS owner_id "  # noqa: S608
+        f"FROM {quote(model._meta.db_table)} x "
+        f"LEFT JOIN {item_table} i ON i.{quote('id')} = x.{quote('item_id')} "
+        f"JOIN {membership} m ON m.{quote('user_id')} = x.{quote('owner_id')} "
+        f"AND m.{quote('neighbourhood_id')} = %s"
+        for model in (Gift, Resource)
+    ]
+    # Identifiers come from the models; the only value is a parameter.
+    sql = (
+        "SELECT category_id, COUNT(DISTINCT owner_id) FROM ("  # noqa: S608
+        + " UNION ALL ".join(parts)
+        + ") offers GROUP BY category_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [neighbourhood.pk] * len(parts))
+        return dict(cursor.fetchall())
+
+
 def abundance(*, neighbourhood) -> list[CategoryBalance]:
     """Counts per taxonomy category: how many members offer something (gifts and resources)
     and how many ask for it (wishes). Counts only, never names — everyone is counted,
     whatever their visibility choices."""
     members = _members(neighbourhood)
-    people: dict[int | None, set[int]] = {}  # a person with a gift and a resource counts once
-    for model in (Gift, Resource):
-        pairs = (
-            model.objects.filter(owner_id__in=members)
-            .values_list("item__category_id", "owner_id")
-            .distinct()
-        )
-        for category_id, owner_id in pairs:
-            people.setdefault(category_id, set()).add(owner_id)
-    offered = {key: len(owners) for key, owners in people.items()}
+    offered = _offering_people_per_category(neighbourhood)
     asked = {
         row["item__category_id"]: row["n"]
         for row in Wish.objects.filter(owner_id__in=members)
