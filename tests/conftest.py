@@ -48,6 +48,18 @@ def smtp_server():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_matching_index(monkeypatch):
+    """Each test starts with no warm matching index and checks the index version on every
+    call: ids repeat between tests (rolled back), and tests add gifts between two looks."""
+    from buurtkracht.matching import index as matching_index
+
+    monkeypatch.setattr(matching_index, "VERSION_TTL", 0.0)
+    matching_index.clear_cache()
+    yield
+    matching_index.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, smtp_server, tmp_path):
     controller, inbox = smtp_server
     inbox.clear()

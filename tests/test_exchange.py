@@ -362,3 +362,47 @@ def test_a_profile_page_asks_the_database_about_visibility_once(world, client_fo
         )
     assert levels == {"public", "neighbourhood"}
     assert len(captured) <= 3  # two memberships and the contact check, for all five fields
+
+
+def _suggested_names(client, post):
+    page = client.get(reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk}))
+    return [s.name for s in page.context["suggestions"]]
+
+
+def test_contacts_only_gifts_are_suggested_to_contacts_only(world, client_for):
+    _gift(world.connector, key="fiets-repareren", visibility="contacts")
+    post = _request(world)
+    assert _suggested_names(client_for("resident"), post) == []
+    a, b = sorted([world.resident.pk, world.connector.pk])
+    Contact.objects.create(user_a_id=a, user_b_id=b, source="test")
+    assert _suggested_names(client_for("resident"), post) == ["Karim"]
+
+
+def test_a_gift_made_private_in_place_is_not_suggested_from_a_warm_index(
+    world, client_for, monkeypatch
+):
+    from buurtkracht.gifts.models import Gift
+    from buurtkracht.matching import index as matching_index
+
+    _gift(world.connector, key="fiets-repareren")
+    post = _request(world)
+    client = client_for("resident")
+    assert _suggested_names(client, post) == ["Karim"]
+    # The index trusts its version for a while and does not see an edit in place ...
+    monkeypatch.setattr(matching_index, "VERSION_TTL", 3600.0)
+    Gift.objects.filter(owner=world.connector).update(visibility="private")
+    # ... but what reaches the page is checked against the database.
+    assert _suggested_names(client, post) == []
+
+
+def test_someone_offering_the_requested_category_is_suggested_without_shared_words(
+    world, client_for
+):
+    from buurtkracht.gifts.models import TaxonomyItem
+
+    bike = TaxonomyItem.objects.get(key="fiets-repareren")
+    same_category = TaxonomyItem.objects.filter(category=bike.category).exclude(pk=bike.pk).first()
+    _gift(world.connector, key=same_category.key)
+    post = _request(world, text="Wie wil even naar mijn ding kijken?", category=bike.category)
+    names = _suggested_names(client_for("resident"), post)
+    assert names == ["Karim"]

@@ -132,3 +132,38 @@ def test_candidates_feed_the_full_ranker(city):
     )
     assert ranked[0].id == str(people["bike"].pk)
     assert ranked[0].reasons
+
+
+def test_matches_count_only_what_the_viewer_may_see(city):
+    here, _, people = city
+    _gift(
+        people["ladder"], text="Ik repareer fietsen voor vrienden", visibility=Visibility.CONTACTS
+    )
+    index = NeighbourhoodIndex.build(here)
+    members = frozenset({Visibility.PUBLIC, Visibility.NEIGHBOURHOOD})
+    everyone = [m.user_id for m in index.matches("fiets repareren")]
+    assert people["ladder"].pk in everyone
+    stranger = index.matches("fiets repareren", levels=members)
+    assert people["ladder"].pk not in [m.user_id for m in stranger]
+    friend = index.matches(
+        "fiets repareren", levels=members, contacts=frozenset({people["ladder"].pk})
+    )
+    found = {m.user_id: m for m in friend}
+    assert "Ik repareer fietsen voor vrienden" in found[people["ladder"].pk].labels
+    outsider = index.matches("fiets repareren", levels=frozenset({Visibility.PUBLIC}))
+    assert outsider == []  # nothing here is public
+
+
+def test_category_fills_the_list_and_exclude_leaves_people_out(city):
+    here, _, people = city
+    index = NeighbourhoodIndex.build(here)
+    plumbing = TaxonomyItem.objects.get(key="loodgieterswerk").category.key
+    found = index.matches("iets heel anders", category=plumbing)
+    assert [m.user_id for m in found] == [people["plumber"].pk]
+    assert found[0].score == 0.0 and plumbing in found[0].categories
+    assert (
+        index.matches(
+            "iets heel anders", category=plumbing, exclude=frozenset({people["plumber"].pk})
+        )
+        == []
+    )

@@ -285,6 +285,25 @@ def visible_q(viewer, *, owner_field: str, level_field: str, neighbourhood) -> Q
     return q
 
 
+def matching_scope(viewer, *, neighbourhood) -> tuple[frozenset[str], frozenset[int]]:
+    """What `viewer` may see of the members' items in `neighbourhood`, in the shape the
+    matching index needs (same rules as visible_q / can_see): the visibility levels the
+    viewer reaches for every member, and the people whose contacts-only items the viewer
+    may see too (their contacts, and the viewer's own)."""
+    from buurtkracht.people.models import Contact
+
+    levels = {Visibility.PUBLIC}
+    if not viewer.is_authenticated:
+        return frozenset(levels), frozenset()
+    if _is_member(viewer.pk, neighbourhood.pk):
+        levels.add(Visibility.NEIGHBOURHOOD)
+    pairs = Contact.objects.filter(Q(user_a_id=viewer.pk) | Q(user_b_id=viewer.pk)).values_list(
+        "user_a_id", "user_b_id"
+    )
+    contacts = {viewer.pk} | {b if a == viewer.pk else a for a, b in pairs}
+    return frozenset(levels), frozenset(contacts)
+
+
 def is_logged_reader(membership) -> bool:
     return membership is not None and membership.role in LOGGED_READER_ROLES
 

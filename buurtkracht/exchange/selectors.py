@@ -47,20 +47,41 @@ def _daypart(moment) -> str:
     return "morning" if hour < 12 else ("afternoon" if hour < 18 else "evening")
 
 
+CANDIDATE_LIMIT = 200
+"""People the warm index hands to the full ranker per request."""
+
+
 def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list[Suggestion]:
     """Members whose gifts and resources fit the request, ranked by the matching engine:
     relevance (words, category, free at the asked time, languages) and, separately,
     fairness (people asked often drop; people at their own monthly maximum are left out).
-    Only what the viewer may see is used. Nobody is assigned: these are people one may
-    invite. People already invited for this request are not suggested again."""
+    Nobody is assigned: these are people one may invite. People already invited for this
+    request are not suggested again.
+
+    Candidates come from the neighbourhood's warm index (`matching.index`), counting only
+    the items the viewer may see (`access.matching_scope`); the best `CANDIDATE_LIMIT`
+    are then checked against the database (the index may be a moment behind an edit) with
+    `access.visible_q`, and only what passes reaches the ranker and the page."""
     from buurtkracht.gifts.models import AvailabilitySlot
-    from buurtkracht.gifts.taxonomy import taxonomy_index
+    from buurtkracht.matching.index import neighbourhood_index, offer_text
     from buurtkracht.matching.ranker import Request, rank
     from buurtkracht.matching.relevance import Candidate
 
     hood = post.neighbourhood
-    members = Membership.objects.filter(neighbourhood=hood).exclude(user_id=post.author_id)
-    invited = HelpInvitation.objects.filter(post=post).values("invitee_id")
+    index = neighbourhood_index(hood)
+    levels, contacts = access.matching_scope(viewer, neighbourhood=hood)
+    invited = set(HelpInvitation.objects.filter(post=post).values_list("invitee_id", flat=True))
+    category = post.category.key if post.category_id else None
+    matches = index.matches(
+        post.text,
+        limit=CANDIDATE_LIMIT,
+        levels=levels,
+        contacts=contacts,
+        category=category,
+        exclude=frozenset(invited | {post.author_id}),
+    )
+    if not matches:
+        return []
     profiles = {
         p.user_id: p
         for p in Profile.objects.filter(
@@ -70,32 +91,49 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
                 level_field="display_name_visibility",
                 neighbourhood=hood,
             ),
-            user_id__in=members.values("user_id"),
-        ).exclude(user_id__in=invited)
+            user_id__in=Membership.objects.filter(
+                neighbourhood=hood, user_id__in=[m.user_id for m in matches]
+            ).values("user_id"),
+        )
     }
-    texts: dict[int, list[str]] = {}
-    items: dict[int, list[int]] = {}
-    categories: dict[int, set[str]] = {}
+    # The database decides what is visible now: (owner, item, own words) of visible items.
+    current: set[tuple[int, int | None, str]] = set()
     for model in (Gift, Resource):
-        visible = model.objects.filter(
-            access.visible_q(
-                viewer, owner_field="owner_id", level_field="visibility", neighbourhood=hood
-            ),
-            owner_id__in=profiles,
-        ).select_related("item__category")
-        for obj in visible:
-            texts.setdefault(obj.owner_id, []).append(obj.label)
-            if obj.item_id:
-                items.setdefault(obj.owner_id, []).append(obj.item_id)
-                categories.setdefault(obj.owner_id, set()).add(obj.item.category.key)
-    if not texts:
+        current.update(
+            model.objects.filter(
+                access.visible_q(
+                    viewer, owner_field="owner_id", level_field="visibility", neighbourhood=hood
+                ),
+                owner_id__in=profiles,
+            ).values_list("owner_id", "item_id", "text")
+        )
+    category_of = {entry.id: entry.category for entry in index.taxonomy.entries}
+    offered: dict[int, list[tuple[int | None, str]]] = {}
+    for owner_id, item_id, text in current:
+        offered.setdefault(owner_id, []).append((item_id, text))
+    found: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    for match in matches:
+        if match.user_id not in profiles:
+            continue
+        kept = [
+            (label, key)
+            for label, key in zip(match.labels, match.keys, strict=True)
+            if (match.user_id, *key) in current
+        ]
+        if kept:
+            found[match.user_id] = (
+                tuple(label for label, _ in kept),
+                tuple(dict.fromkeys(key[0] for _, key in kept if key[0])),
+            )
+    if not found:
         return []
+    ids = list(found)
     limits = dict(
-        TimeOffer.objects.filter(owner_id__in=texts, max_asks_per_month__isnull=False).values_list(
+        TimeOffer.objects.filter(owner_id__in=ids, max_asks_per_month__isnull=False).values_list(
             "owner_id", "max_asks_per_month"
         )
     )
-    history = _ask_history(list(texts))
+    history = _ask_history(ids)
     free: dict[int, bool] = {}
     slot_label = ""
     if post.starts_at is not None:
@@ -105,19 +143,14 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             access.visible_q(
                 viewer, owner_field="owner_id", level_field="visibility", neighbourhood=hood
             ),
-            owner_id__in=texts,
+            owner_id__in=ids,
         ).values("owner_id")
-        with_slots = set(
-            AvailabilitySlot.objects.filter(owner_id__in=visible_times).values_list(
-                "owner_id", flat=True
-            )
+        slots = AvailabilitySlot.objects.filter(owner_id__in=visible_times).values_list(
+            "owner_id", "weekday", "daypart"
         )
-        free_now = set(
-            AvailabilitySlot.objects.filter(
-                owner_id__in=visible_times, weekday=weekday, daypart=part
-            ).values_list("owner_id", flat=True)
-        )
-        free = {user_id: user_id in free_now for user_id in with_slots}
+        free = {}
+        for owner_id, day, daypart in slots:
+            free[owner_id] = free.get(owner_id, False) or (day == weekday and daypart == part)
     # One query for whose languages the viewer may see (not a check per candidate).
     languages_shown = set(
         Profile.objects.filter(
@@ -127,16 +160,18 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
                 level_field="languages_visibility",
                 neighbourhood=hood,
             ),
-            user_id__in=texts,
+            user_id__in=ids,
         ).values_list("user_id", flat=True)
     )
     wanted = _language_names(code for code in _languages_of(post.author_id) if code != "nl")
     candidates = [
         Candidate(
             id=str(user_id),
-            text=" · ".join(labels),
-            item_ids=tuple(items.get(user_id, ())),
-            categories=tuple(sorted(categories.get(user_id, ()))),
+            text=offer_text(labels),
+            item_ids=item_ids,
+            categories=tuple(
+                sorted({category_of[i] for i, _ in offered.get(user_id, ()) if i in category_of})
+            ),
             languages=(
                 _language_names(profiles[user_id].languages) if user_id in languages_shown else ()
             ),
@@ -146,15 +181,15 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             days_since_last_ask=history.get(user_id, (0, None))[1],
             max_asks_per_month=limits.get(user_id),
         )
-        for user_id, labels in texts.items()
+        for user_id, (labels, item_ids) in found.items()
     ]
     request = Request(
         text=post.text,
-        categories=(post.category.key,) if post.category_id else (),
+        categories=(category,) if category else (),
         languages=wanted,
-        category_labels={post.category.key: post.category.label} if post.category_id else {},
+        category_labels={category: post.category.label} if category else {},
     )
-    ranked = [r for r in rank(request, candidates, taxonomy=taxonomy_index(hood)) if not r.excluded]
+    ranked = [r for r in rank(request, candidates, taxonomy=index.taxonomy) if not r.excluded]
     result = [
         Suggestion(
             user_id=int(r.id),

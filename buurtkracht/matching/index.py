@@ -33,7 +33,15 @@ Candidates (`NeighbourhoodIndex.candidates`, `.matches`)
     offers (two matching offers beat one). Offers below `WEAK_OFFER` (0.3) × the best
     offer's score count only while fewer than `limit` people were found. The top
     `limit` people, best first, ties by user id: `(user_id, score, item_ids)`, or
-    `Match`es with the matching offers' labels. `Match.text` (the best `TEXT_OFFERS`
+    `Match`es with the matching offers' labels.
+
+    Visibility: each offer keeps its owners per visibility level of their item (public,
+    neighbourhood, contacts). `matches(levels=..., contacts=...)` adds up only the
+    offers a viewer may see (`access.matching_scope` says which), so what a viewer may
+    not see never decides who is found. With `category`, people offering something in
+    the request's taxonomy category fill a short list (score 0). The app
+    (`exchange.selectors.suggested_helpers`) still checks the final candidates against
+    the database, because the index can be a moment behind an edit in place. `Match.text` (the best `TEXT_OFFERS`
     matching offers) is what to give the full ranker as `Candidate.text`: it only has to
     score this short list.
 
@@ -80,6 +88,7 @@ __all__ = [
     "clear_cache",
     "index_version",
     "neighbourhood_index",
+    "offer_text",
 ]
 
 CHUNK_SIZE = 20_000
@@ -93,6 +102,8 @@ people were found: they match on a common word ("buurt") and would make every re
 add up the offers of tens of thousands of people."""
 """At most this many distinct offers are read per request."""
 TEXT_OFFERS = 2
+LEVELS = (Visibility.PUBLIC, Visibility.NEIGHBOURHOOD, Visibility.CONTACTS)
+"""The visibility levels an item can have in the index (private items are left out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +157,23 @@ class Match:
     """Taxonomy items of the offers that matched."""
     labels: tuple[str, ...]
     """The offers that matched, as shown (distinct, best first)."""
+    categories: tuple[str, ...] = ()
+    """Taxonomy category keys of everything this person offers that the viewer may see."""
+    keys: tuple[tuple[int | None, str], ...] = ()
+    """Per label: (taxonomy item or None, own words) of the offer, to check it against
+    the database."""
 
     @property
     def text(self) -> str:
         """The best `TEXT_OFFERS` matching offers, in a fixed order: the text to give the
         ranker (`relevance.Candidate.text`). Few, repeating texts keep ranking cheap."""
-        return ". ".join(sorted(self.labels[:TEXT_OFFERS]))
+        return offer_text(self.labels)
+
+
+def offer_text(labels) -> str:
+    """The text the ranker scores for a person: their best `TEXT_OFFERS` offers, in a
+    fixed order."""
+    return ". ".join(sorted(labels[:TEXT_OFFERS]))
 
 
 class NeighbourhoodIndex:
@@ -175,16 +197,22 @@ class NeighbourhoodIndex:
         self.version = version
         self._people = people
         offers: dict[tuple[int | None, str], int] = {}
+        keys: list[tuple[int | None, str]] = []
         documents: list[Document] = []
-        owners: list[array] = []
-        person_offers: dict[int, tuple[int, ...]] = {}
+        # Per offer, who offers it, per visibility level of their item: a viewer only
+        # ever adds up the offers they may see.
+        owners: dict[str, dict[int, array]] = {level: {} for level in LEVELS}
+        person_offers: dict[int, tuple[tuple[int, str], ...]] = {}
+        in_category: dict[str, list[int]] = {}
+        category_of = {entry.id: entry.category for entry in taxonomy.entries}
         for user_id, items in people.items():
-            numbers = []
+            seen: dict[tuple[int, str], None] = {}
             for item in items:
-                key = (item.item_id, item.label)
+                key = (item.item_id, item.text)
                 number = offers.get(key)
                 if number is None:
                     number = offers[key] = len(documents)
+                    keys.append(key)
                     tags = [item.item_id] if item.item_id else []
                     if item.text:
                         tags.extend(_tags(taxonomy, normalise(item.text)))
@@ -193,14 +221,23 @@ class NeighbourhoodIndex:
                             id=f"{number:09d}", text=item.label, item_ids=tuple(dict.fromkeys(tags))
                         )
                     )
-                    owners.append(array("q"))
-                if not numbers or number not in numbers:
-                    owners[number].append(user_id)
-                numbers.append(number)
-            person_offers[user_id] = tuple(numbers)
+                    category = category_of.get(tags[0]) if tags else None
+                    if category:
+                        in_category.setdefault(category, []).append(number)
+                level = item.visibility if item.visibility in owners else Visibility.CONTACTS
+                if (number, level) not in seen:
+                    at_level = owners[level].get(number)
+                    if at_level is None:
+                        at_level = owners[level][number] = array("q")
+                    at_level.append(user_id)
+                    seen[(number, level)] = None
+            person_offers[user_id] = tuple(seen)
         self._documents = documents
+        self._keys = keys
         self._owners = owners
         self._person_offers = person_offers
+        self._in_category = in_category
+        self._category_of = category_of
         self._search = DocumentIndex(documents)
 
     @classmethod
@@ -256,31 +293,66 @@ class NeighbourhoodIndex:
         """A person's offers in one text, as indexed."""
         return ". ".join(i.label for i in self._people.get(user_id, ()))
 
-    def matches(self, request_text: str, *, limit: int = 200) -> list[Match]:
+    def _owners_of(self, number: int, levels: frozenset[str], contacts: frozenset[int]):
+        """Who offers offer `number` at a level the viewer may see."""
+        for level in LEVELS:
+            owners = self._owners[level].get(number)
+            if owners is None:
+                continue
+            if level in levels:
+                yield owners
+            elif level == Visibility.CONTACTS and contacts:
+                yield array("q", (o for o in owners if o in contacts))
+
+    def matches(
+        self,
+        request_text: str,
+        *,
+        limit: int = 200,
+        levels: frozenset[str] | None = None,
+        contacts: frozenset[int] = frozenset(),
+        category: str | None = None,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[Match]:
         """The best `limit` people for a request, best first, ties by user id.
 
         A person's score is the sum of the scores of their offers that match (offers:
         `DocumentIndex.search` with the taxonomy, at most `OFFER_LIMIT` of them).
+
+        What a viewer may see: `levels` are the visibility levels the viewer reaches for
+        every member (default: all indexed levels), `contacts` the people whose
+        contacts-only items the viewer may see as well (`access.matching_scope`). Only
+        those items count, for the score and in the `Match`. With `category`, people who
+        offer something in that taxonomy category fill the list up to `limit` (score 0,
+        by user id) when the words found fewer. `exclude`: never these people.
         """
+        levels = frozenset(LEVELS) if levels is None else levels
         filler = getattr(relevance, "FILLER", frozenset())
         words = [w for w in normalise(request_text).split() if w not in filler]
         query = " ".join(words) or request_text
-        hits = self._search.search(query, taxonomy=self.taxonomy, limit=OFFER_LIMIT)
-        if not hits or limit <= 0:
+        hits = (
+            self._search.search(query, taxonomy=self.taxonomy, limit=OFFER_LIMIT)
+            if query.strip()
+            else []
+        )
+        if limit <= 0:
             return []
         scores = {int(hit.id): hit.score for hit in hits}
         order = sorted(scores, key=lambda n: (-scores[n], n))  # best offers first
-        floor = WEAK_OFFER * scores[order[0]]
-        totals = dict.fromkeys(self._owners[order[0]], scores[order[0]])
+        totals: dict[int, float] = {}
         get = totals.get
-        for number in order[1:]:
+        floor = WEAK_OFFER * scores[order[0]] if order else 0.0
+        for number in order:
             score = scores[number]
             if score < floor and len(totals) >= limit:
                 break  # weak offers (a shared common word) only fill a short list
-            owners = self._owners[number]
-            # In C: each owner's total plus the score (an owner appears once per offer).
-            added = map(add, map(get, owners, repeat(0.0)), repeat(score))
-            totals.update(zip(owners, added, strict=False))
+            for owners in self._owners_of(number, levels, contacts):
+                # In C: each owner's total plus the score (an owner appears once per
+                # offer and level).
+                added = map(add, map(get, owners, repeat(0.0)), repeat(score))
+                totals.update(zip(owners, added, strict=False))
+        for user_id in exclude:
+            totals.pop(user_id, None)
         if len(totals) > limit:
             cutoff = heapq.nlargest(limit, totals.values())[-1] - 1e-6
             ahead = [(user_id, t) for user_id, t in totals.items() if t >= cutoff]
@@ -288,20 +360,50 @@ class NeighbourhoodIndex:
             ahead = list(totals.items())
         rounded = [(user_id, round(total, 6)) for user_id, total in ahead]
         best = sorted(rounded, key=lambda pair: (-pair[1], pair[0]))[:limit]
+        if category and len(best) < limit:
+            best += self._category_fill(
+                category, limit - len(best), levels, contacts, exclude, totals
+            )
         result = []
         for user_id, total in best:
-            offered = [n for n in dict.fromkeys(self._person_offers[user_id]) if n in scores]
-            offered.sort(key=lambda n: (-scores[n], n))
+            visible = [
+                number
+                for number, level in self._person_offers[user_id]
+                if level in levels or (level == Visibility.CONTACTS and user_id in contacts)
+            ]
+            offered = sorted(
+                dict.fromkeys(n for n in visible if n in scores), key=lambda n: (-scores[n], n)
+            )
+            if not offered and category:  # found by category only: its offers there
+                offered = [n for n in dict.fromkeys(visible) if self._category(n) == category]
             documents = [self._documents[n] for n in offered]
+            categories = {self._category(n) for n in visible} - {None}
             result.append(
                 Match(
                     user_id,
                     total,
                     tuple(dict.fromkeys(i for d in documents for i in d.item_ids[:1])),
                     tuple(d.text for d in documents),
+                    tuple(sorted(categories)),
+                    tuple(self._keys[n] for n in offered),
                 )
             )
         return result
+
+    def _category(self, number: int) -> str | None:
+        item_ids = self._documents[number].item_ids
+        return self._category_of.get(item_ids[0]) if item_ids else None
+
+    def _category_fill(self, category, wanted, levels, contacts, exclude, found):
+        """Up to `wanted` people (score 0, by user id) offering something in `category`,
+        not already `found` nor excluded."""
+        people: set[int] = set()
+        for number in self._in_category.get(category, ()):
+            for owners in self._owners_of(number, levels, contacts):
+                people.update(owners)
+        people -= set(found)
+        people -= exclude
+        return [(user_id, 0.0) for user_id in sorted(people)[:wanted]]
 
     def candidates(self, request_text: str, *, limit: int = 200) -> list[tuple[int, float, tuple]]:
         """The best `limit` people for a request: (user_id, score, taxonomy item ids of the
