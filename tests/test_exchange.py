@@ -304,7 +304,7 @@ def test_suggestions_prefer_someone_free_at_the_asked_time_and_say_so(world, cli
         reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
     )
     first = page.context["suggestions"][0]
-    assert first.name == "Anouk" and "vrij op" in first.reasons
+    assert first.name == "Anouk" and "vrij op zaterdagochtend" in first.reasons
 
 
 def test_suggestions_name_a_shared_language(world, client_for):

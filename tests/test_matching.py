@@ -257,3 +257,31 @@ def test_match_eval_command_runs():
     stdout = StringIO()
     call_command("match_eval", "--no-semantic", stdout=stdout)
     assert "| buurtkracht" in stdout.getvalue()
+
+
+def test_reasons_follow_the_active_language():
+    from django.utils import translation
+
+    request = Request("mijn fietsband is lek", languages=("ar",), language_labels={"ar": "Arabic"})
+    helper = Candidate(
+        "a",
+        PEOPLE[0].text,
+        languages=("ar",),
+        distance_m=1250,
+        available=True,
+        availability_label="Saturday morning",
+        asks_last_30_days=2,
+    )
+    with translation.override("en"):
+        english = rank(request, [helper])[0]
+    with translation.override("nl"):
+        dutch = rank(
+            Request(request.text, languages=("ar",), language_labels={"ar": "Arabisch"}),
+            [helper],
+        )[0]
+    assert english.reasons.startswith("because: ")
+    for part in ("1.2 km", "free on Saturday morning", "speaks Arabic", "asked 2× this month"):
+        assert part in english.parts
+    assert dutch.reasons.startswith("omdat: ")
+    for part in ("1,2 km", "spreekt Arabisch", "2× gevraagd deze maand"):
+        assert part in dutch.parts

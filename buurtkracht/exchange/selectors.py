@@ -5,11 +5,14 @@ from datetime import timedelta
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from buurtkracht.core import access
 from buurtkracht.gifts.models import Gift, Resource, TimeOffer
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.people.models import Profile
+from buurtkracht.people.selectors import LANGUAGE_LABELS
 
 from .models import Exchange, HelpInvitation, Post, PostStatus
 
@@ -138,7 +141,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
     slot_label = ""
     if post.starts_at is not None:
         weekday, part = timezone.localtime(post.starts_at).weekday(), _daypart(post.starts_at)
-        slot_label = timezone.localtime(post.starts_at).strftime("%A")
+        slot_label = _moment_label(post.starts_at)
         visible_times = TimeOffer.objects.filter(
             access.visible_q(
                 viewer, owner_field="owner_id", level_field="visibility", neighbourhood=hood
@@ -163,7 +166,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             user_id__in=ids,
         ).values_list("user_id", flat=True)
     )
-    wanted = _language_names(code for code in _languages_of(post.author_id) if code != "nl")
+    wanted = tuple(code for code in _languages_of(post.author_id) if code != "nl")
     candidates = [
         Candidate(
             id=str(user_id),
@@ -172,9 +175,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             categories=tuple(
                 sorted({category_of[i] for i, _ in offered.get(user_id, ()) if i in category_of})
             ),
-            languages=(
-                _language_names(profiles[user_id].languages) if user_id in languages_shown else ()
-            ),
+            languages=tuple(profiles[user_id].languages) if user_id in languages_shown else (),
             available=free.get(user_id),
             availability_label=slot_label if free.get(user_id) else "",
             asks_last_30_days=history.get(user_id, (0, None))[0],
@@ -188,13 +189,14 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
         categories=(category,) if category else (),
         languages=wanted,
         category_labels={category: post.category.label} if category else {},
+        language_labels={code: str(LANGUAGE_LABELS.get(code, code)) for code in wanted},
     )
     ranked = [r for r in rank(request, candidates, taxonomy=index.taxonomy) if not r.excluded]
     result = [
         Suggestion(
             user_id=int(r.id),
             name=profiles[int(r.id)].display_name,
-            reasons=r.reasons.removeprefix("omdat:").strip(),
+            reasons=" · ".join(r.parts),
             score=r.total,
         )
         for r in ranked[:limit]
@@ -205,14 +207,16 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
     return result
 
 
-def _language_names(codes) -> tuple[str, ...]:
-    """Dutch names, as the ranker's reasons say them ("spreekt Arabisch")."""
-    from django.utils import translation
-
-    from buurtkracht.people.selectors import LANGUAGE_LABELS
-
-    with translation.override("nl"):
-        return tuple(str(LANGUAGE_LABELS.get(code, code)).lower() for code in codes)
+def _moment_label(moment) -> str:
+    """How a reason says the asked time: "zaterdagochtend" / "Saturday morning"."""
+    local = timezone.localtime(moment)
+    day = date_format(local, "l")
+    part = _daypart(local)
+    if part == "morning":
+        return _("%(day)s morning") % {"day": day}
+    if part == "afternoon":
+        return _("%(day)s afternoon") % {"day": day}
+    return _("%(day)s evening") % {"day": day}
 
 
 def _languages_of(user_id: int) -> list[str]:

@@ -40,13 +40,17 @@ Total:
 
 so fairness can cost at most 30 %: it reorders people who fit about equally well, it
 never puts someone who does not fit above someone who does. Ties: by id.
-Reasons: "omdat: a · b · c" from the relevance components, then the fairness note.
+Reasons: "omdat: a · b · c" from the relevance components, then the fairness note, in
+the active language (gettext; the words that matched stay as the person wrote them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from .relevance import Candidate, text_relevance
 
@@ -77,6 +81,9 @@ class Request:
     """Languages the asker would like, Dutch names in lower case."""
     category_labels: dict[str, str] = field(default_factory=dict)
     """Category key → label for the reasons ("klussen" → "Klussen in huis")."""
+    language_labels: dict[str, str] = field(default_factory=dict)
+    """Language (as in `languages`, lower case) → name for the reasons ("ar" → "Arabisch");
+    without one the language itself, capitalised."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +102,18 @@ class Ranked:
     components: tuple[Component, ...]
     """The relevance components that had data (text always, when the request has text)."""
     reasons: str
-    """"omdat: fietsen repareren · 300 m · vrij op zaterdag" or ""."""
+    """"omdat: fietsen repareren · 300 m · vrij op zaterdag" or "" (in the active
+    language)."""
     excluded: bool = False
     """At their monthly maximum: listed last for transparency, never to be invited."""
+    parts: tuple[str, ...] = ()
+    """The reason fragments without the "omdat:" lead-in."""
 
 
 def _distance_text(metres: float) -> str:
     if metres < 1000:
-        return f"{int(round(metres, -1))} m"
-    return f"{metres / 1000:.1f} km".replace(".", ",")
+        return _("%(metres)s m") % {"metres": int(round(metres, -1))}
+    return _("%(km)s km") % {"km": number_format(round(metres / 1000, 1), 1)}
 
 
 def _fairness(candidate: Candidate) -> tuple[float, str, bool]:
@@ -111,7 +121,8 @@ def _fairness(candidate: Candidate) -> tuple[float, str, bool]:
     if asks is None:
         return 1.0, "", False
     if maximum is not None and asks >= maximum:
-        return 0.0, f"al {asks}× gevraagd deze maand (max {maximum})", True
+        note = _("already asked %(asks)s× this month (at most %(maximum)s)")
+        return 0.0, note % {"asks": asks, "maximum": maximum}, True
     value = 1.0 / (1.0 + asks / FAIRNESS_HALF_ASKS)
     recent = (
         candidate.days_since_last_ask is not None and candidate.days_since_last_ask < RECENT_DAYS
@@ -119,9 +130,12 @@ def _fairness(candidate: Candidate) -> tuple[float, str, bool]:
     if recent:
         value *= RECENT_PENALTY
     if asks == 0:
-        return value, "nog niet gevraagd deze maand", False
-    note = f"{asks}× gevraagd deze maand" + (", kort geleden nog" if recent else "")
-    return value, note, False
+        return value, _("not asked yet this month"), False
+    if recent:
+        note = _("asked %(asks)s× this month, recently too")
+    else:
+        note = _("asked %(asks)s× this month")
+    return value, note % {"asks": asks}, False
 
 
 def rank(
@@ -157,7 +171,7 @@ def rank(
             components.append(Component("distance", value, _distance_text(candidate.distance_m)))
         if candidate.available is not None:
             label = candidate.availability_label
-            reason = f"vrij op {label}" if label else "vrij op het gevraagde moment"
+            reason = _("free on %(moment)s") % {"moment": label} if label else _("free then")
             components.append(
                 Component(
                     "availability",
@@ -171,7 +185,14 @@ def rank(
                 Component(
                     "language",
                     1.0 if spoken else 0.0,
-                    f"spreekt {spoken[0].capitalize()}" if spoken else "",
+                    _("speaks %(language)s")
+                    % {
+                        "language": request.language_labels.get(
+                            spoken[0].casefold(), spoken[0].capitalize()
+                        )
+                    }
+                    if spoken
+                    else "",
                 )
             )
         total_weight = sum(weights.get(c.name, 0.0) for c in components)
@@ -200,8 +221,9 @@ def rank(
                 relevance=round(relevance, 6),
                 fairness=round(fairness, 6),
                 components=tuple(components),
-                reasons=("omdat: " + " · ".join(parts)) if parts else "",
+                reasons=_("because: %(reasons)s") % {"reasons": " · ".join(parts)} if parts else "",
                 excluded=excluded,
+                parts=tuple(parts),
             )
         )
     ranked.sort(key=lambda r: (r.excluded, -r.total, r.id))
