@@ -83,6 +83,25 @@ def test_lexicon_bridges_everyday_words():
     assert relevance._expand("kraan lekt") == "kraan lekt"  # nothing to add: unchanged
 
 
+def test_one_clause_of_a_broad_profile_counts_on_its_own():
+    broad = "Ik repareer fietsen en ik kan koken, ook voor groepen, en ik pas op kinderen"
+    people = [
+        Candidate("broad", broad),
+        Candidate("bike", "Ik repareer fietsen"),
+        Candidate("cook", "Ik kook graag"),
+    ]
+    scores = {s.id: s.score for s in text_relevance("mijn fietsband is lek", people)}
+    assert scores["broad"] >= 0.9 * scores["bike"] > 0 == scores["cook"]
+    offered, _ = relevance._offered(relevance.default_taxonomy(), broad)
+    keys = {e.key for e in relevance.default_taxonomy().entries if e.id in offered}
+    assert {"fiets-repareren", "koken", "oppassen"} <= keys
+
+
+def test_no_category_bonus_between_unrelated_acquaintances():
+    _, categories = relevance._offered(relevance.default_taxonomy(), "Ik ken de huisarts goed")
+    assert "netwerk" not in categories
+
+
 def test_semantic_flag_is_harmless_without_the_package(monkeypatch):
     monkeypatch.setattr(relevance, "semantic_available", lambda: False)
     assert text_relevance("kraan lekt", PEOPLE, semantic=True) == text_relevance(

@@ -17,18 +17,26 @@ Score (raw, then squashed into [0, 1])
              "fietsenmaker"), synonym expansion of the request's best taxonomy entries
              ("kraan lekt" → "loodgieter") and a bonus for candidates tagged with a
              matching taxonomy item (see the module doc of buurtkracht.gifts.search).
+             The same search also runs over the candidates' single clauses (split as
+             below) and a candidate counts with the better of its whole text and its
+             best clause: "ik repareer fietsen en ik kan koken" is not diluted by the
+             cooking when someone asks about a bike.
     overlap  Σ over taxonomy entries found in both the request (its best REQUEST_ENTRIES
              scoring at least RELATIVE_ENTRY_SCORE × the best one's score) and the
              candidate's text, of request-entry score × candidate-entry score. The
-             candidate's text is looked up
-             clause by clause (split on . , ; ! ? and " en "), so "band plakken en remmen
-             afstellen" finds fiets-repareren even though the person never wrote "fiets".
+             candidate's text is looked up as a whole and clause by clause (split on
+             . , ; : ! ? ( ) and " en ", " of "), each clause keeping its own best
+             CANDIDATE_ENTRIES, so "band plakken en remmen afstellen" finds
+             fiets-repareren even though the person never wrote "fiets", and a profile
+             naming many topics keeps each of them.
              This carries meaning across wordings that share no stem at all
              ("mijn moeder kan niet naar de supermarkt" ↔ "ik doe boodschappen voor ouderen").
 
     category Best request-entry score × candidate-entry score within one taxonomy
-             category, over the candidate's clear entries (≥ RELATIVE_ENTRY_SCORE × its
-             best): "huurtoeslag" is close to "belastingaangifte" (both papierwerk).
+             category, over the candidate's clear entries (≥ RELATIVE_ENTRY_SCORE × the
+             best of the same clause): "huurtoeslag" is close to "belastingaangifte"
+             (both papierwerk). Not for categories in NO_CATEGORY_BONUS, whose items
+             share no topic (netwerk: knowing the huisarts is not knowing the gemeente).
 
     score = raw / (raw + SQUASH): 0 for no match, 0.5 at raw = SQUASH, towards 1 above.
     It is comparable between candidates of one request, not a probability.
@@ -81,6 +89,9 @@ SEARCH_LIMIT = 10_000
 CATEGORY_WEIGHT = 1.0
 SEARCH_WEIGHT = 1.0
 EXPANSION_SCORE = 0.5
+# Categories whose items share no topic: knowing the huisarts says nothing about knowing
+# the gemeente. No category bonus within them (shared entries still count as overlap).
+NO_CATEGORY_BONUS = frozenset({"netwerk"})
 
 # Words that say little about *what* is asked: they would match any profile that happens
 # to use them ("elke dag", "ik weet", "krijgen"). Dropped from the request before the
@@ -278,19 +289,34 @@ def _content(text: str) -> str:
     return " ".join(words) if words else text
 
 
-def _category_overlap(wanted, taxonomy: TaxonomyIndex, text: str) -> float:
-    """Best request-entry score × candidate-entry score over entries of one category."""
-    by_category: dict[str, float] = {}
-    offered = _text_entries(taxonomy, _expand(text), CANDIDATE_ENTRIES)
-    cutoff = RELATIVE_ENTRY_SCORE * offered[0][1] if offered else 0.0
-    for entry, score, _ in offered:
-        if score < cutoff:
-            break
-        by_category[entry.category] = max(by_category.get(entry.category, 0.0), score)
-    return max(
-        (score * by_category.get(entry.category, 0.0) for entry, score, _ in wanted),
-        default=0.0,
-    )
+@lru_cache(maxsize=65_536)
+def _offered(taxonomy: TaxonomyIndex, text: str) -> tuple[dict[int, float], dict[str, float]]:
+    """What a candidate's text offers: taxonomy entry id -> score, category -> score.
+
+    Looked up clause by clause, so one topic of a profile that names several is found
+    as well as when it stood alone: each clause keeps its own best CANDIDATE_ENTRIES,
+    and its clear entries (≥ RELATIVE_ENTRY_SCORE × the clause's best) count for the
+    category. Entries are taken at their best score over the clauses and the whole text.
+    """
+    entries: dict[int, float] = {}
+    categories: dict[str, float] = {}
+    expanded = _expand(text)
+    pieces = [expanded, *_clauses(expanded)] if len(expanded.split()) > 3 else [expanded]
+    for piece in dict.fromkeys(pieces):
+        found = [
+            m
+            for m in taxonomy.lookup(piece, limit=CANDIDATE_ENTRIES)
+            if m.score >= MIN_OVERLAP_SCORE
+        ]
+        if not found:
+            continue
+        cutoff = RELATIVE_ENTRY_SCORE * found[0].score
+        for match in found:
+            entry = match.entry
+            entries[entry.id] = max(entries.get(entry.id, 0.0), match.score)
+            if match.score >= cutoff and entry.category not in NO_CATEGORY_BONUS:
+                categories[entry.category] = max(categories.get(entry.category, 0.0), match.score)
+    return entries, categories
 
 
 @lru_cache(maxsize=4096)
@@ -300,6 +326,30 @@ def _restricted(taxonomy: TaxonomyIndex, entry_ids: tuple[int, ...]) -> Taxonomy
         return None
     wanted = set(entry_ids)
     return TaxonomyIndex(e for e in taxonomy.entries if e.id in wanted)
+
+
+@lru_cache(maxsize=65_536)
+def _text_clauses(text: str) -> tuple[str, ...]:
+    """The clauses of a candidate's text (the text itself when it has only one)."""
+    return tuple(_clauses(text)) or (text,)
+
+
+def _clause_search(
+    query: str, expansion: TaxonomyIndex | None, documents: Sequence[Document]
+) -> dict[int, float]:
+    """Document number -> the search score of its best clause."""
+    pieces = [
+        Document(id=f"{number}:{k}", text=clause, item_ids=document.item_ids)
+        for number, document in enumerate(documents)
+        for k, clause in enumerate(_text_clauses(document.text))
+    ]
+    best: dict[int, float] = {}
+    if not pieces:
+        return best
+    for hit in DocumentIndex(pieces).search(query, taxonomy=expansion, limit=SEARCH_LIMIT):
+        number = int(hit.id.partition(":")[0])
+        best[number] = max(best.get(number, 0.0), hit.score)
+    return best
 
 
 def _squash(raw: float) -> float:
@@ -334,23 +384,23 @@ def text_relevance(
         wanted = tuple(w for w in wanted if w[1] >= cutoff)
     # The text search expands and rewards tags only for those clear winners, not for every
     # entry sharing a word with the request ("huurtoeslag" is not "kinderopvangtoeslag").
+    query = _content(_expand(request_text))
+    expansion = _restricted(
+        taxonomy,
+        tuple(e.id for e, score, _ in found if score >= EXPANSION_SCORE * found[0][1]),
+    )
     hits = {
         int(hit.id): hit
-        for hit in DocumentIndex(documents).search(
-            _content(_expand(request_text)),
-            taxonomy=_restricted(
-                taxonomy,
-                tuple(e.id for e, score, _ in found if score >= EXPANSION_SCORE * found[0][1]),
-            ),
-            limit=SEARCH_LIMIT,
-        )
+        for hit in DocumentIndex(documents).search(query, taxonomy=expansion, limit=SEARCH_LIMIT)
     }
+    clause_scores = _clause_search(query, expansion, documents)
     use_semantic = semantic and semantic_available()
 
     scored = []
     for number, candidate in enumerate(candidates):
         hit = hits.get(number)
         raw = SEARCH_WEIGHT * hit.score if hit else 0.0
+        raw = max(raw, SEARCH_WEIGHT * clause_scores.get(number, 0.0))
         reasons = []
         if hit:
             for reason in hit.reasons:
@@ -360,17 +410,15 @@ def text_relevance(
                 else:
                     reasons.append(reason)
         if wanted and candidate.text:
-            offered = {
-                entry.id: score
-                for entry, score, _ in _text_entries(
-                    taxonomy, _expand(candidate.text), CANDIDATE_ENTRIES
-                )
-            }
+            offered, categories = _offered(taxonomy, candidate.text)
             for entry, score, _ in wanted:
                 if entry.id in offered:
                     raw += OVERLAP_WEIGHT * score * offered[entry.id]
                     reasons.append(normalise(entry.label))
-            raw += CATEGORY_WEIGHT * _category_overlap(wanted, taxonomy, candidate.text)
+            raw += CATEGORY_WEIGHT * max(
+                (score * categories.get(entry.category, 0.0) for entry, score, _ in wanted),
+                default=0.0,
+            )
         if use_semantic and candidate.text:
             raw += SEMANTIC_WEIGHT * _cosine(request_text, candidate.text)
         scored.append(
