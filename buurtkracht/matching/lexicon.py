@@ -97,7 +97,7 @@ EQUIVALENTS: dict[str, str] = {
     "viool": "muziekles muziek",
     "keyboard": "muziekles muziek",
     # exercise
-    "bewegen": "sport bewegen ouderen",
+    "bewegen": "sport bewegen",
     "conditie": "sport bewegen",
     # moving house
     "kasten": "meubels",

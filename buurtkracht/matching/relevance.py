@@ -95,6 +95,7 @@ SEARCH_LIMIT = 10_000
 CATEGORY_WEIGHT = 1.0
 SEARCH_WEIGHT = 1.0
 EXPANSION_SCORE = 0.5
+ADDED_ENTRY_SCORE = 0.8
 # Categories whose items share no topic: knowing the huisarts says nothing about knowing
 # the gemeente. No category bonus within them (shared entries still count as overlap).
 NO_CATEGORY_BONUS = frozenset({"netwerk"})
@@ -198,11 +199,11 @@ _SUFFIXES = tuple(k[1:] for k in EQUIVALENTS if k.startswith("-"))
 
 
 @lru_cache(maxsize=65_536)
-def _expand(text: str) -> str:
-    """`text` with protected words rewritten and lexicon equivalents added as clauses."""
+def _expansion(text: str) -> tuple[str, tuple[str, ...]]:
+    """`text` with protected words rewritten, and the lexicon equivalents to add."""
     words = normalise(text).split()
     if not words:
-        return text
+        return text, ()
     added: list[str] = []
     for word in words:
         found = EQUIVALENTS.get(word)
@@ -220,9 +221,15 @@ def _expand(text: str) -> str:
     padded = f" {' '.join(words)} "
     added += [EQUIVALENTS[p] for p in _PHRASES if f" {p} " in padded]
     if not added and not any(w in PROTECTED for w in words):
-        return text
+        return text, ()
     body = " ".join(PROTECTED.get(w, w) for w in words)
-    return ". ".join([body, *dict.fromkeys(added)])
+    return body, tuple(dict.fromkeys(added))
+
+
+def _expand(text: str) -> str:
+    """`text` with protected words rewritten and lexicon equivalents added as clauses."""
+    body, added = _expansion(text)
+    return ". ".join([body, *added])
 
 
 def _clauses(text: str) -> list[str]:
@@ -230,21 +237,39 @@ def _clauses(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _pieces(text: str) -> list[tuple[str, float]]:
+    """What to look up in the taxonomy for a text, each with a factor for its scores.
+
+    The expanded text as a whole and, for texts of more than three words, each clause
+    of the person's own words; each lexicon equivalent as a clause of its own, at
+    ADDED_ENTRY_SCORE: an equivalent is one step from what was written, so it must not
+    outrank what the person actually said ("de stroom valt uit bij de waterkoker" is
+    about elektra at least as much as about appliances).
+    """
+    body, added = _expansion(text)
+    whole = ". ".join([body, *added])
+    pieces = [(whole, 1.0)]
+    if len(whole.split()) > 3:
+        pieces += [(clause, 1.0) for clause in _clauses(body)]
+        pieces += [(clause, ADDED_ENTRY_SCORE) for clause in added]
+    return pieces
+
+
 @lru_cache(maxsize=65_536)
 def _text_entries(
     taxonomy: TaxonomyIndex, text: str, limit: int
 ) -> tuple[tuple[TaxonomyEntry, float, str], ...]:
     """Taxonomy entries of a text, looked up as a whole and clause by clause (best score)."""
-    best: dict[int, TaxonomyMatch] = {}
-    pieces = [text, *_clauses(text)] if len(text.split()) > 3 else [text]
-    for piece in dict.fromkeys(pieces):
+    best: dict[int, tuple[float, TaxonomyMatch]] = {}
+    for piece, factor in dict.fromkeys(_pieces(text)):
         for match in taxonomy.lookup(piece, limit=limit):
+            score = round(factor * match.score, 6)
             current = best.get(match.entry.id)
-            if current is None or match.score > current.score:
-                best[match.entry.id] = match
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry.id))
+            if current is None or score > current[0]:
+                best[match.entry.id] = (score, match)
+    ranked = sorted(best.values(), key=lambda pair: (-pair[0], pair[1].entry.id))
     return tuple(
-        (m.entry, m.score, m.matched) for m in ranked[:limit] if m.score >= MIN_OVERLAP_SCORE
+        (m.entry, score, m.matched) for score, m in ranked[:limit] if score >= MIN_OVERLAP_SCORE
     )
 
 
@@ -252,7 +277,7 @@ def request_entries(
     request_text: str, taxonomy: TaxonomyIndex | None = None
 ) -> tuple[tuple[TaxonomyEntry, float, str], ...]:
     """The request's taxonomy entries (entry, score, matched phrase), best first."""
-    return _text_entries(taxonomy or default_taxonomy(), _expand(request_text), REQUEST_ENTRIES)
+    return _text_entries(taxonomy or default_taxonomy(), request_text, REQUEST_ENTRIES)
 
 
 # --- Optional semantic component ---------------------------------------------
@@ -318,22 +343,19 @@ def _offered(taxonomy: TaxonomyIndex, text: str) -> tuple[dict[int, float], dict
     """
     entries: dict[int, float] = {}
     categories: dict[str, float] = {}
-    expanded = _expand(text)
-    pieces = [expanded, *_clauses(expanded)] if len(expanded.split()) > 3 else [expanded]
-    for piece in dict.fromkeys(pieces):
+    for piece, factor in dict.fromkeys(_pieces(text)):
         found = [
-            m
+            (m.entry, factor * m.score)
             for m in taxonomy.lookup(piece, limit=CANDIDATE_ENTRIES)
-            if m.score >= MIN_OVERLAP_SCORE
+            if factor * m.score >= MIN_OVERLAP_SCORE
         ]
         if not found:
             continue
-        cutoff = RELATIVE_ENTRY_SCORE * found[0].score
-        for match in found:
-            entry = match.entry
-            entries[entry.id] = max(entries.get(entry.id, 0.0), match.score)
-            if match.score >= cutoff and entry.category not in NO_CATEGORY_BONUS:
-                categories[entry.category] = max(categories.get(entry.category, 0.0), match.score)
+        cutoff = RELATIVE_ENTRY_SCORE * found[0][1]
+        for entry, score in found:
+            entries[entry.id] = max(entries.get(entry.id, 0.0), score)
+            if score >= cutoff and entry.category not in NO_CATEGORY_BONUS:
+                categories[entry.category] = max(categories.get(entry.category, 0.0), score)
     return entries, categories
 
 
