@@ -1,5 +1,6 @@
 """Requests, offers, invitations and exchanges (services; pages come next)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -406,3 +407,68 @@ def test_someone_offering_the_requested_category_is_suggested_without_shared_wor
     post = _request(world, text="Wie wil even naar mijn ding kijken?", category=bike.category)
     names = _suggested_names(client_for("resident"), post)
     assert names == ["Karim"]
+
+
+def _live_at(user, postcode, visibility="neighbourhood"):
+    from buurtkracht.people.models import Profile
+
+    Profile.objects.filter(user=user).update(postcode=postcode, postcode_visibility=visibility)
+
+
+@pytest.fixture
+def areas(db):
+    from decimal import Decimal
+
+    from buurtkracht.places.models import PostcodeArea
+
+    # 2031AA and 2031AB about 330 m apart (0.003° of latitude), 2031AC 2.2 km away.
+    for postcode, lat in (("2031AA", "52.38000"), ("2031AB", "52.38300"), ("2031AC", "52.40000")):
+        PostcodeArea.objects.create(
+            postcode=postcode, latitude=Decimal(lat), longitude=Decimal("4.64000")
+        )
+
+
+def test_suggestions_say_how_far_when_both_postcodes_may_be_seen(world, client_for, areas):
+    _gift(world.connector, key="fiets-repareren")
+    _gift(world.admin, key="fiets-repareren")
+    _live_at(world.resident, "2031AA", visibility="private")  # the requester sees their own
+    _live_at(world.connector, "2031AC")
+    _live_at(world.admin, "2031AB")
+    post = _request(world)
+    page = client_for("resident").get(
+        reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+    )
+    first, second = page.context["suggestions"]
+    assert first.name == "Anouk" and "300 m" in first.reasons  # nearer ranks first
+    assert "2,2 km" in second.reasons
+
+
+def test_no_distance_from_a_postcode_the_viewer_may_not_see(world, client_for, areas):
+    _gift(world.connector, key="fiets-repareren")
+    _live_at(world.resident, "2031AA")
+    _live_at(world.connector, "2031AB", visibility="private")
+    post = _request(world)
+    page = client_for("resident").get(
+        reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+    )
+    (only,) = page.context["suggestions"]
+    assert not re.search(r"\d m\b|\d km\b", only.reasons), only.reasons
+
+
+def test_distance_counts_from_the_place_of_the_request(world, client_for, areas):
+    from decimal import Decimal
+
+    _gift(world.connector, key="fiets-repareren")
+    _live_at(world.connector, "2031AC")
+    place = Place.objects.create(
+        neighbourhood=world.hood,
+        name="Buurthuis",
+        kind="buurthuis",
+        latitude=Decimal("52.40000"),
+        longitude=Decimal("4.64000"),
+    )
+    post = _request(world, where_kind="place", place=place)
+    page = client_for("resident").get(
+        reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
+    )
+    assert "100 m" in page.context["suggestions"][0].reasons  # same spot: at least 100 m

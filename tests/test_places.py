@@ -180,3 +180,62 @@ def test_coordinates_may_have_a_decimal_comma(world, client_for):
     client_for("admin").post(reverse("places:create", kwargs={"slug": "lindenhof"}), data)
     place = Place.objects.get(name="Buurthuis De Linde")
     assert str(place.latitude) == "52.38123" and str(place.longitude) == "4.63690"
+
+
+# --- Postcode areas (buurtkracht postcodes-import) ---------------------------------------
+
+
+def _postcodes_file(tmp_path, text):
+    path = tmp_path / "pc6.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_postcodes_import_stores_all_rows_and_a_dry_run_stores_none(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from buurtkracht.places.models import PostcodeArea
+
+    path = _postcodes_file(
+        tmp_path, "postcode;latitude;longitude\n2031 aa;52,38000;4,64000\n2031AB;52.383;4.64\n"
+    )
+    out = StringIO()
+    call_command("postcodes_import", str(path), "--dry-run", stdout=out)
+    assert "2" in out.getvalue() and not PostcodeArea.objects.exists()
+    call_command("postcodes_import", str(path), stdout=out)
+    assert sorted(PostcodeArea.objects.values_list("postcode", flat=True)) == ["2031AA", "2031AB"]
+    # Again with one moved: one changed, nothing added.
+    path.write_text("postcode,latitude,longitude\n2031AB,52.39,4.64\n", encoding="utf-8")
+    out = StringIO()
+    call_command("postcodes_import", str(path), stdout=out)
+    assert "0 toegevoegd, 1 gewijzigd" in out.getvalue()
+    assert str(PostcodeArea.objects.get(postcode="2031AB").latitude) == "52.39000"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "leeg"),
+        ("postcode,lat\n2031AA,52.3\n", "ontbreken"),
+        ("postcode,latitude,longitude\n2031AA,52.38,4.64\nhallo,52.38,4.64\n", "regel 3"),
+        ("postcode,latitude,longitude\n2031AA,noord,4.64\n", "regel 2"),
+        ("postcode,latitude,longitude\n2031AA,40.0,4.64\n", "regel 2"),
+        ("postcode,latitude,longitude\n2031AA,52.38,4.64\n2031 AA,52.38,4.64\n", "twee keer"),
+        ("postcode,latitude,longitude\n2031AA,52.38\n", "regel 2"),
+    ],
+)
+def test_bad_postcode_files_name_the_line_and_store_nothing(tmp_path, text, message):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from buurtkracht.places.models import PostcodeArea
+
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("postcodes_import", str(_postcodes_file(tmp_path, text)), stderr=err)
+    assert message in err.getvalue()
+    assert not PostcodeArea.objects.exists()

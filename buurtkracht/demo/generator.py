@@ -18,11 +18,13 @@ It is built for size too (100,000 residents in seconds; see docs/benchmarks.md):
 
 from __future__ import annotations
 
+import math
 import string
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from random import Random
 
 from allauth.account.models import EmailAddress
@@ -256,6 +258,34 @@ class _Builder:
         self.vaart_postcodes = postcodes(VAARTKWARTIER_PC4, max(3, residents // 240))
 
     # -- small helpers -----------------------------------------------------------------
+
+    def build_postcode_areas(self) -> int:
+        """Made-up centres for the demo's postcodes, so suggestions can say "300 m": a
+        grid around each neighbourhood's centre, about 120 m apart, a little jittered.
+        Real neighbourhoods load the national PC6 centres (`postcodes-import`)."""
+        from buurtkracht.demo.catalogue import LINDENHOF_CENTRE, VAARTKWARTIER_CENTRE
+        from buurtkracht.places.models import PostcodeArea
+
+        areas = []
+        for postcode_list, (lat0, lon0) in (
+            (self.lindenhof_postcodes, LINDENHOF_CENTRE),
+            (self.vaart_postcodes, VAARTKWARTIER_CENTRE),
+        ):
+            side = max(1, math.ceil(math.sqrt(len(postcode_list))))
+            for k, code in enumerate(postcode_list):
+                row, col = divmod(k, side)
+                lat = lat0 + (row - side / 2) * 0.0011 + self.rng.uniform(-0.0003, 0.0003)
+                lon = lon0 + (col - side / 2) * 0.0017 + self.rng.uniform(-0.0004, 0.0004)
+                areas.append(
+                    PostcodeArea(
+                        postcode=code,
+                        latitude=Decimal(f"{lat:.5f}"),
+                        longitude=Decimal(f"{lon:.5f}"),
+                        source="demo",
+                    )
+                )
+        PostcodeArea.objects.bulk_create(areas, batch_size=2000, ignore_conflicts=True)
+        return len(areas)
 
     def token(self, length: int) -> str:
         return "".join(self.rng.choice(string.ascii_letters + string.digits) for _ in range(length))
@@ -553,6 +583,7 @@ class _Builder:
         nb_ids = {slug: nb.pk for slug, nb in neighbourhoods.items()}
 
         self.build_people()
+        postcode_areas = self.build_postcode_areas()
         henk = self.demo["henk-demo"]
         henk.guided_by = self.demo["professional"]
         henk.consents += [
@@ -738,6 +769,7 @@ class _Builder:
         ]
         all_roles = [role for p in people for _slug, role, _org in p.memberships]
         return {
+            "postcode_areas": postcode_areas,
             "users": len(people),
             "residents": sum(1 for r in lindenhof_roles if r in (Role.RESIDENT, Role.CONNECTOR)),
             "connectors": all_roles.count(Role.CONNECTOR),

@@ -14,7 +14,7 @@ from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.people.models import Profile
 from buurtkracht.people.selectors import LANGUAGE_LABELS
 
-from .models import Exchange, HelpInvitation, Post, PostStatus
+from .models import Exchange, HelpInvitation, Post, PostStatus, WhereKind
 
 
 def open_posts(*, neighbourhood, kind: str = ""):
@@ -167,6 +167,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
         ).values_list("user_id", flat=True)
     )
     wanted = tuple(code for code in _languages_of(post.author_id) if code != "nl")
+    distances = _distances(post=post, viewer=viewer, ids=ids)
     candidates = [
         Candidate(
             id=str(user_id),
@@ -176,6 +177,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
                 sorted({category_of[i] for i, _ in offered.get(user_id, ()) if i in category_of})
             ),
             languages=tuple(profiles[user_id].languages) if user_id in languages_shown else (),
+            distance_m=distances.get(user_id),
             available=free.get(user_id),
             availability_label=slot_label if free.get(user_id) else "",
             asks_last_30_days=history.get(user_id, (0, None))[0],
@@ -205,6 +207,37 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
         viewer=viewer, membership=membership, subject_ids=[s.user_id for s in result], what="gifts"
     )
     return result
+
+
+def _distances(*, post: Post, viewer, ids) -> dict[int, float]:
+    """How far each candidate's postcode area is from the request: from the place it is
+    at, or from the requester's postcode area. Only for people whose postcode the viewer
+    may see (and the requester's, when that is the starting point); unknown stays out."""
+    from buurtkracht.places.selectors import distance_m, postcode_points
+
+    hood = post.neighbourhood
+    visible = dict(
+        Profile.objects.filter(
+            access.visible_q(
+                viewer, owner_field="user_id", level_field="postcode_visibility", neighbourhood=hood
+            ),
+            user_id__in=[*ids, post.author_id],
+        )
+        .exclude(postcode="")
+        .values_list("user_id", "postcode")
+    )
+    origin_postcode = visible.pop(post.author_id, "")
+    points = postcode_points([origin_postcode, *visible.values()])
+    origin = points.get(origin_postcode)
+    if post.where_kind == WhereKind.PLACE and post.place_id and post.place.latitude is not None:
+        origin = (float(post.place.latitude), float(post.place.longitude))
+    if origin is None:
+        return {}
+    return {
+        user_id: distance_m(origin, points[postcode])
+        for user_id, postcode in visible.items()
+        if postcode in points
+    }
 
 
 def _moment_label(moment) -> str:

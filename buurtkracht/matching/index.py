@@ -33,7 +33,9 @@ Candidates (`NeighbourhoodIndex.candidates`, `.matches`)
     offers (two matching offers beat one). Offers below `WEAK_OFFER` (0.3) × the best
     offer's score count only while fewer than `limit` people were found. The top
     `limit` people, best first, ties by user id: `(user_id, score, item_ids)`, or
-    `Match`es with the matching offers' labels.
+    `Match`es with the matching offers' labels. `Match.text` (the best `TEXT_OFFERS`
+    matching offers) is what to give the full ranker as `Candidate.text`: it only has to
+    score this short list.
 
     Visibility: each offer keeps its owners per visibility level of their item (public,
     neighbourhood, contacts). `matches(levels=..., contacts=...)` adds up only the
@@ -41,9 +43,7 @@ Candidates (`NeighbourhoodIndex.candidates`, `.matches`)
     not see never decides who is found. With `category`, people offering something in
     the request's taxonomy category fill a short list (score 0). The app
     (`exchange.selectors.suggested_helpers`) still checks the final candidates against
-    the database, because the index can be a moment behind an edit in place. `Match.text` (the best `TEXT_OFFERS`
-    matching offers) is what to give the full ranker as `Candidate.text`: it only has to
-    score this short list.
+    the database, because the index can be a moment behind an edit in place.
 
 Cache (`neighbourhood_index`)
     Per process, keyed on the neighbourhood and a version read from the database with one

@@ -111,8 +111,8 @@ class Ranked:
 
 
 def _distance_text(metres: float) -> str:
-    if metres < 1000:
-        return _("%(metres)s m") % {"metres": int(round(metres, -1))}
+    if metres < 950:  # postcode areas are not addresses: to 100 m, at least 100 m
+        return _("%(metres)s m") % {"metres": max(100, int(round(metres, -2)))}
     return _("%(km)s km") % {"km": number_format(round(metres / 1000, 1), 1)}
 
 

@@ -87,3 +87,29 @@ class Place(models.Model):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class PostcodeArea(models.Model):
+    """The centre of a six-character postcode area (PC6), to say how far apart two
+    people or a person and a place are ("300 m") without knowing anyone's address.
+
+    National open data (e.g. CBS/PDOK PC6 centroids), loaded with
+    `buurtkracht postcodes-import`; the demo makes up centres for its own postcodes.
+    """
+
+    postcode = models.CharField(_("postcode"), max_length=6, unique=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    source = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=50.5, latitude__lte=53.8)
+                & models.Q(longitude__gte=3.2, longitude__lte=7.3),
+                name="postcode_area_in_the_netherlands",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.postcode

@@ -1,3 +1,5 @@
+import math
+
 from django.db.models import QuerySet
 
 from buurtkracht.gifts import selectors as gift_selectors
@@ -72,3 +74,31 @@ def search(*, viewer, membership, neighbourhood, query: str, kind: str = ""):
         key=lambda r: order[f"{r.kind}:{r.obj.pk}"],
     )
     return found_places, found_assets, hidden
+
+
+def postcode_points(postcodes) -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of the centre of each known postcode area, in one query."""
+    from .models import PostcodeArea
+
+    wanted = {pc for pc in postcodes if pc}
+    if not wanted:
+        return {}
+    return {
+        pc: (float(lat), float(lon))
+        for pc, lat, lon in PostcodeArea.objects.filter(postcode__in=wanted).values_list(
+            "postcode", "latitude", "longitude"
+        )
+    }
+
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (latitude, longitude) points, in metres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
