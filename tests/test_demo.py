@@ -815,3 +815,24 @@ def test_demo_accounts_have_requests_and_notifications(demo):
     out = StringIO()
     print_accounts(out)
     assert "/lindenhof/vragen/" in out.getvalue()
+
+
+def test_demo_suggestions_say_how_far(demo):
+    """Every demo postcode has a centre, so "who could help" on Sanne's open requests
+    shows distances for the neighbours whose postcode she may see."""
+    from buurtkracht.exchange.selectors import suggested_helpers
+    from buurtkracht.people.models import Profile
+    from buurtkracht.places.models import PostcodeArea
+
+    postcodes = set(Profile.objects.exclude(postcode="").values_list("postcode", flat=True))
+    assert postcodes and postcodes <= set(PostcodeArea.objects.values_list("postcode", flat=True))
+    assert demo.counts["postcode_areas"] == PostcodeArea.objects.count()
+    sanne = User.objects.get(username="bewoner")
+    lindenhof = Neighbourhood.objects.get(slug="lindenhof")
+    membership = sanne.memberships.get(neighbourhood=lindenhof)
+    reasons = [
+        s.reasons
+        for post in Post.objects.filter(author=sanne, status="open", kind="request")
+        for s in suggested_helpers(post=post, viewer=sanne, membership=membership)
+    ]
+    assert reasons and any(re.search(r"\d00 m\b|\d km\b", r) for r in reasons), reasons
