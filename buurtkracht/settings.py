@@ -167,6 +167,10 @@ BUURTKRACHT_TILE_ATTRIBUTION = os.environ.get(
 
 # Guided accounts: how long a printed one-time code stays valid.
 BUURTKRACHT_LOGIN_CODE_DAYS = int(os.environ.get("BUURTKRACHT_LOGIN_CODE_DAYS", "14"))
+# The daily digest of notifications goes out at this hour (0-23, local time: TIME_ZONE).
+BUURTKRACHT_DIGEST_HOUR = int(os.environ.get("BUURTKRACHT_DIGEST_HOUR", "8"))
+if not 0 <= BUURTKRACHT_DIGEST_HOUR <= 23:
+    raise ValueError("BUURTKRACHT_DIGEST_HOUR must be an hour from 0 to 23")
 # Roles that must use two-factor authentication (TOTP).
 BUURTKRACHT_MFA_ROLES = ("professional", "facilitator", "admin")
 

@@ -1,7 +1,8 @@
 """Lending: booking shared spaces and things (product rule 9) without showing who borrows
 to anyone but the owner (rule 14). Services first, then the database's own refusal of
-overlaps, mails, reminders, and the pages end to end."""
+overlaps, notifications and mails, reminders, and the pages end to end."""
 
+import logging
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -16,6 +17,8 @@ from buurtkracht.core.models import ActionLog
 from buurtkracht.gifts.models import Resource
 from buurtkracht.lending import selectors, services
 from buurtkracht.lending.models import Booking, BookingStatus
+from buurtkracht.notifications import services as notifications
+from buurtkracht.notifications.models import Kind, MailMode, MailState, Notification
 from buurtkracht.people.models import AccessLog, Contact
 from buurtkracht.places.models import Place, PlaceKind
 
@@ -432,8 +435,9 @@ def test_the_owner_gets_a_mail_after_commit_only(
     assert message["To"] == world.resident.email
     body = mailbox.bodies()[0]
     assert "Karim" in body and "Ladder" in body and "Voor de dakgoot" in body
-    [link] = links_in(body)
+    link, settings_link = links_in(body)
     assert link.endswith(reverse("lending:bookings", kwargs={"slug": "lindenhof"}))
+    assert settings_link.endswith(reverse("notifications:preferences"))
 
 
 def test_a_refused_booking_sends_no_mail(
@@ -567,6 +571,160 @@ def test_the_reminder_command_says_how_many(world, ladder, mailbox, capsys):
     assert capsys.readouterr().out.startswith("0 ")
     # outside a test transaction's on_commit capture the mail may wait; the mark is there
     assert Booking.objects.filter(reminded_at__isnull=False).count() == 1
+
+
+# --- notifications: in the app, and mail as each person chose ----------------------------
+
+
+def _sent_to(mailbox) -> list[str]:
+    return [m["To"] for m in mailbox.messages]
+
+
+def test_each_step_notifies_the_other_side_in_the_app(
+    world, ladder, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = request(world, ladder, at(1), at(1, 12), note="Voor de dakgoot")
+        services.booking_decide(actor=world.resident, booking=first, confirm=False)
+        second = request(world, ladder, at(2), at(2, 12))
+        services.booking_cancel(actor=world.connector, booking=second)
+        third = raw_booking(world, ladder, at(-1), at(1))
+        services.booking_cancel(actor=world.resident, booking=third)
+        fourth = raw_booking(world, ladder, at(-2), at(-1, 23))
+        services.booking_returned(actor=world.resident, booking=fourth)
+        barrow = make_resource(world.resident, text="Kruiwagen", needs_approval=False)
+        request(world, barrow, at(3), at(3, 12))  # confirmed at once: "booked"
+    owner, borrower = world.resident, world.connector
+    rows = list(Notification.objects.order_by("id"))
+    assert [(n.user, n.kind) for n in rows] == [
+        (owner, Kind.BOOKING_REQUEST),
+        (borrower, Kind.BOOKING_ANSWER),
+        (owner, Kind.BOOKING_REQUEST),
+        (owner, Kind.BOOKING_CANCELLED),
+        (borrower, Kind.BOOKING_CANCELLED),
+        (borrower, Kind.BOOKING_RETURNED),
+        (owner, Kind.BOOKING),
+    ]
+    bookings = reverse("lending:bookings", kwargs={"slug": "lindenhof"})
+    assert {(n.url, n.neighbourhood) for n in rows} == {(bookings, world.hood)}
+    asked = rows[0]  # in the owner's language: no choice made, so Dutch
+    assert "Ladder" in asked.title and "Karim" in asked.body and "Voor de dakgoot" in asked.body
+    assert asked.title != str(services.TITLES["requested"]) % {"label": "Ladder"}
+    assert {n.mail_state for n in rows} == {MailState.SENT}
+
+
+def test_someone_without_e_mail_sees_the_request_in_the_app(
+    world, mailbox, django_capture_on_commit_callbacks
+):
+    guided = f.make_member(world.hood, with_email=False, name="Henk")
+    drill = make_resource(guided, text="Boormachine")
+    with django_capture_on_commit_callbacks(execute=True):
+        request(world, drill, at(1), at(1, 12))
+    notification = Notification.objects.get(user=guided)
+    assert notification.kind == Kind.BOOKING_REQUEST
+    assert notification.mail_state == MailState.SKIPPED
+    assert mailbox.bodies() == []
+
+
+@pytest.mark.parametrize("mode", [MailMode.IMMEDIATE, MailMode.DIGEST, MailMode.NONE])
+def test_booking_mails_follow_the_owners_choice(
+    world, ladder, mailbox, settings, mode, django_capture_on_commit_callbacks
+):
+    settings.BUURTKRACHT_DIGEST_HOUR = 8
+    notifications.preference_update(user=world.resident, mail_mode=mode)
+    with django_capture_on_commit_callbacks(execute=True):
+        request(world, ladder, at(1), at(1, 12), note="Voor de dakgoot")
+    notification = Notification.objects.get(user=world.resident)
+    assert notification.kind == Kind.BOOKING_REQUEST
+    tomorrow_morning = at(1, 8, 30)
+    if mode == MailMode.IMMEDIATE:
+        assert notification.mail_state == MailState.SENT
+        assert _sent_to(mailbox) == [world.resident.email]
+        assert notifications.send_digests(now=tomorrow_morning) == 0
+    elif mode == MailMode.DIGEST:
+        assert notification.mail_state == MailState.PENDING
+        assert mailbox.bodies() == []
+        assert notifications.send_pending(now=timezone.now() + timedelta(hours=1)) == (0, 0)
+        assert notifications.send_digests(now=tomorrow_morning) == 1
+        [body] = mailbox.bodies()
+        assert notification.title in body and "Voor de dakgoot" in body
+    else:
+        assert notification.mail_state == MailState.SKIPPED
+        assert notifications.send_pending(now=timezone.now() + timedelta(hours=1)) == (0, 0)
+        assert notifications.send_digests(now=tomorrow_morning) == 0
+        assert mailbox.bodies() == []
+    assert len(mailbox.bodies()) == (0 if mode == MailMode.NONE else 1)
+
+
+def test_a_booking_mail_that_fails_is_logged_and_retried(
+    world, ladder, mailbox, settings, caplog, django_capture_on_commit_callbacks
+):
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1  # nothing listens there
+    with (
+        caplog.at_level(logging.WARNING, logger="buurtkracht.notifications.services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        booking = request(world, ladder, at(1), at(1, 12))
+    assert Booking.objects.filter(pk=booking.pk).exists()
+    notification = Notification.objects.get(user=world.resident)
+    assert notification.mail_state == MailState.FAILED
+    assert notification.mail_attempts == 1 and notification.mail_error
+    assert "failed" in caplog.text
+    settings.EMAIL_PORT = working_port
+    assert notifications.send_pending() == (0, 0)  # waits for the backoff
+    assert notifications.send_pending(now=timezone.now() + timedelta(minutes=11)) == (1, 0)
+    assert _sent_to(mailbox) == [world.resident.email]
+    assert "Ladder" in mailbox.bodies()[0]
+    notification.refresh_from_db()
+    assert notification.mail_state == MailState.SENT
+
+
+@pytest.mark.parametrize("mode", [MailMode.IMMEDIATE, MailMode.DIGEST, MailMode.NONE])
+def test_a_reminder_does_not_wait_for_the_digest(
+    world, ladder, mailbox, settings, mode, django_capture_on_commit_callbacks
+):
+    """Decision 0018: a reminder is mailed right away, also to someone who chose the daily
+    digest; someone who chose no e-mail sees it in the app only."""
+    world.connector.language = "en"
+    world.connector.save()
+    notifications.preference_update(user=world.connector, mail_mode=mode)
+    now = timezone.now()
+    raw_booking(world, ladder, now - timedelta(days=1), now + timedelta(hours=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.bookings_send_reminders() == 1
+    reminder = Notification.objects.get(user=world.connector)
+    assert reminder.kind == Kind.BOOKING_REMINDER
+    assert reminder.title == "Reminder: your booking of Ladder ends soon"  # chose English
+    if mode == MailMode.NONE:
+        assert reminder.mail_state == MailState.SKIPPED
+        assert mailbox.bodies() == []
+    else:
+        assert reminder.mail_state == MailState.SENT
+        assert _sent_to(mailbox) == [world.connector.email]
+        [body] = mailbox.bodies()
+        assert "Please bring" in body
+        assert ("this reminder is about a time" in body) == (mode == MailMode.DIGEST)
+    later = timezone.now() + timedelta(days=1, hours=1)
+    assert notifications.send_pending(now=later) == (0, 0)
+    assert notifications.send_digests(now=later) == 0
+    assert len(mailbox.bodies()) == (0 if mode == MailMode.NONE else 1)
+
+
+def test_a_failed_reminder_to_a_digest_person_is_retried_before_the_digest(
+    world, ladder, mailbox, settings, django_capture_on_commit_callbacks
+):
+    notifications.preference_update(user=world.connector, mail_mode=MailMode.DIGEST)
+    now = timezone.now()
+    raw_booking(world, ladder, now - timedelta(days=1), now + timedelta(hours=5))
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bookings_send_reminders()
+    assert Notification.objects.get().mail_state == MailState.FAILED
+    settings.EMAIL_PORT = working_port
+    assert notifications.send_pending(now=now + timedelta(minutes=11)) == (1, 0)
+    assert _sent_to(mailbox) == [world.connector.email]
 
 
 # --- selectors ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import logging
 import socket
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -16,16 +16,37 @@ from buurtkracht.accounts.services import guided_account_register
 from buurtkracht.gifts.models import TimeOffer
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.notifications import selectors, services
-from buurtkracht.notifications.models import MailMode, MailState, Notification
+from buurtkracht.notifications.models import Kind, MailMode, MailState, Notification
 
 from . import factories as f
 
 
-def _notify(user, title="Karim bedankt je", **kw):
+def _notify(user, title="Karim bedankt je", kind="thanks", **kw):
     with transaction.atomic():
         return services.notify(
-            user=user, kind="thanks", title=title, body="Voor de ladder.", url="/mijn/", **kw
+            user=user, kind=kind, title=title, body="Voor de ladder.", url="/mijn/", **kw
         )
+
+
+def _local(days: int, hour: int, minute: int = 0, *, start: date | None = None) -> datetime:
+    """A moment in Buurtkracht's own time zone, `days` after `start` (default: today)."""
+    day = (start or timezone.localdate()) + timedelta(days=days)
+    return timezone.make_aware(
+        datetime.combine(day, time(hour, minute)), timezone.get_default_timezone()
+    )
+
+
+def _news(person, title, *, created_at):
+    """A notification as if it was made at `created_at`."""
+    notification = _notify(person, title=title)
+    Notification.objects.filter(pk=notification.pk).update(created_at=created_at)
+    return notification
+
+
+def _digest_person(person, *, last_digest_at):
+    services.preference_update(user=person, mail_mode=MailMode.DIGEST)
+    person.notification_preference.last_digest_at = last_digest_at
+    person.notification_preference.save()
 
 
 def _closed_port():
@@ -89,7 +110,7 @@ def test_it_does_not_mail_before_commit_and_not_on_rollback(
 
 
 def test_it_waits_for_the_digest_and_sends_one_mail_once(
-    person, mailbox, django_capture_on_commit_callbacks
+    person, mailbox, settings, django_capture_on_commit_callbacks
 ):
     services.preference_update(user=person, mail_mode=MailMode.DIGEST)
     with django_capture_on_commit_callbacks(execute=True):
@@ -100,7 +121,7 @@ def test_it_waits_for_the_digest_and_sends_one_mail_once(
     assert mailbox.bodies() == []
     assert services.send_pending() == (0, 0)
     assert services.send_digests() == 0  # chosen just now: the first digest comes tomorrow
-    later = timezone.now() + timedelta(days=1, minutes=1)
+    later = _local(1, settings.BUURTKRACHT_DIGEST_HOUR, 1)
     assert services.send_digests(now=later) == 1
     (body,) = mailbox.bodies()
     assert "Eerste" in body and "Tweede" in body
@@ -115,6 +136,7 @@ def test_it_waits_for_the_digest_and_sends_one_mail_once(
 
 
 def test_the_command_sends_digests(person, mailbox, settings):
+    settings.BUURTKRACHT_DIGEST_HOUR = 0  # the command runs now, whatever the hour
     services.preference_update(user=person, mail_mode=MailMode.DIGEST)
     person.notification_preference.last_digest_at = timezone.now() - timedelta(days=2)
     person.notification_preference.save()
@@ -200,7 +222,7 @@ def test_it_gives_up_after_five_attempts(person, settings, django_capture_on_com
 def test_digest_failure_is_retried(person, mailbox, settings):
     services.preference_update(user=person, mail_mode=MailMode.DIGEST)
     _notify(person, title="Een")
-    later = timezone.now() + timedelta(days=1, minutes=1)
+    later = _local(1, settings.BUURTKRACHT_DIGEST_HOUR, 1)
     working_port = settings.EMAIL_PORT
     settings.EMAIL_PORT = _closed_port()
     assert services.send_digests(now=later) == 0
@@ -208,6 +230,113 @@ def test_digest_failure_is_retried(person, mailbox, settings):
     settings.EMAIL_PORT = working_port
     assert services.send_digests(now=later + timedelta(minutes=10)) == 1
     assert len(mailbox.bodies()) == 1
+
+
+# --- the digest hour -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hour", [None, 18])
+def test_no_digest_before_the_digest_hour_then_one_at_it(person, mailbox, settings, hour):
+    if hour is None:
+        assert settings.BUURTKRACHT_DIGEST_HOUR == 8  # the default
+        hour = 8
+    else:
+        settings.BUURTKRACHT_DIGEST_HOUR = hour
+    _digest_person(person, last_digest_at=_local(-3, 12))
+    _news(person, "Een", created_at=_local(-1, 12))
+    assert services.send_digests(now=_local(0, hour - 1, 59)) == 0
+    assert services.send_digests(now=_local(0, 0, 0)) == 0
+    assert mailbox.bodies() == []
+    assert Notification.objects.get().mail_state == MailState.PENDING
+    assert services.send_digests(now=_local(0, hour)) == 1
+    (body,) = mailbox.bodies()
+    assert "Een" in body
+
+
+def test_the_digest_comes_at_the_hour_even_when_yesterdays_came_late(person, mailbox, settings):
+    settings.BUURTKRACHT_DIGEST_HOUR = 8
+    _digest_person(person, last_digest_at=_local(-1, 9, 30))  # the scheduler was late
+    _news(person, "Een", created_at=_local(-1, 10))
+    assert services.send_digests(now=_local(0, 8, 5)) == 1
+    _news(person, "Twee", created_at=_local(0, 9))
+    for later in (_local(0, 8, 15), _local(0, 12), _local(0, 23, 59), _local(1, 7, 59)):
+        assert services.send_digests(now=later) == 0  # once a day
+    assert len(mailbox.bodies()) == 1
+    assert services.send_digests(now=_local(1, 8)) == 1
+    first, second = mailbox.bodies()
+    assert "Een" in first and "Twee" not in first
+    assert "Twee" in second and "Een" not in second
+
+
+def test_the_digest_is_sent_once_on_the_day_the_clocks_go_back(person, mailbox, settings):
+    """The last Sunday of October has 25 hours: a digest at 00:30 and a run at 23:30 are 24
+    hours apart, yet on the same day."""
+    settings.BUURTKRACHT_DIGEST_HOUR = 0
+    year = timezone.localdate().year + 1
+    sunday = date(year, 10, 31) - timedelta(days=(date(year, 10, 31).weekday() + 1) % 7)
+    # As timezone.now() gives them: in UTC, where a day is 24 hours.
+    early = _local(0, 0, 30, start=sunday).astimezone(UTC)
+    late = _local(0, 23, 30, start=sunday).astimezone(UTC)
+    assert late - early == timedelta(hours=24)
+    _digest_person(person, last_digest_at=_local(-3, 12, start=sunday))
+    _news(person, "Een", created_at=_local(-1, 12, start=sunday))
+    assert services.send_digests(now=early) == 1
+    _news(person, "Twee", created_at=_local(0, 10, start=sunday))
+    assert services.send_digests(now=late) == 0
+    assert services.send_digests(now=_local(1, 0, 5, start=sunday)) == 1
+    assert len(mailbox.bodies()) == 2
+
+
+# --- urgent notifications ------------------------------------------------------------------
+
+
+def test_an_urgent_notification_reaches_a_digest_person_right_away(
+    person, mailbox, settings, django_capture_on_commit_callbacks
+):
+    person.language = "en"
+    person.save()
+    _digest_person(person, last_digest_at=_local(-3, 12))
+    _news(person, "Gewoon nieuws", created_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = _notify(person, title="Breng de ladder terug", kind=Kind.BOOKING_REMINDER)
+    reminder.refresh_from_db()
+    assert reminder.mail_state == MailState.SENT
+    (body,) = mailbox.bodies()
+    assert "Breng de ladder terug" in body and "Gewoon nieuws" not in body
+    assert "this reminder is about a time" in body
+    assert services.send_digests(now=_local(1, settings.BUURTKRACHT_DIGEST_HOUR)) == 1
+    digest = mailbox.bodies()[1]
+    assert "Gewoon nieuws" in digest and "Breng de ladder terug" not in digest
+
+
+def test_a_failed_urgent_mail_to_a_digest_person_is_retried_not_put_in_the_digest(
+    person, mailbox, settings, django_capture_on_commit_callbacks
+):
+    _digest_person(person, last_digest_at=_local(-3, 12))
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = _closed_port()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = _notify(person, title="Breng de ladder terug", kind=Kind.BOOKING_REMINDER)
+    reminder.refresh_from_db()
+    assert reminder.mail_state == MailState.FAILED
+    settings.EMAIL_PORT = working_port
+    later = timezone.now() + timedelta(minutes=11)
+    assert services.send_digests(now=_local(1, settings.BUURTKRACHT_DIGEST_HOUR)) == 0
+    assert services.send_pending(now=later) == (1, 0)
+    (body,) = mailbox.bodies()
+    assert "Breng de ladder terug" in body
+
+
+def test_no_e_mail_means_no_e_mail_also_for_urgent_ones(
+    person, mailbox, django_capture_on_commit_callbacks
+):
+    services.preference_update(user=person, mail_mode=MailMode.NONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = _notify(person, title="Breng de ladder terug", kind=Kind.BOOKING_REMINDER)
+    assert reminder.mail_state == MailState.SKIPPED
+    assert services.send_pending(now=timezone.now() + timedelta(hours=1)) == (0, 0)
+    assert mailbox.bodies() == []
+    assert selectors.unread_count(person) == 1
 
 
 # --- views ---------------------------------------------------------------------------------

@@ -2,20 +2,17 @@
 what it did; a refused change raises ValidationError with a Dutch message.
 
 The database itself refuses two bookings of one resource that hold overlapping time
-(migration 0002_booking_no_overlap); booking_request turns that refusal into words. Mails
-go out after commit, in the recipient's own language.
+(migration 0002_booking_no_overlap); booking_request turns that refusal into words. The
+people concerned hear about each step through notifications.notify(): in the app, and by
+e-mail as each person chose (right away, in the daily digest, or not), in their own language.
 """
 
-import logging
-import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,19 +25,18 @@ from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.gifts.models import LENDABLE_KINDS, Resource
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.notifications.models import Kind
+from buurtkracht.notifications.services import notify
 
 from .access import is_owner_side
 from .models import HOLDING_STATUSES, Booking, BookingStatus
-
-logger = logging.getLogger(__name__)
 
 NOT_BOOKABLE = gettext_lazy("This cannot be borrowed or booked.")
 ALREADY_BOOKED = gettext_lazy("This time is already booked. Choose another time.")
 NO_LONGER_OPEN = gettext_lazy("This booking is no longer open.")
 NOTE_MAX = Booking._meta.get_field("note").max_length
 
-SUBJECT_PREFIX = "[Buurtkracht] "
-SUBJECTS = {
+TITLES = {
     "requested": gettext_lazy("Someone would like to borrow %(label)s"),
     "booked": gettext_lazy("%(label)s is booked"),
     "confirmed": gettext_lazy("Yes: you may borrow %(label)s"),
@@ -49,46 +45,47 @@ SUBJECTS = {
     "returned": gettext_lazy("%(label)s is returned. Thank you!"),
     "reminder": gettext_lazy("Reminder: your booking of %(label)s ends soon"),
 }
+KINDS = {
+    "requested": Kind.BOOKING_REQUEST,
+    "booked": Kind.BOOKING,
+    "confirmed": Kind.BOOKING_ANSWER,
+    "declined": Kind.BOOKING_ANSWER,
+    "cancelled": Kind.BOOKING_CANCELLED,
+    "returned": Kind.BOOKING_RETURNED,
+    "reminder": Kind.BOOKING_REMINDER,
+}
 
 
-# --- mail --------------------------------------------------------------------------------
+# --- notifications -----------------------------------------------------------------------
 
 
-def _send(messages: list[tuple[str, str, str]]) -> None:
-    """Send after commit. A mail server that is down must not undo a booking: log it."""
-    for subject, body, address in messages:
-        try:
-            send_mail(subject, body, None, [address])
-        except (OSError, smtplib.SMTPException):
-            logger.exception("could not send a booking mail")
-
-
-def _mail(users: Iterable, *, booking: Booking, kind: str, extra: dict | None = None) -> int:
-    """Queue mail `kind` about `booking` to each user with an e-mail address, rendered in
-    their own language. Returns how many mails were queued."""
-    url = settings.SITE_URL + reverse(
-        "lending:bookings", kwargs={"slug": booking.neighbourhood.slug}
-    )
-    messages = []
+def _notify(users: Iterable, *, booking: Booking, kind: str, extra: dict | None = None) -> None:
+    """Notify each user of `kind` about `booking` in the caller's transaction (any mail
+    goes out after commit), worded in their own language. People without e-mail (guided
+    accounts) see it in the app and on their bookings page."""
+    url = reverse("lending:bookings", kwargs={"slug": booking.neighbourhood.slug})
     for user in users:
-        if not user.email:
-            continue  # guided accounts without e-mail see it on their page
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = str(SUBJECTS[kind]) % {"label": booking.resource.label}
+            # Worded here, not by notify(): a note or a label may hold a "%".
+            title = str(TITLES[kind]) % {"label": booking.resource.label}
             body = render_to_string(
-                f"lending/email/{kind}.txt",
-                {"booking": booking, "recipient": user, "url": url, **(extra or {})},
-            )
-        messages.append((SUBJECT_PREFIX + subject, body, user.email))
-    if messages:
-        transaction.on_commit(partial(_send, messages))
-    return len(messages)
+                f"lending/notification/{kind}.txt",
+                {"booking": booking, "recipient": user, **(extra or {})},
+            ).strip()
+        notify(
+            user=user,
+            kind=KINDS[kind],
+            title=title,
+            body=body,
+            url=url,
+            neighbourhood=booking.neighbourhood,
+        )
 
 
 def _owner_side(resource: Resource, *, except_user=None) -> list:
     """Who hears about bookings: the owner; for a place's resource, the administrators of
     the place's neighbourhood (connectors and professionals may answer too, but are not
-    mailed about every booking)."""
+    notified of every booking)."""
     if resource.place_id is None:
         people = [resource.owner]
     else:
@@ -206,7 +203,7 @@ def booking_request(
             data={"resource": resource.pk},
         )
         kind = "requested" if status == BookingStatus.REQUESTED else "booked"
-        _mail(_owner_side(resource, except_user=actor), booking=booking, kind=kind)
+        _notify(_owner_side(resource, except_user=actor), booking=booking, kind=kind)
     return booking
 
 
@@ -228,7 +225,7 @@ def booking_decide(*, actor, booking: Booking, confirm: bool) -> Booking:
             neighbourhood=booking.neighbourhood,
             obj=booking,
         )
-        _mail([booking.borrower], booking=booking, kind=str(booking.status))
+        _notify([booking.borrower], booking=booking, kind=str(booking.status))
     return booking
 
 
@@ -255,7 +252,7 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
         others = (
             _owner_side(booking.resource, except_user=actor) if is_borrower else [booking.borrower]
         )
-        _mail(others, booking=booking, kind="cancelled", extra={"by_borrower": is_borrower})
+        _notify(others, booking=booking, kind="cancelled", extra={"by_borrower": is_borrower})
     return booking
 
 
@@ -277,16 +274,17 @@ def booking_returned(*, actor, booking: Booking) -> Booking:
             neighbourhood=booking.neighbourhood,
             obj=booking,
         )
-        _mail([booking.borrower], booking=booking, kind="returned")
+        _notify([booking.borrower], booking=booking, kind="returned")
     return booking
 
 
 def bookings_send_reminders(
     *, now: datetime | None = None, window: timedelta = timedelta(hours=24)
 ) -> int:
-    """Mail each borrower once when a confirmed booking ends within `window`. Returns the
-    number of mails sent. Safe to run twice at once: a booking is claimed by a conditional
-    UPDATE before its mail is queued."""
+    """Remind each borrower once when a confirmed booking ends within `window`: in the app,
+    and by e-mail right away unless they chose no e-mail (a reminder does not wait for the
+    daily digest; decision 0018). Returns the number of reminders. Safe to run twice at
+    once: a booking is claimed by a conditional UPDATE before its reminder is written."""
     now = now or timezone.now()
     due = (
         Booking.objects.filter(
@@ -312,5 +310,6 @@ def bookings_send_reminders(
                 neighbourhood=booking.neighbourhood,
                 obj=booking,
             )
-            sent += _mail([booking.borrower], booking=booking, kind="reminder")
+            _notify([booking.borrower], booking=booking, kind="reminder")
+            sent += 1
     return sent

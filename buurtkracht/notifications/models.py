@@ -10,7 +10,17 @@ class Kind(models.TextChoices):
     EXCHANGE_DONE = "exchange_done", _("Exchange done")
     THANKS = "thanks", _("Thanks")
     BOOKING = "booking", _("Booking")
+    BOOKING_REQUEST = "booking_request", _("Booking request")
+    BOOKING_ANSWER = "booking_answer", _("Answer to a booking request")
+    BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+    BOOKING_RETURNED = "booking_returned", _("Returned")
+    BOOKING_REMINDER = "booking_reminder", _("Booking reminder")
     SAFETY_NET = "safety_net", _("Safety net")
+
+
+# About a moment that will not wait for tomorrow's digest: mailed right away to people who
+# chose the daily digest too (never to people who chose no e-mail). Decision 0018.
+URGENT_KINDS = (Kind.BOOKING_REMINDER,)
 
 
 class MailState(models.TextChoices):

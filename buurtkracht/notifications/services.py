@@ -3,11 +3,13 @@
 notify() writes the in-app row in the caller's transaction; mail goes out after commit.
 A mail server that is down never undoes the caller's work: the row records the failure
 and send_pending() (the send_notification_mails command) tries again with a backoff.
+The daily digest goes out at a fixed local hour (settings.BUURTKRACHT_DIGEST_HOUR).
+Urgent kinds (a booking that ends soon) are mailed right away to digest people too.
 """
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -22,7 +24,14 @@ from django.utils.translation import gettext as _
 
 from buurtkracht.core.logging import log_action
 
-from .models import Kind, MailMode, MailState, Notification, NotificationPreference
+from .models import (
+    URGENT_KINDS,
+    Kind,
+    MailMode,
+    MailState,
+    Notification,
+    NotificationPreference,
+)
 from .selectors import preference_of
 
 logger = logging.getLogger(__name__)
@@ -31,7 +40,7 @@ SUBJECT_PREFIX = "[Buurtkracht] "
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=10)  # times the number of attempts so far
 LEASE = timedelta(minutes=10)  # a run that claimed a mail owns it this long
-DIGEST_EVERY = timedelta(days=1)
+DIGEST_EVERY = timedelta(days=1)  # older unmailed news is not put in a digest
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
 
 TITLE_MAX = Notification._meta.get_field("title").max_length
@@ -68,6 +77,7 @@ def notify(
     mode = preference_of(user=user).mail_mode
     mails = bool(user.email) and mode != MailMode.NONE
     state = MailState.PENDING if mails else MailState.SKIPPED
+    right_away = mode == MailMode.IMMEDIATE or kind in URGENT_KINDS
     notification = Notification.objects.create(
         user=user,
         neighbourhood=neighbourhood,
@@ -78,7 +88,7 @@ def notify(
         mail_state=state,
         mail_next_try_at=timezone.now() if state == MailState.PENDING else None,
     )
-    if state == MailState.PENDING and mode == MailMode.IMMEDIATE:
+    if state == MailState.PENDING and right_away:
         transaction.on_commit(partial(_send_one, notification.pk))
     return notification
 
@@ -100,12 +110,18 @@ def _claim(notification: Notification, *, now: datetime) -> bool:
 
 def _render_one(notification: Notification) -> tuple[str, str]:
     user = notification.user
+    # An urgent mail to someone who chose the digest says why it came right away.
+    urgent = (
+        notification.kind in URGENT_KINDS
+        and preference_of(user=user).mail_mode != MailMode.IMMEDIATE
+    )
     with translation.override(_language(user)):
         subject = SUBJECT_PREFIX + notification.title
         body = render_to_string(
             "notifications/email/notification.txt",
             {
                 "notification": notification,
+                "urgent": urgent,
                 "recipient": user,
                 "url": _full_url(notification.url),
                 "settings_url": settings.SITE_URL + reverse("notifications:preferences"),
@@ -154,9 +170,13 @@ def _send_one(notification_id: int, *, now: datetime | None = None) -> bool:
     return True
 
 
-def _immediate_users() -> Q:
-    return Q(user__notification_preference__isnull=True) | Q(
-        user__notification_preference__mail_mode=MailMode.IMMEDIATE
+def _mailed_right_away() -> Q:
+    """Notifications mailed one by one: those of people who want mail right away (or never
+    chose), and urgent ones of people who chose the digest."""
+    return (
+        Q(user__notification_preference__isnull=True)
+        | Q(user__notification_preference__mail_mode=MailMode.IMMEDIATE)
+        | Q(kind__in=URGENT_KINDS, user__notification_preference__mail_mode=MailMode.DIGEST)
     )
 
 
@@ -166,7 +186,7 @@ def send_pending(*, now: datetime | None = None) -> tuple[int, int]:
     Returns (sent, failed)."""
     now = now or timezone.now()
     due = Notification.objects.filter(
-        _immediate_users(),
+        _mailed_right_away(),
         mail_state__in=[MailState.PENDING, MailState.FAILED],
         mail_attempts__lt=MAX_ATTEMPTS,
         mail_next_try_at__lte=now,
@@ -183,20 +203,42 @@ def send_pending(*, now: datetime | None = None) -> tuple[int, int]:
 # --- daily digest ------------------------------------------------------------------------
 
 
+def digest_time(now: datetime) -> datetime | None:
+    """Today's digest moment: today at BUURTKRACHT_DIGEST_HOUR local time (TIME_ZONE),
+    or None while that hour has not come yet."""
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(now, zone)
+    hour = settings.BUURTKRACHT_DIGEST_HOUR
+    if local.hour < hour:
+        return None
+    return timezone.make_aware(datetime.combine(local.date(), time(hour)), zone)
+
+
+def _digest_items(user):
+    return Notification.objects.filter(user=user, mail_state=MailState.PENDING).exclude(
+        kind__in=URGENT_KINDS  # mailed on their own
+    )
+
+
 def send_digests(*, now: datetime | None = None) -> int:
     """One mail per digest person with their unread, unmailed notifications since the
-    last digest (at most once a day). Returns how many digests were sent."""
+    last digest: once a day, at the first run at or after the digest hour. Returns how
+    many digests were sent."""
     now = now or timezone.now()
+    due_from = digest_time(now)
+    if due_from is None:
+        return 0
     users_waiting = (
         Notification.objects.filter(
             user__notification_preference__mail_mode=MailMode.DIGEST,
             mail_state=MailState.PENDING,
         )
+        .exclude(kind__in=URGENT_KINDS)
         .values_list("user_id", flat=True)
         .distinct()
     )
     preferences = NotificationPreference.objects.filter(
-        Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - DIGEST_EVERY),
+        Q(last_digest_at__isnull=True) | Q(last_digest_at__lt=due_from),
         user_id__in=list(users_waiting),
         mail_mode=MailMode.DIGEST,
     ).select_related("user")
@@ -213,7 +255,7 @@ def _send_digest(preference: NotificationPreference, *, now: datetime) -> bool:
         return False
     user = preference.user
     since = previous if previous and previous < now - DIGEST_EVERY else now - DIGEST_EVERY
-    pending = Notification.objects.filter(user=user, mail_state=MailState.PENDING)
+    pending = _digest_items(user)
     # Read in the app already, or too old to be news: no need to mail them.
     pending.filter(Q(read_at__isnull=False) | Q(created_at__lt=since)).update(
         mail_state=MailState.SKIPPED, mail_next_try_at=None
@@ -284,7 +326,7 @@ def preference_update(*, user, mail_mode: str) -> NotificationPreference:
     old_mode = preference.mail_mode
     preference.mail_mode = mail_mode
     if mail_mode == MailMode.DIGEST and old_mode != MailMode.DIGEST:
-        # The first digest comes a day after choosing it, not at the next run.
+        # The first digest comes at the next digest hour after choosing it.
         preference.last_digest_at = timezone.now()
     preference.save()
     if mail_mode == MailMode.NONE:
