@@ -266,8 +266,8 @@ def test_match_eval_beats_bm25():
     table = stdout.getvalue()
     assert "nDCG@10" in table and "recall@5" in table and "BM25" in table
     assert "100 vragen, 150 kandidaten" in table
-    # Measured: 0.82 vs 0.34 (lexicon + category overlap); the goal is 0.90.
-    assert ours["ndcg"] >= 0.80
+    # Measured: 0.85 vs 0.34 (per-clause scoring, lexicon, category overlap); goal 0.90.
+    assert ours["ndcg"] >= 0.83
     assert ours["ndcg"] >= bm25["ndcg"] + 0.25
     assert ours["recall5"] > bm25["recall5"]
 

@@ -92,6 +92,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import Stemmer
 
@@ -182,6 +183,12 @@ def stem(word: str) -> str:
 def analyse(text: str) -> list[str]:
     """Stems of `tokens(text)`, in order, duplicates kept."""
     return _stemmer().stemWords(tokens(text))
+
+
+@lru_cache(maxsize=65_536)
+def _analysed(text: str) -> tuple[str, ...]:
+    """`analyse(text)` as a tuple, cached: the same offer texts are indexed again and again."""
+    return tuple(analyse(text))
 
 
 def _distinct(items: Iterable[str]) -> tuple[str, ...]:
@@ -382,10 +389,9 @@ class DocumentIndex:
         counted: dict[str, list[tuple[int, int]]] = {}  # stem -> (document number, tf)
         by_item: dict[int, list[int]] = {}
         lengths: list[int] = []
-        stemmer = _stemmer()
         for number, document in enumerate(self.documents):
-            body = stemmer.stemWords(tokens(document.text))
-            title = stemmer.stemWords(tokens(document.title)) if document.title else []
+            body = _analysed(document.text)
+            title = _analysed(document.title) if document.title else ()
             counts = Counter(body)
             for s in title:
                 counts[s] += TITLE_BOOST

@@ -84,7 +84,7 @@ __all__ = [
     "text_relevance",
 ]
 
-OVERLAP_WEIGHT = 2.0
+OVERLAP_WEIGHT = 1.0
 REQUEST_ENTRIES = 5
 CANDIDATE_ENTRIES = 8
 MIN_OVERLAP_SCORE = 0.35
