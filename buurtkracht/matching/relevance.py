@@ -10,7 +10,9 @@ Score (raw, then squashed into [0, 1])
     Both texts first pass through the lexicon (buurtkracht.matching.lexicon): short nouns
     the stemmer would confuse are protected ("rits" is not "rit") and everyday words get
     their usual equivalents as an extra clause ("naar de stort" → grofvuil, "dementeren"
-    → dementie). The search sees the request without FILLER words (generic verbs too).
+    → dementie); taxonomy entries found through such an added clause alone count at
+    ADDED_ENTRY_SCORE (0.8) of their score, so they never outrank what the person wrote.
+    The search sees the request without FILLER words (generic verbs too).
 
     search   `DocumentIndex.search` over the candidates' texts with the taxonomy: BM25 over
              Snowball stems with compound/prefix matching ("fietsband" ↔ "fiets",
