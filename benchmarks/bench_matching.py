@@ -14,7 +14,8 @@ not the generator's):
 - version: the cache's aggregate query (`index_version`), paid by every
   `neighbourhood_index()` call;
 - per request, after a warm-up of 100 other requests: `index.candidates(text, limit=200)`
-  then `rank(text, candidates)` of the full ranker on those 200 (`Candidate` per person
+  then `rank(text, candidates, explain=8)` of the full ranker on those 200 (the 8 people a
+  page shows get their matched words as reasons) (`Candidate` per person
   with `Match.text`: their best matching offers); 200 realistic Dutch requests (the 100 of the
   matching development set and 100 made from taxonomy phrases);
 - naive peer, same process: per request one SQL query over gifts and resources of the
@@ -47,6 +48,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DOCS = ROOT / "docs" / "benchmarks.md"
+EXPLAIN = 8
+"""People explained in full per request, as the app's "who could help" list shows."""
 DEFAULT_SQLITE = Path("/tmp/buurtkracht_bench_match.sqlite3")  # noqa: S108 (throwaway)
 
 TEMPLATES = (
@@ -243,7 +246,7 @@ def measure(database_url: str, naive_requests: int, text_offers: int = 0) -> dic
         t0 = time.perf_counter()
         found = index.matches(text, limit=200)
         t1 = time.perf_counter()
-        ranked = rank(text, candidates_from(found), taxonomy=taxonomy)
+        ranked = rank(text, candidates_from(found), taxonomy=taxonomy, explain=EXPLAIN)
         t2 = time.perf_counter()
         return t1 - t0, t2 - t0, len(found), ranked
 
@@ -265,7 +268,7 @@ def measure(database_url: str, naive_requests: int, text_offers: int = 0) -> dic
         t0 = time.perf_counter()
         users = naive_sql(nb.pk, words, 200)
         t1 = time.perf_counter()
-        rank(text, candidates_of(users), taxonomy=taxonomy)
+        rank(text, candidates_of(users), taxonomy=taxonomy, explain=EXPLAIN)
         t2 = time.perf_counter()
         naive_found.append(len(users))
         naive_retrieval.append(t1 - t0)

@@ -304,3 +304,10 @@ def test_reasons_follow_the_active_language():
     assert dutch.reasons.startswith("omdat: ")
     for part in ("1,2 km", "spreekt Arabisch", "2× gevraagd deze maand"):
         assert part in dutch.parts
+
+
+def test_explaining_only_the_first_changes_no_score_or_order():
+    full = rank("mijn fietsband is lek, wie kan helpen", PEOPLE)
+    quick = rank("mijn fietsband is lek, wie kan helpen", PEOPLE, explain=1)
+    assert [(r.id, r.total) for r in quick] == [(r.id, r.total) for r in full]
+    assert quick[0].reasons == full[0].reasons and "fiets" in quick[0].reasons

@@ -193,7 +193,11 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
         category_labels={category: post.category.label} if category else {},
         language_labels={code: str(LANGUAGE_LABELS.get(code, code)) for code in wanted},
     )
-    ranked = [r for r in rank(request, candidates, taxonomy=index.taxonomy) if not r.excluded]
+    ranked = [
+        r
+        for r in rank(request, candidates, taxonomy=index.taxonomy, explain=limit)
+        if not r.excluded
+    ]
     result = [
         Suggestion(
             user_id=int(r.id),

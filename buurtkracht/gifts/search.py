@@ -437,9 +437,17 @@ class DocumentIndex:
         return best
 
     def search(
-        self, query: str, *, taxonomy: TaxonomyIndex | None = None, limit: int = 50
+        self,
+        query: str,
+        *,
+        taxonomy: TaxonomyIndex | None = None,
+        limit: int = 50,
+        explain: int | None = None,
     ) -> list[Hit]:
-        """Documents matching `query`, best first (ties by id); only scores above 0."""
+        """Documents matching `query`, best first (ties by id); only scores above 0.
+
+        Reasons are worked out for the first `explain` hits only (all when None); the
+        others get none. Explaining is most of the cost of a search with many hits."""
         stems = analyse(query)
         query_stems = _distinct(stems)
         if not query_stems or limit <= 0 or not self.documents:
@@ -482,13 +490,16 @@ class DocumentIndex:
             _add(totals, dict.fromkeys(self._by_item.get(match.entry.id, ()), bonus))
 
         ranked = self._top(totals, limit)
+        explained = len(ranked) if explain is None else explain
         return [
             Hit(
                 self.documents[n].id,
                 score,
-                self._reasons(n, query_stems, expansions, matches, term_scores),
+                self._reasons(n, query_stems, expansions, matches, term_scores)
+                if rank < explained
+                else (),
             )
-            for score, n in ranked
+            for rank, (score, n) in enumerate(ranked)
         ]
 
     def _top(self, totals: dict[int, float], limit: int) -> list[tuple[float, int]]:

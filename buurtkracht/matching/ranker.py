@@ -47,9 +47,10 @@ the active language (gettext; the words that matched stay as the person wrote th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from .relevance import Candidate, text_relevance
@@ -110,13 +111,26 @@ class Ranked:
     """The reason fragments without the "omdat:" lead-in."""
 
 
-def _distance_text(metres: float) -> str:
+def _memo_gettext():
+    """gettext with a memory for one ranking: the same few templates, hundreds of times."""
+    memo: dict[str, str] = {}
+
+    def translate(msgid: str) -> str:
+        found = memo.get(msgid)
+        if found is None:
+            found = memo[msgid] = gettext(msgid)
+        return found
+
+    return translate
+
+
+def _distance_text(metres: float, _=gettext) -> str:
     if metres < 950:  # postcode areas are not addresses: to 100 m, at least 100 m
         return _("%(metres)s m") % {"metres": max(100, int(round(metres, -2)))}
     return _("%(km)s km") % {"km": number_format(round(metres / 1000, 1), 1)}
 
 
-def _fairness(candidate: Candidate) -> tuple[float, str, bool]:
+def _fairness(candidate: Candidate, _=gettext) -> tuple[float, str, bool]:
     asks, maximum = candidate.asks_last_30_days, candidate.max_asks_per_month
     if asks is None:
         return 1.0, "", False
@@ -145,13 +159,24 @@ def rank(
     weights: dict[str, float] | None = None,
     min_relevance: float = MIN_RELEVANCE,
     taxonomy=None,
+    explain: int | None = None,
 ) -> list[Ranked]:
-    """Candidates for `request`, best first; people at their maximum last, `excluded`."""
+    """Candidates for `request`, best first; people at their maximum last, `excluded`.
+
+    `explain`: give the matched words as reasons for the first `explain` people only
+    (all when None). Scores and order are the same; the rest keep the other reasons.
+    Explaining is most of the cost of text relevance, and a page shows a few people."""
     if isinstance(request, str):
         request = Request(text=request)
+    _ = _memo_gettext()
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     texts = (
-        {s.id: s for s in text_relevance(request.text, candidates, taxonomy=taxonomy)}
+        {
+            s.id: s
+            for s in text_relevance(
+                request.text, candidates, taxonomy=taxonomy, explain=explain is None
+            )
+        }
         if request.text.strip()
         else {}
     )
@@ -168,7 +193,7 @@ def rank(
             components.append(Component("category", 1.0 if shared else 0.0, label))
         if candidate.distance_m is not None:
             value = 1.0 / (1.0 + max(candidate.distance_m, 0.0) / DISTANCE_HALF_M)
-            components.append(Component("distance", value, _distance_text(candidate.distance_m)))
+            components.append(Component("distance", value, _distance_text(candidate.distance_m, _)))
         if candidate.available is not None:
             label = candidate.availability_label
             reason = _("free on %(moment)s") % {"moment": label} if label else _("free then")
@@ -209,7 +234,7 @@ def rank(
         )
         if not fits or relevance <= min_relevance:
             continue
-        fairness, fairness_note, excluded = _fairness(candidate)
+        fairness, fairness_note, excluded = _fairness(candidate, _)
         total = 0.0 if excluded else relevance * (FAIRNESS_BASE + (1 - FAIRNESS_BASE) * fairness)
         parts = [c.reason for c in components if c.value > 0 and c.reason]
         if fairness_note:
@@ -227,4 +252,37 @@ def rank(
             )
         )
     ranked.sort(key=lambda r: (r.excluded, -r.total, r.id))
+    if explain and texts and ranked:
+        ranked[:explain] = _explained(request, ranked[:explain], candidates, taxonomy)
     return ranked
+
+
+def _explained(request: Request, ranked, candidates, taxonomy) -> list[Ranked]:
+    """`ranked` with the text reason worked out in full (the words that matched)."""
+    by_id = {c.id: c for c in candidates}
+    texts = {
+        s.id: s
+        for s in text_relevance(
+            request.text, [by_id[r.id] for r in ranked], taxonomy=taxonomy, explain=True
+        )
+    }
+    result = []
+    for r in ranked:
+        scored = texts.get(r.id)
+        components = tuple(
+            replace(c, reason=" · ".join(scored.reasons[:2]))
+            if c.name == "text" and scored is not None
+            else c
+            for c in r.components
+        )
+        parts = [c.reason for c in components if c.value > 0 and c.reason]
+        parts += r.parts[len([c for c in r.components if c.value > 0 and c.reason]) :]
+        result.append(
+            replace(
+                r,
+                components=components,
+                parts=tuple(parts),
+                reasons=_("because: %(reasons)s") % {"reasons": " · ".join(parts)} if parts else "",
+            )
+        )
+    return result
