@@ -402,3 +402,12 @@ def test_limit_and_best_first(index, taxonomy):
 
 def test_an_empty_index_finds_nothing(taxonomy):
     assert DocumentIndex([]).search("fietsen", taxonomy=taxonomy) == []
+
+
+def test_stem_folds_verb_forms_snowball_leaves_apart():
+    assert stem("repareer") == stem("repareren") == stem("gerepareerd") == stem("repareert")
+    assert stem("snoei") == stem("snoeien") == stem("gesnoeid") == stem("snoeit")
+    assert stem("rijdt") == stem("rijden")
+    assert stem("betaalt") == stem("betalen")
+    assert stem("verhuisd") == stem("verhuizen")
+    assert stem("geld") == "geld"  # nouns keep their final consonant

@@ -10,9 +10,14 @@ Analysis
     splits that, drops Dutch stopwords (`STOPWORDS`: function words and filler
     such as "graag", "iemand", "hulp") and single letters. `stem` is Snowball
     Dutch (PyStemmer, one stemmer per thread). `analyse` = stems of `tokens`.
-    Snowball has quirks: "fietsen" → "fiets" but "fiets" → "fiet", and
-    "installeer" and "installeren" stem differently; the prefix rule below
-    bridges the first kind, not the second.
+    Snowball leaves some verb forms apart; `stem` folds them afterwards (stems
+    longer than 3 letters): a final "t" after l, m, g, w or "dt" ("betaalt",
+    "ruimt", "legt", "rijdt"), a final "d" after s or w ("verhuisd"), "t"/"d"
+    after a vowel pair + i ("snoeit", "gesnoeid" → "snoei"), and "eer(t/d)"
+    at the end of stems of 6+ letters becomes "er", as Snowball makes of
+    "-eren" ("repareer", "repareert", "gerepareerd", "repareren" → "reparer").
+    Its other quirk, "fietsen" → "fiets" but "fiets" → "fiet", is bridged by
+    the prefix rule below.
 
 Term matching (`MatchingVocabulary`)
     A query stem q matches an indexed stem d
@@ -175,14 +180,41 @@ def _stemmer() -> Stemmer.Stemmer:
         return _local.stemmer
 
 
+_tidied: dict[str, str] = {}
+_VOWEL_PAIR_I = re.compile(r"[aeiou]{2}i[dt]$")
+
+
+def _tidy(snowball: str) -> str:
+    """A Snowball stem with the verb endings it leaves folded (see the module doc)."""
+    found = _tidied.get(snowball)
+    if found is not None:
+        return found
+    s = snowball
+    if len(s) > 3 and (
+        s.endswith(("dt", "eert", "eerd", "sd", "wd"))
+        or (s[-1] == "t" and s[-2] in "lmgw")
+        or _VOWEL_PAIR_I.search(s)
+    ):
+        s = s[:-1]
+    if len(s) >= 6 and s.endswith("eer"):
+        s = s[:-2] + "r"
+    if len(_tidied) < 200_000:
+        _tidied[snowball] = s
+    return s
+
+
 def stem(word: str) -> str:
-    """Snowball Dutch stem of one (normalised) word."""
-    return _stemmer().stemWord(word)
+    """Snowball Dutch stem of one (normalised) word, verb endings folded."""
+    return _tidy(_stemmer().stemWord(word))
+
+
+def _stem_words(words: list[str]) -> list[str]:
+    return [_tidy(s) for s in _stemmer().stemWords(words)]
 
 
 def analyse(text: str) -> list[str]:
     """Stems of `tokens(text)`, in order, duplicates kept."""
-    return _stemmer().stemWords(tokens(text))
+    return _stem_words(tokens(text))
 
 
 @lru_cache(maxsize=65_536)
@@ -545,7 +577,7 @@ class DocumentIndex:
         document = self.documents[number]
         title = tokens(document.title)
         found = title + tokens(document.text)
-        stems = _stemmer().stemWords(found)
+        stems = _stem_words(found)
         tf = Counter(stems)
         for s in stems[: len(title)]:
             tf[s] += TITLE_BOOST - 1
