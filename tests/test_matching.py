@@ -316,3 +316,26 @@ def test_explaining_only_the_first_changes_no_score_or_order():
     quick = rank("mijn fietsband is lek, wie kan helpen", PEOPLE, explain=1)
     assert [(r.id, r.total) for r in quick] == [(r.id, r.total) for r in full]
     assert quick[0].reasons == full[0].reasons and "fiets" in quick[0].reasons
+
+
+def test_request_context_is_split_from_its_subject():
+    from buurtkracht.matching.relevance import _split_context
+
+    assert _split_context("zelfgebakken koekjes voor de bingo in het buurthuis") == (
+        "zelfgebakken koekjes",
+        "voor de bingo in het buurthuis",
+    )
+    assert _split_context("hond uitlaten, als ik weg ben")[1] == "als ik weg ben"
+    assert _split_context("de accu van mijn e-bike laadt niet op")[1] == ""
+    assert _split_context("spiegel aan de muur hangen")[1] == ""
+
+
+def test_context_words_count_less_than_the_subject():
+    from buurtkracht.matching.relevance import Candidate, text_relevance
+
+    candidates = [
+        Candidate("bingo", "Ik organiseer de bingo in het buurthuis"),
+        Candidate("bakker", "Ik bak koekjes en taarten"),
+    ]
+    ranked = text_relevance("koekjes bakken voor de bingo in het buurthuis", candidates)
+    assert ranked[0].id == "bakker"

@@ -58,7 +58,11 @@ Document search (`DocumentIndex.search`)
     about 1. Rare words therefore count more than common ones, titles more than
     the body.
 
-    With a `TaxonomyIndex`, the query's taxonomy matches (at most
+    `search(..., context=...)` takes words around the request's subject ("koekjes
+    bakken" + context "bingo buurthuis"): their stems count `CONTEXT_WEIGHT` (0.5)
+    times, so the subject decides and the context only breaks ties.
+
+    With a `TaxonomyIndex`, the query's (and context's) taxonomy matches (at most
     `TAXONOMY_MATCHES`) add:
 
     - tags: a document whose `item_ids` holds a matched entry gets
@@ -131,6 +135,7 @@ TAXONOMY_WEIGHT = 1.5
 EXPANSION_WEIGHT = 0.5
 EXPANSION_ENTRIES = 3
 TAXONOMY_MATCHES = 10
+CONTEXT_WEIGHT = 0.5
 
 
 # --- Analysis ---------------------------------------------------------------
@@ -475,12 +480,17 @@ class DocumentIndex:
         taxonomy: TaxonomyIndex | None = None,
         limit: int = 50,
         explain: int | None = None,
+        context: str = "",
     ) -> list[Hit]:
         """Documents matching `query`, best first (ties by id); only scores above 0.
 
         Reasons are worked out for the first `explain` hits only (all when None); the
-        others get none. Explaining is most of the cost of a search with many hits."""
+        others get none. Explaining is most of the cost of a search with many hits.
+        Words of `context` (circumstances around what is asked: "voor de bingo") are
+        searched too, each at `CONTEXT_WEIGHT` of a query word."""
         stems = analyse(query)
+        extra = [s for s in _distinct(analyse(context)) if s not in stems] if context else []
+        stems += extra
         query_stems = _distinct(stems)
         if not query_stems or limit <= 0 or not self.documents:
             return []
@@ -492,8 +502,12 @@ class DocumentIndex:
             return cache[s, shorter]
 
         totals: dict[int, float] = {}
+        background = set(extra)
         for q in query_stems:
-            _add(totals, term_scores(q))
+            found = term_scores(q)
+            if q in background:
+                found = {n: CONTEXT_WEIGHT * score for n, score in found.items()}
+            _add(totals, found)
 
         matches: list[TaxonomyMatch] = []
         expansions: list[tuple[TaxonomyMatch, list[tuple[str, tuple[str, ...]]]]] = []

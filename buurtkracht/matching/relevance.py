@@ -14,6 +14,14 @@ Score (raw, then squashed into [0, 1])
     ADDED_ENTRY_SCORE (0.8) of their score, so they never outrank what the person wrote.
     The search sees the request without FILLER words (generic verbs too).
 
+    Context: a request is split into its subject and its context (`_split_context`:
+    subordinate clauses such as "als ik weg ben", asides such as "ik heb wel een
+    trapje", and phrases "in/voor/tijdens + de/het/mijn ... + noun", such as "voor de
+    bingo in het buurthuis"). Context words count CONTEXT_WEIGHT (0.5) in the search
+    (gifts.search), and the request's taxonomy entries are looked up in the subject on
+    its own as well as in the whole request (best score, × CONTEXT_FACTOR for the
+    whole), so the subject's entries are not diluted by what surrounds it.
+
     search   `DocumentIndex.search` over the candidates' texts with the taxonomy: BM25 over
              Snowball stems with compound/prefix matching ("fietsband" ↔ "fiets",
              "fietsenmaker"), synonym expansion of the request's best taxonomy entries
@@ -69,6 +77,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from buurtkracht.gifts.search import (
+    STOPWORDS,
     Document,
     DocumentIndex,
     TaxonomyEntry,
@@ -118,6 +127,50 @@ _FILLER = """
 FILLER = frozenset(_FILLER.split())
 
 _CLAUSES = re.compile(r"[.,;:!?()\n]+|\s+en\s+|\s+of\s+", re.IGNORECASE)
+
+# Context: what surrounds the subject of a request rather than the subject itself. A
+# clause (not the first) opened by a subordinating conjunction ("als ik weg ben", "want
+# ...") or by "ik heb wel/al/zelf", and a prepositional phrase "in/voor/tijdens +
+# article or possessive + (adjective +) noun" ("voor de bingo", "in het buurthuis",
+# "in mijn nieuwe huis"). Not "naar", "van", "met", "op", "aan" or "bij": those usually
+# name the subject ("naar de tandarts", "de accu van mijn e-bike", "helpen met de
+# aangifte", "passen op de kinderen", "aan de muur", "bij de apotheek").
+SUBORDINATORS = frozenset(
+    [
+        "als",
+        "want",
+        "omdat",
+        "sinds",
+        "terwijl",
+        "zodat",
+        "wanneer",
+        "zodra",
+        "nadat",
+        "voordat",
+        "tenzij",
+    ]
+)
+ASIDES = ("ik heb wel ", "ik heb al ", "ik heb zelf ")
+CONTEXT_PREPOSITIONS = frozenset(["in", "voor", "tijdens"])
+DETERMINERS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "mijn",
+        "mn",
+        "onze",
+        "ons",
+        "zijn",
+        "haar",
+        "hun",
+        "je",
+        "jouw",
+        "die",
+        "dat",
+    ]
+)
+CONTEXT_FACTOR = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +287,46 @@ def _expand(text: str) -> str:
     return ". ".join([body, *added])
 
 
+@lru_cache(maxsize=65_536)
+def _split_context(text: str) -> tuple[str, str]:
+    """(subject, context) of a request, both normalised; context is "" when there is none."""
+    subject: list[str] = []
+    context: list[str] = []
+    for number, clause in enumerate(_clauses(text)):
+        words = normalise(clause).split()
+        if number and words and (words[0] in SUBORDINATORS or " ".join(words).startswith(ASIDES)):
+            context += words
+            continue
+        kept: list[str] = []
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if (
+                word in CONTEXT_PREPOSITIONS
+                and i + 2 < len(words)
+                and words[i + 1] in DETERMINERS
+                and (word, words[i + 1]) != ("aan", "het")
+            ):
+                end = i + 3
+                if (  # an adjective first: "in mijn nieuwe huis", not "de buurvrouw nalezen"
+                    words[i + 2].endswith("e")
+                    and end < len(words)
+                    and not words[end].endswith("en")
+                    and words[end] not in STOPWORDS
+                ):
+                    end += 1
+                context += words[i:end]
+                i = end
+                continue
+            kept.append(word)
+            i += 1
+        if kept:
+            subject.append(" ".join(kept))
+    if not context or not subject:
+        return normalise(text), ""
+    return ". ".join(subject), " ".join(context)
+
+
 def _clauses(text: str) -> list[str]:
     parts = [p.strip() for p in _CLAUSES.split(text)]
     return [p for p in parts if p]
@@ -257,13 +350,21 @@ def _pieces(text: str) -> list[tuple[str, float]]:
     return pieces
 
 
+def _request_pieces(text: str) -> list[tuple[str, float]]:
+    """`_pieces` of a request: of its subject at full weight, of all of it at CONTEXT_FACTOR."""
+    subject, context = _split_context(text)
+    if not context:
+        return _pieces(text)
+    return _pieces(subject) + [(piece, CONTEXT_FACTOR * f) for piece, f in _pieces(text)]
+
+
 @lru_cache(maxsize=65_536)
 def _text_entries(
     taxonomy: TaxonomyIndex, text: str, limit: int
 ) -> tuple[tuple[TaxonomyEntry, float, str], ...]:
-    """Taxonomy entries of a text, looked up as a whole and clause by clause (best score)."""
+    """Taxonomy entries of a request, looked up as a whole and clause by clause (best score)."""
     best: dict[int, tuple[float, TaxonomyMatch]] = {}
-    for piece, factor in dict.fromkeys(_pieces(text)):
+    for piece, factor in dict.fromkeys(_request_pieces(text)):
         for match in taxonomy.lookup(piece, limit=limit):
             score = round(factor * match.score, 6)
             current = best.get(match.entry.id)
@@ -377,7 +478,7 @@ def _text_clauses(text: str) -> tuple[str, ...]:
 
 
 def _clause_search(
-    query: str, expansion: TaxonomyIndex | None, documents: Sequence[Document]
+    query: str, context: str, expansion: TaxonomyIndex | None, documents: Sequence[Document]
 ) -> dict[int, float]:
     """Document number -> the search score of its best clause."""
     pieces = [
@@ -388,7 +489,9 @@ def _clause_search(
     best: dict[int, float] = {}
     if not pieces:
         return best
-    found = DocumentIndex(pieces).search(query, taxonomy=expansion, limit=SEARCH_LIMIT, explain=0)
+    found = DocumentIndex(pieces).search(
+        query, taxonomy=expansion, limit=SEARCH_LIMIT, explain=0, context=context
+    )
     for hit in found:
         number = int(hit.id.partition(":")[0])
         best[number] = max(best.get(number, 0.0), hit.score)
@@ -432,7 +535,9 @@ def text_relevance(
         wanted = tuple(w for w in wanted if w[1] >= cutoff)
     # The text search expands and rewards tags only for those clear winners, not for every
     # entry sharing a word with the request ("huurtoeslag" is not "kinderopvangtoeslag").
-    query = _content(_expand(request_text))
+    subject, context = _split_context(request_text)
+    query = _content(_expand(subject if context else request_text))
+    context = _content(_expand(context)) if context else ""
     expansion = _restricted(
         taxonomy,
         tuple(e.id for e, score, _ in found if score >= EXPANSION_SCORE * found[0][1]),
@@ -440,10 +545,14 @@ def text_relevance(
     hits = {
         int(hit.id): hit
         for hit in DocumentIndex(documents).search(
-            query, taxonomy=expansion, limit=SEARCH_LIMIT, explain=None if explain else 0
+            query,
+            taxonomy=expansion,
+            limit=SEARCH_LIMIT,
+            explain=None if explain else 0,
+            context=context,
         )
     }
-    clause_scores = _clause_search(query, expansion, documents)
+    clause_scores = _clause_search(query, context, expansion, documents)
     closer = _semantic_bonus(request_text, candidates) if semantic and semantic_available() else {}
 
     scored = []
