@@ -141,3 +141,35 @@ def test_professional_reads_are_logged_resident_reads_are_not(world):
         "professional",
     )
     assert log.viewer_organisation == "Welzijn Lindenhof"
+
+
+def test_matching_scope_agrees_with_visible_q_for_members(world):
+    """scope_q(matching_scope) (the matching index and its database check) allows the
+    same members' rows as visible_q, except private rows, which matching never uses."""
+    people = [f.make_member(world.hood, visibility=level) for level in Visibility.values]
+    contact_connect(a=world.resident, b=people[2], source="test")
+    contact_connect(a=world.outsider, b=people[3], source="test")
+    viewers = [AnonymousUser(), world.resident, world.outsider, world.professional, people[0]]
+    members = [p.pk for p in people]
+    for viewer in viewers:
+        scope = access.matching_scope(viewer, neighbourhood=world.hood)
+        by_scope = set(
+            Profile.objects.filter(
+                access.scope_q(scope, owner_field="user_id", level_field="display_name_visibility"),
+                user_id__in=members,
+            ).values_list("user_id", flat=True)
+        )
+        by_visible_q = set(
+            Profile.objects.filter(
+                access.visible_q(
+                    viewer,
+                    owner_field="user_id",
+                    level_field="display_name_visibility",
+                    neighbourhood=world.hood,
+                ),
+                user_id__in=members,
+            )
+            .exclude(display_name_visibility=Visibility.PRIVATE)
+            .values_list("user_id", flat=True)
+        )
+        assert by_scope == by_visible_q, viewer

@@ -304,6 +304,21 @@ def matching_scope(viewer, *, neighbourhood) -> tuple[frozenset[str], frozenset[
     return frozenset(levels), frozenset(contacts)
 
 
+def scope_q(
+    scope: tuple[frozenset[str], frozenset[int]], *, owner_field: str, level_field: str
+) -> Q:
+    """A filter from a `matching_scope`, for rows whose owners are all members of its
+    neighbourhood: what `visible_q` allows them, except private rows (matching never uses
+    those, not even one's own) — without correlated subqueries, so PostgreSQL uses the
+    owner index instead of scanning a big table. Only for rows already restricted to
+    members of that neighbourhood."""
+    levels, contacts = scope
+    q = Q(**{f"{level_field}__in": sorted(levels - {Visibility.PRIVATE})})
+    if contacts and Visibility.CONTACTS not in levels:
+        q |= Q(**{level_field: Visibility.CONTACTS, f"{owner_field}__in": sorted(contacts)})
+    return q
+
+
 def is_logged_reader(membership) -> bool:
     return membership is not None and membership.role in LOGGED_READER_ROLES
 

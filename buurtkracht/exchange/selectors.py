@@ -72,7 +72,8 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
 
     hood = post.neighbourhood
     index = neighbourhood_index(hood)
-    levels, contacts = access.matching_scope(viewer, neighbourhood=hood)
+    scope = access.matching_scope(viewer, neighbourhood=hood)
+    levels, contacts = scope
     invited = set(HelpInvitation.objects.filter(post=post).values_list("invitee_id", flat=True))
     category = post.category.key if post.category_id else None
     matches = index.matches(
@@ -99,15 +100,14 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             ).values("user_id"),
         )
     }
-    # The database decides what is visible now: (owner, item, own words) of visible items.
+    # The database decides what is visible now: (owner, item, own words) of visible items
+    # (all owners here are members, so the scope's plain filter applies).
     current: set[tuple[int, int | None, str]] = set()
     for model in (Gift, Resource):
         current.update(
             model.objects.filter(
-                access.visible_q(
-                    viewer, owner_field="owner_id", level_field="visibility", neighbourhood=hood
-                ),
-                owner_id__in=profiles,
+                access.scope_q(scope, owner_field="owner_id", level_field="visibility"),
+                owner_id__in=list(profiles),
             ).values_list("owner_id", "item_id", "text")
         )
     category_of = {entry.id: entry.category for entry in index.taxonomy.entries}
