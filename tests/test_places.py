@@ -239,3 +239,21 @@ def test_bad_postcode_files_name_the_line_and_store_nothing(tmp_path, text, mess
         call_command("postcodes_import", str(_postcodes_file(tmp_path, text)), stderr=err)
     assert message in err.getvalue()
     assert not PostcodeArea.objects.exists()
+
+
+def test_a_postcode_file_full_of_wrong_lines_names_only_the_first_fifty(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from buurtkracht.places.models import PostcodeArea
+    from buurtkracht.places.services import POSTCODE_MAX_ERRORS
+
+    text = "postcode,latitude,longitude\n" + "hallo,52.38,4.64\n" * 1000
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("postcodes_import", str(_postcodes_file(tmp_path, text)), stderr=err)
+    named = [line for line in err.getvalue().splitlines() if line.startswith("regel ")]
+    assert len(named) == POSTCODE_MAX_ERRORS and named[0].startswith("regel 2:")
+    assert not PostcodeArea.objects.exists()

@@ -64,7 +64,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
     Candidates come from the neighbourhood's warm index (`matching.index`), counting only
     the items the viewer may see (`access.matching_scope`); the best `CANDIDATE_LIMIT`
     are then checked against the database (the index may be a moment behind an edit) with
-    `access.visible_q`, and only what passes reaches the ranker and the page."""
+    `access.scope_q`, and only what passes reaches the ranker and the page."""
     from buurtkracht.gifts.models import AvailabilitySlot
     from buurtkracht.matching.index import neighbourhood_index, offer_text
     from buurtkracht.matching.ranker import Request, rank
@@ -110,7 +110,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
                 owner_id__in=list(profiles),
             ).values_list("owner_id", "item_id", "text")
         )
-    category_of = {entry.id: entry.category for entry in index.taxonomy.entries}
+    category_of = index.item_category
     offered: dict[int, list[tuple[int | None, str]]] = {}
     for owner_id, item_id, text in current:
         offered.setdefault(owner_id, []).append((item_id, text))

@@ -185,15 +185,12 @@ def _stemmer() -> Stemmer.Stemmer:
         return _local.stemmer
 
 
-_tidied: dict[str, str] = {}
 _VOWEL_PAIR_I = re.compile(r"[aeiou]{2}i[dt]$")
 
 
+@lru_cache(maxsize=200_000)
 def _tidy(snowball: str) -> str:
     """A Snowball stem with the verb endings it leaves folded (see the module doc)."""
-    found = _tidied.get(snowball)
-    if found is not None:
-        return found
     s = snowball
     if len(s) > 3 and (
         s.endswith(("dt", "eert", "eerd", "sd", "wd"))
@@ -203,8 +200,6 @@ def _tidy(snowball: str) -> str:
         s = s[:-1]
     if len(s) >= 6 and s.endswith("eer"):
         s = s[:-2] + "r"
-    if len(_tidied) < 200_000:
-        _tidied[snowball] = s
     return s
 
 

@@ -204,6 +204,7 @@ class NeighbourhoodIndex:
         owners: dict[str, dict[int, array]] = {level: {} for level in LEVELS}
         person_offers: dict[int, tuple[tuple[int, str], ...]] = {}
         in_category: dict[str, list[int]] = {}
+        offer_category: list[str | None] = []
         category_of = {entry.id: entry.category for entry in taxonomy.entries}
         for user_id, items in people.items():
             seen: dict[tuple[int, str], None] = {}
@@ -222,6 +223,7 @@ class NeighbourhoodIndex:
                         )
                     )
                     category = category_of.get(tags[0]) if tags else None
+                    offer_category.append(category)
                     if category:
                         in_category.setdefault(category, []).append(number)
                 level = item.visibility if item.visibility in owners else Visibility.CONTACTS
@@ -237,7 +239,9 @@ class NeighbourhoodIndex:
         self._owners = owners
         self._person_offers = person_offers
         self._in_category = in_category
-        self._category_of = category_of
+        self._offer_category = offer_category
+        self.item_category = category_of
+        """Taxonomy item id → its category key, for the vocabulary in use."""
         self._search = DocumentIndex(documents)
 
     @classmethod
@@ -375,9 +379,9 @@ class NeighbourhoodIndex:
                 dict.fromkeys(n for n in visible if n in scores), key=lambda n: (-scores[n], n)
             )
             if not offered and category:  # found by category only: its offers there
-                offered = [n for n in dict.fromkeys(visible) if self._category(n) == category]
+                offered = [n for n in dict.fromkeys(visible) if self._offer_category[n] == category]
             documents = [self._documents[n] for n in offered]
-            categories = {self._category(n) for n in visible} - {None}
+            categories = {self._offer_category[n] for n in visible} - {None}
             result.append(
                 Match(
                     user_id,
@@ -389,10 +393,6 @@ class NeighbourhoodIndex:
                 )
             )
         return result
-
-    def _category(self, number: int) -> str | None:
-        item_ids = self._documents[number].item_ids
-        return self._category_of.get(item_ids[0]) if item_ids else None
 
     def _category_fill(self, category, wanted, levels, contacts, exclude, found):
         """Up to `wanted` people (score 0, by user id) offering something in `category`,

@@ -51,7 +51,6 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _
 
 from .relevance import Candidate, text_relevance
 
@@ -79,7 +78,8 @@ class Request:
     categories: tuple[str, ...] = ()
     """Taxonomy category keys the request is about, if known."""
     languages: tuple[str, ...] = ()
-    """Languages the asker would like, Dutch names in lower case."""
+    """Languages the asker would like, written as the candidates' are (codes such as
+    "ar", or names); compared case-insensitively."""
     category_labels: dict[str, str] = field(default_factory=dict)
     """Category key → label for the reasons ("klussen" → "Klussen in huis")."""
     language_labels: dict[str, str] = field(default_factory=dict)
@@ -122,6 +122,15 @@ def _memo_gettext():
         return found
 
     return translate
+
+
+def _reason_parts(components) -> list[str]:
+    """The reasons of the components that count for someone."""
+    return [c.reason for c in components if c.value > 0 and c.reason]
+
+
+def _because(parts, _=gettext) -> str:
+    return _("because: %(reasons)s") % {"reasons": " · ".join(parts)} if parts else ""
 
 
 def _distance_text(metres: float, _=gettext) -> str:
@@ -236,7 +245,7 @@ def rank(
             continue
         fairness, fairness_note, excluded = _fairness(candidate, _)
         total = 0.0 if excluded else relevance * (FAIRNESS_BASE + (1 - FAIRNESS_BASE) * fairness)
-        parts = [c.reason for c in components if c.value > 0 and c.reason]
+        parts = _reason_parts(components)
         if fairness_note:
             parts.append(fairness_note)
         ranked.append(
@@ -246,7 +255,7 @@ def rank(
                 relevance=round(relevance, 6),
                 fairness=round(fairness, 6),
                 components=tuple(components),
-                reasons=_("because: %(reasons)s") % {"reasons": " · ".join(parts)} if parts else "",
+                reasons=_because(parts, _),
                 excluded=excluded,
                 parts=tuple(parts),
             )
@@ -275,14 +284,7 @@ def _explained(request: Request, ranked, candidates, taxonomy) -> list[Ranked]:
             else c
             for c in r.components
         )
-        parts = [c.reason for c in components if c.value > 0 and c.reason]
-        parts += r.parts[len([c for c in r.components if c.value > 0 and c.reason]) :]
-        result.append(
-            replace(
-                r,
-                components=components,
-                parts=tuple(parts),
-                reasons=_("because: %(reasons)s") % {"reasons": " · ".join(parts)} if parts else "",
-            )
-        )
+        fairness_note = r.parts[len(_reason_parts(r.components)) :]
+        parts = (*_reason_parts(components), *fairness_note)
+        result.append(replace(r, components=components, parts=parts, reasons=_because(parts)))
     return result

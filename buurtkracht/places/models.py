@@ -89,6 +89,11 @@ class Place(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
+NL_LATITUDE = (50.5, 53.8)
+NL_LONGITUDE = (3.2, 7.3)
+"""Bounds a postcode-area centre must lie in (the Netherlands, with a margin)."""
+
+
 class PostcodeArea(models.Model):
     """The centre of a six-character postcode area (PC6), to say how far apart two
     people or a person and a place are ("300 m") without knowing anyone's address.
@@ -105,8 +110,8 @@ class PostcodeArea(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(latitude__gte=50.5, latitude__lte=53.8)
-                & models.Q(longitude__gte=3.2, longitude__lte=7.3),
+                condition=models.Q(latitude__gte=NL_LATITUDE[0], latitude__lte=NL_LATITUDE[1])
+                & models.Q(longitude__gte=NL_LONGITUDE[0], longitude__lte=NL_LONGITUDE[1]),
                 name="postcode_area_in_the_netherlands",
             )
         ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from buurtkracht.core.logging import log_action
 from buurtkracht.people.services import normalise_postcode
 
-from .models import PLACE_DATA_FIELDS, Place, PostcodeArea
+from .models import NL_LATITUDE, NL_LONGITUDE, PLACE_DATA_FIELDS, Place, PostcodeArea
 
 FIELDS = frozenset(PLACE_DATA_FIELDS)
 
@@ -57,6 +57,8 @@ def place_update(*, actor, place: Place, **fields) -> Place:
 POSTCODE_COLUMNS = ("postcode", "latitude", "longitude")
 POSTCODE_MAX_ROWS = 600_000
 """The Netherlands has about 460,000 PC6 areas."""
+POSTCODE_MAX_ERRORS = 50
+"""A file with more wrong lines than this is named no further: it is the wrong file."""
 
 
 @dataclass
@@ -68,7 +70,8 @@ class PostcodeImport:
     """"line N: what is wrong", in the active language."""
 
 
-def _coordinate(raw: str, low: float, high: float) -> Decimal:
+def _coordinate(raw: str, bounds: tuple[float, float]) -> Decimal:
+    low, high = bounds
     value = Decimal(raw.strip().replace(",", "."))
     if not value.is_finite() or not low <= value <= high:
         raise ValueError
@@ -98,6 +101,8 @@ def postcode_areas_import(stream, *, actor=None, source: str = "", dry_run: bool
     at = {c: names.index(c) for c in POSTCODE_COLUMNS}
     areas: dict[str, tuple[Decimal, Decimal]] = {}
     for line, row in enumerate(reader, start=2):
+        if len(result.errors) >= POSTCODE_MAX_ERRORS:
+            break
         if not any(cell.strip() for cell in row):
             continue
         result.rows += 1
@@ -122,8 +127,8 @@ def postcode_areas_import(stream, *, actor=None, source: str = "", dry_run: bool
             continue
         try:
             point = (
-                _coordinate(row[at["latitude"]], 50.5, 53.8),
-                _coordinate(row[at["longitude"]], 3.2, 7.3),
+                _coordinate(row[at["latitude"]], NL_LATITUDE),
+                _coordinate(row[at["longitude"]], NL_LONGITUDE),
             )
         except (ValueError, ArithmeticError):
             result.errors.append(
@@ -138,8 +143,6 @@ def postcode_areas_import(stream, *, actor=None, source: str = "", dry_run: bool
             )
             continue
         areas[postcode] = point
-        if len(result.errors) >= 50:
-            break
     if result.errors:
         return result
     known = {}
