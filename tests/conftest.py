@@ -52,9 +52,11 @@ def _fresh_matching_index(monkeypatch):
     """Each test starts with no warm matching index and checks the index version on every
     call: ids repeat between tests (rolled back), and tests add gifts between two looks."""
     from buurtkracht.matching import index as matching_index
+    from buurtkracht.matching import semantic
 
     monkeypatch.setattr(matching_index, "VERSION_TTL", 0.0)
     matching_index.clear_cache()
+    semantic.clear_cache()
     yield
     matching_index.clear_cache()
 
@@ -63,6 +65,9 @@ def _fresh_matching_index(monkeypatch):
 def _test_settings(settings, smtp_server, tmp_path):
     controller, inbox = smtp_server
     inbox.clear()
+    # The optional semantic matching is off unless a test switches it on (tests/test_semantic.py),
+    # so no other result depends on it.
+    settings.BUURTKRACHT_SEMANTIC = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port

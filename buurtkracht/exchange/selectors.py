@@ -66,6 +66,7 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
     are then checked against the database (the index may be a moment behind an edit) with
     `access.scope_q`, and only what passes reaches the ranker and the page."""
     from buurtkracht.gifts.models import AvailabilitySlot
+    from buurtkracht.matching import semantic
     from buurtkracht.matching.index import neighbourhood_index, offer_text
     from buurtkracht.matching.ranker import Request, rank
     from buurtkracht.matching.relevance import Candidate
@@ -168,6 +169,14 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
     )
     wanted = tuple(code for code in _languages_of(post.author_id) if code != "nl")
     distances = _distances(post=post, viewer=viewer, ids=ids)
+    # Optional: meaning beyond shared words, from stored vectors (`matching.semantic`).
+    meaning = (
+        semantic.scores(
+            post.text, {str(uid): labels for uid, (labels, _) in found.items()}, index.taxonomy
+        )
+        if semantic.enabled()
+        else {}
+    )
     candidates = [
         Candidate(
             id=str(user_id),
@@ -183,6 +192,8 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
             asks_last_30_days=history.get(user_id, (0, None))[0],
             days_since_last_ask=history.get(user_id, (0, None))[1],
             max_asks_per_month=limits.get(user_id),
+            closeness=meaning.get(str(user_id), (None, None))[0],
+            topic=meaning.get(str(user_id), (None, None))[1],
         )
         for user_id, (labels, item_ids) in found.items()
     ]

@@ -237,3 +237,19 @@ class AvailabilitySlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.get_daypart_display()}"
+
+
+class OfferVector(models.Model):
+    """A stored text embedding for the optional semantic matching
+    (`buurtkracht.matching.semantic`): offers' and taxonomy entries' texts, keyed by a
+    digest of model, kind and text, so equal texts share one row and a new model never
+    reads old vectors. Not personal data on its own (no owner); a text nobody offers any
+    more is removed by `buurtkracht embed-offers`."""
+
+    digest = models.CharField(max_length=32, primary_key=True)
+    vector = models.BinaryField()
+    """384 float16 values."""
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.digest

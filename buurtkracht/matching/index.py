@@ -289,6 +289,11 @@ class NeighbourhoodIndex:
         """Distinct offers (taxonomy item + own words) in the text index."""
         return len(self._documents)
 
+    @property
+    def offer_texts(self) -> list[str]:
+        """The distinct offers' texts, as the ranker sees them (`Match.labels`)."""
+        return [document.text for document in self._documents]
+
     def items(self, user_id: int) -> tuple[IndexedItem, ...]:
         """A person's indexed gifts and resources (gifts first), with their visibility."""
         return self._people.get(user_id, ())

@@ -124,6 +124,13 @@ def _memo_gettext():
     return translate
 
 
+def _text_reason(scored, _=gettext) -> str:
+    """The words that matched; when only the meaning fit (the semantic part), say so."""
+    if scored.reasons:
+        return " · ".join(scored.reasons[:2])
+    return _("close in meaning") if scored.meaning > 0 else ""
+
+
 def _reason_parts(components) -> list[str]:
     """The reasons of the components that count for someone."""
     return [c.reason for c in components if c.value > 0 and c.reason]
@@ -195,7 +202,7 @@ def rank(
         components: list[Component] = []
         scored = texts.get(candidate.id)
         if scored is not None:
-            components.append(Component("text", scored.score, " · ".join(scored.reasons[:2])))
+            components.append(Component("text", scored.score, _text_reason(scored, _)))
         if request.categories and candidate.categories:
             shared = [c for c in request.categories if c in candidate.categories]
             label = request.category_labels.get(shared[0], shared[0]) if shared else ""
@@ -279,7 +286,7 @@ def _explained(request: Request, ranked, candidates, taxonomy) -> list[Ranked]:
     for r in ranked:
         scored = texts.get(r.id)
         components = tuple(
-            replace(c, reason=" · ".join(scored.reasons[:2]))
+            replace(c, reason=_text_reason(scored) or c.reason)
             if c.name == "text" and scored is not None
             else c
             for c in r.components

