@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "buurtkracht.exchange",
     "buurtkracht.notifications",
     "buurtkracht.support",
+    "buurtkracht.timebank",
     "buurtkracht.demo",
 ]
 

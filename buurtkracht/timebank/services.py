@@ -1,0 +1,491 @@
+"""Writes to the time bank. Each runs in one transaction, logs what it did, and refuses
+bad input with a Dutch ValidationError before anything is written.
+
+Every transfer goes through `_post`, which takes the neighbourhood's `Rules` row lock
+first (PostgreSQL: SELECT ... FOR UPDATE; SQLite: IMMEDIATE transactions, one writer), so
+transfers of one neighbourhood take turns: the balances read after the lock are current,
+the hash chain has no forks, and an idempotency key seen twice returns the first transfer.
+The CHECK constraint on `Account` is the last word on limits even so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurtkracht.core.choices import Role
+from buurtkracht.core.logging import log_action
+from buurtkracht.neighbourhoods.models import Membership
+
+from .models import NO_LIMIT, Account, AccountKind, Entry, Rules, Transfer, TransferKind
+
+MAX_MINUTES = 100 * 60
+"""The most one transfer may move (100 hours): a typo guard, below any sensible limit."""
+REASON_MAX = Transfer._meta.get_field("reason").max_length
+
+
+# --- Amounts ------------------------------------------------------------------------------
+
+
+def format_minutes(minutes: int) -> str:
+    """1:30 style (hours:minutes), with a minus sign when negative."""
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(int(minutes)), 60)
+    return f"{sign}{hours}:{rest:02d}"
+
+
+def _check_amount(minutes) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValidationError(_("Give the time in whole minutes."))
+    if minutes <= 0:
+        raise ValidationError(_("The time must be more than zero."))
+    if minutes > MAX_MINUTES:
+        raise ValidationError(
+            _("At most %(hours)s hours at a time.") % {"hours": MAX_MINUTES // 60}
+        )
+    return minutes
+
+
+# --- The hash chain ------------------------------------------------------------------------
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(
+    prev_hash: str,
+    *,
+    neighbourhood_id: int,
+    seq: int,
+    transfer_id: int,
+    account_id: int,
+    amount: int,
+    created_at: datetime,
+) -> str:
+    payload = "|".join(
+        (
+            prev_hash,
+            str(neighbourhood_id),
+            str(seq),
+            str(transfer_id),
+            str(account_id),
+            str(amount),
+            stamp(created_at),
+        )
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+def rules_of(neighbourhood) -> Rules:
+    """The neighbourhood's time bank rules; a Dutch ValidationError when it has none."""
+    rules = Rules.objects.filter(neighbourhood=neighbourhood).first()
+    if rules is None or not neighbourhood.has_module("timebank"):
+        raise ValidationError(_("This neighbourhood does not use the time bank."))
+    return rules
+
+
+def _limits(kind: str, rules: Rules) -> tuple[int, int]:
+    if kind == AccountKind.MEMBER:
+        return rules.min_balance, rules.max_balance
+    if kind == AccountKind.ISSUE:
+        return -NO_LIMIT, 0
+    return 0, NO_LIMIT  # the pot and initiatives: never below zero
+
+
+def _system_account(neighbourhood, kind: str) -> Account:
+    rules = rules_of(neighbourhood)
+    floor, ceiling = _limits(kind, rules)
+    account, _created = Account.objects.get_or_create(
+        neighbourhood=neighbourhood, kind=kind, defaults={"floor": floor, "ceiling": ceiling}
+    )
+    return account
+
+
+def pot_of(neighbourhood) -> Account:
+    if not rules_of(neighbourhood).pot:
+        raise ValidationError(_("This neighbourhood has no community pot."))
+    return _system_account(neighbourhood, AccountKind.POT)
+
+
+def issuer_of(neighbourhood) -> Account:
+    return _system_account(neighbourhood, AccountKind.ISSUE)
+
+
+def member_account(user, neighbourhood) -> Account:
+    """The member's account, opened (with the welcome credit, if any) on first use."""
+    rules = rules_of(neighbourhood)
+    account = Account.objects.filter(
+        neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
+    ).first()
+    if account is not None:
+        return account
+    if not Membership.objects.filter(user=user, neighbourhood=neighbourhood).exists():
+        raise ValidationError(_("This person is not a member of this neighbourhood."))
+    floor, ceiling = _limits(AccountKind.MEMBER, rules)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                account = Account.objects.create(
+                    neighbourhood=neighbourhood,
+                    kind=AccountKind.MEMBER,
+                    user=user,
+                    floor=floor,
+                    ceiling=ceiling,
+                )
+        except IntegrityError:  # opened at the same moment elsewhere
+            return Account.objects.get(
+                neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
+            )
+        if rules.welcome_credit:
+            _post(
+                neighbourhood=neighbourhood,
+                kind=TransferKind.WELCOME,
+                legs=[
+                    (issuer_of(neighbourhood), -rules.welcome_credit),
+                    (account, rules.welcome_credit),
+                ],
+                actor_account=None,
+                key=f"welcome:{account.pk}",
+            )
+            account.refresh_from_db()
+    return account
+
+
+def initiative_account(neighbourhood, name: str) -> Account:
+    """An initiative's account (initiatives hold time given to them; never below zero)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Give the initiative a name."))
+    floor, ceiling = _limits(AccountKind.INITIATIVE, rules_of(neighbourhood))
+    account, _created = Account.objects.get_or_create(
+        neighbourhood=neighbourhood,
+        kind=AccountKind.INITIATIVE,
+        name=name[:120],
+        defaults={"floor": floor, "ceiling": ceiling},
+    )
+    return account
+
+
+# --- The one way to move time --------------------------------------------------------------
+
+
+def _refusal(account: Account, after: int) -> str:
+    """Why `account` may not end at `after` minutes, in Dutch."""
+    if account.kind == AccountKind.MEMBER:
+        if after < account.floor:
+            return _(
+                "This is more than the balance allows: it may not go below %(limit)s hours."
+            ) % {"limit": format_minutes(account.floor)}
+        return _("The receiver cannot save up more than %(limit)s hours.") % {
+            "limit": format_minutes(account.ceiling)
+        }
+    return _("There is not enough time in this account (%(balance)s hours).") % {
+        "balance": format_minutes(account.balance)
+    }
+
+
+def _post(
+    *,
+    neighbourhood,
+    kind: str,
+    legs: Sequence[tuple[Account, int]],
+    actor_account: Account | None,
+    reason: str = "",
+    key: str | None = None,
+    reverses: Transfer | None = None,
+) -> Transfer:
+    """Write one balanced transfer: lock the chain head, check, update balances, append
+    the entries with their hashes. Returns the existing transfer for a key seen before."""
+    if sum(amount for _account, amount in legs) != 0 or len(legs) < 2:
+        raise ValueError("a transfer's entries must sum to zero")  # a programming error
+    if len({account.pk for account, _amount in legs}) != len(legs):
+        raise ValidationError(_("You cannot transfer time to the same account."))
+    with transaction.atomic():
+        rules = Rules.objects.select_for_update().get(neighbourhood=neighbourhood)
+        if key is not None:
+            existing = Transfer.objects.filter(neighbourhood=neighbourhood, key=key).first()
+            if existing is not None:
+                return existing
+        accounts = {a.pk: a for a in Account.objects.filter(pk__in=[a.pk for a, _ in legs])}
+        for account, amount in legs:
+            current = accounts.get(account.pk)
+            if current is None or current.neighbourhood_id != neighbourhood.pk:
+                raise ValidationError(_("That account is not part of this neighbourhood."))
+            if not current.is_open and kind != TransferKind.REVERSAL:
+                raise ValidationError(_("That account is closed."))
+            after = current.balance + amount
+            if not current.floor <= after <= current.ceiling:
+                raise ValidationError(_refusal(current, after))
+        now = timezone.now()
+        transfer = Transfer.objects.create(
+            neighbourhood=neighbourhood,
+            kind=kind,
+            created_at=now,
+            created_by=actor_account,
+            reason=reason[:REASON_MAX],
+            reverses=reverses,
+            key=key,
+        )
+        try:
+            with transaction.atomic():
+                for account, amount in legs:
+                    Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
+        except IntegrityError as error:  # the CHECK: limits changed under us (never, locked)
+            raise ValidationError(_("This transfer does not fit the limits.")) from error
+        seq, prev = rules.head_seq, rules.head_hash
+        entries = []
+        for account, amount in sorted(legs, key=lambda leg: leg[0].pk):
+            seq += 1
+            digest = entry_hash(
+                prev,
+                neighbourhood_id=neighbourhood.pk,
+                seq=seq,
+                transfer_id=transfer.pk,
+                account_id=account.pk,
+                amount=amount,
+                created_at=now,
+            )
+            entries.append(
+                Entry(
+                    transfer=transfer,
+                    account_id=account.pk,
+                    neighbourhood_id=neighbourhood.pk,
+                    seq=seq,
+                    amount=amount,
+                    created_at=now,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        Entry.objects.bulk_create(entries)
+        Rules.objects.filter(pk=rules.pk).update(head_seq=seq, head_hash=prev)
+        # A member account outside today's limits (they changed) may only move back.
+        members = [a.pk for a, _ in legs if accounts[a.pk].kind == AccountKind.MEMBER]
+        if members:
+            _fit_limits(Account.objects.filter(pk__in=members), rules)
+    return transfer
+
+
+def _fit_limits(accounts, rules: Rules) -> None:
+    """Member accounts get today's limits, widened just enough to hold their balance."""
+    accounts.update(
+        floor=Least(Value(rules.min_balance), F("balance")),
+        ceiling=Greatest(Value(rules.max_balance), F("balance")),
+    )
+
+
+# --- What people do ------------------------------------------------------------------------
+
+
+def _membership(user, neighbourhood) -> Membership:
+    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
+    if membership is None:
+        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
+    return membership
+
+
+def _is_admin(user, neighbourhood) -> bool:
+    return Membership.objects.filter(
+        user=user, neighbourhood=neighbourhood, role=Role.ADMIN
+    ).exists()
+
+
+def give(*, actor, neighbourhood, to_user, minutes, note: str = "", key: str | None = None):
+    """A member gives time to another member directly (where the rules allow it)."""
+    minutes = _check_amount(minutes)
+    rules = rules_of(neighbourhood)
+    _membership(actor, neighbourhood)
+    if not rules.direct_transfers:
+        raise ValidationError(
+            _("In this neighbourhood time only moves through completed exchanges.")
+        )
+    if to_user is None or to_user.pk == actor.pk:
+        raise ValidationError(_("You cannot give time to yourself."))
+    if not Membership.objects.filter(user=to_user, neighbourhood=neighbourhood).exists():
+        raise ValidationError(_("This person is not a member of this neighbourhood."))
+    with transaction.atomic():
+        source = member_account(actor, neighbourhood)
+        target = member_account(to_user, neighbourhood)
+        transfer = _post(
+            neighbourhood=neighbourhood,
+            kind=TransferKind.DIRECT,
+            legs=[(source, -minutes), (target, minutes)],
+            actor_account=source,
+            reason=note.strip(),
+            key=key,
+        )
+        log_action(
+            actor=actor,
+            action="timebank.given",
+            neighbourhood=neighbourhood,
+            obj=transfer,
+            data={"minutes": minutes, "to_account": target.pk},
+        )
+    return transfer
+
+
+def donate(*, actor, neighbourhood, to_account: Account, minutes, key: str | None = None):
+    """A member gives time to the community pot or to an initiative."""
+    minutes = _check_amount(minutes)
+    rules_of(neighbourhood)
+    _membership(actor, neighbourhood)
+    if to_account.kind not in (AccountKind.POT, AccountKind.INITIATIVE):
+        raise ValidationError(_("You can donate to the community pot or to an initiative."))
+    if to_account.kind == AccountKind.POT:
+        pot_of(neighbourhood)  # the pot may have been switched off
+    with transaction.atomic():
+        source = member_account(actor, neighbourhood)
+        transfer = _post(
+            neighbourhood=neighbourhood,
+            kind=TransferKind.DONATION,
+            legs=[(source, -minutes), (to_account, minutes)],
+            actor_account=source,
+            key=key,
+        )
+        log_action(
+            actor=actor,
+            action="timebank.donated",
+            neighbourhood=neighbourhood,
+            obj=transfer,
+            data={"minutes": minutes, "to_account": to_account.pk},
+        )
+    return transfer
+
+
+def grant(*, actor, neighbourhood, to_user, minutes, reason: str, key: str | None = None):
+    """An administrator gives time from the pot to a member who cannot pay, with a reason."""
+    minutes = _check_amount(minutes)
+    if not _is_admin(actor, neighbourhood):
+        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why this grant is given."))
+    if not Membership.objects.filter(user=to_user, neighbourhood=neighbourhood).exists():
+        raise ValidationError(_("This person is not a member of this neighbourhood."))
+    with transaction.atomic():
+        pot = pot_of(neighbourhood)
+        target = member_account(to_user, neighbourhood)
+        transfer = _post(
+            neighbourhood=neighbourhood,
+            kind=TransferKind.GRANT,
+            legs=[(pot, -minutes), (target, minutes)],
+            actor_account=member_account(actor, neighbourhood),
+            reason=reason,
+            key=key,
+        )
+        log_action(
+            actor=actor,
+            action="timebank.granted",
+            neighbourhood=neighbourhood,
+            obj=transfer,
+            data={"minutes": minutes, "to_account": target.pk},
+        )
+    return transfer
+
+
+def reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
+    """An administrator corrects a mistake: a new transfer with every amount turned
+    around. The original stays; each transfer can be reversed once."""
+    neighbourhood = transfer.neighbourhood
+    if not _is_admin(actor, neighbourhood):
+        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why this is corrected."))
+    if transfer.kind == TransferKind.REVERSAL:
+        raise ValidationError(_("A correction cannot be corrected again; make a new transfer."))
+    if Transfer.objects.filter(reverses=transfer).exists():
+        raise ValidationError(_("This transfer has already been corrected."))
+    legs = [(entry.account, -entry.amount) for entry in transfer.entries.select_related("account")]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                correction = _post(
+                    neighbourhood=neighbourhood,
+                    kind=TransferKind.REVERSAL,
+                    legs=legs,
+                    actor_account=member_account(actor, neighbourhood),
+                    reason=reason,
+                    reverses=transfer,
+                    key=f"reversal:{transfer.pk}",
+                )
+        except IntegrityError as error:  # reversed at the same moment elsewhere
+            raise ValidationError(_("This transfer has already been corrected.")) from error
+        if correction.reverses_id != transfer.pk:  # pragma: no cover - the key is unique
+            raise ValidationError(_("This transfer has already been corrected."))
+        log_action(
+            actor=actor,
+            action="timebank.reversed",
+            neighbourhood=neighbourhood,
+            obj=correction,
+            data={"reverses": transfer.pk},
+        )
+    return correction
+
+
+def account_close(*, actor, account: Account) -> Account:
+    """A member leaves (or is removed): the account closes and takes no new transfers; its
+    entries and balance stay, so every other balance stays right. Once the person is
+    erased, the account is shown under a pseudonym ("oud-lid 12")."""
+    with transaction.atomic():
+        Rules.objects.select_for_update().get(neighbourhood=account.neighbourhood_id)
+        Account.objects.filter(pk=account.pk).update(is_open=False)
+        log_action(
+            actor=actor,
+            action="timebank.account_closed",
+            neighbourhood=account.neighbourhood,
+            obj=account,
+        )
+    account.refresh_from_db()
+    return account
+
+
+def rules_set(*, actor, neighbourhood, **fields) -> Rules:
+    """Switch the time bank on (the first time) or change its rules. Accounts outside new
+    limits keep their balance and may only move back towards the limits."""
+    allowed = {"min_balance", "max_balance", "welcome_credit", "direct_transfers", "pot"}
+    if set(fields) - allowed:
+        raise ValueError(f"not a rule: {sorted(set(fields) - allowed)}")
+    if not _is_admin(actor, neighbourhood):
+        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    with transaction.atomic():
+        rules = Rules.objects.select_for_update().filter(neighbourhood=neighbourhood).first()
+        created = rules is None
+        rules = rules or Rules(neighbourhood=neighbourhood)
+        for name, value in fields.items():
+            setattr(rules, name, value)
+        if rules.min_balance > 0:
+            raise ValidationError({"min_balance": _("The lowest balance cannot be above zero.")})
+        if rules.max_balance < 0:
+            raise ValidationError({"max_balance": _("The highest balance cannot be below zero.")})
+        if rules.welcome_credit > rules.max_balance:
+            raise ValidationError(
+                {"welcome_credit": _("The welcome credit cannot be more than the highest balance.")}
+            )
+        rules.full_clean()
+        rules.save()
+        if not neighbourhood.has_module("timebank"):
+            neighbourhood.modules = [*neighbourhood.modules, "timebank"]
+            neighbourhood.save(update_fields=["modules"])
+        _fit_limits(Account.objects.filter(neighbourhood=neighbourhood, kind="member"), rules)
+        log_action(
+            actor=actor,
+            action="timebank.switched_on" if created else "timebank.rules_changed",
+            neighbourhood=neighbourhood,
+            obj=rules,
+            data=dict(fields),
+        )
+    return rules

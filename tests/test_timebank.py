@@ -1,0 +1,296 @@
+"""The time bank's ledger: double entry, append-only, hash chain, limits, bad input."""
+
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
+
+from buurtkracht.timebank import services
+from buurtkracht.timebank.ledger import verify
+from buurtkracht.timebank.models import Account, Entry, Rules, Transfer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bank(world):
+    services.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        min_balance=-120,
+        max_balance=600,
+        welcome_credit=60,
+    )
+    world.hood.refresh_from_db()
+    return world
+
+
+def _balance(user, world):
+    return services.member_account(user, world.hood).balance
+
+
+def _total(world):
+    return sum(Account.objects.filter(neighbourhood=world.hood).values_list("balance", flat=True))
+
+
+def test_switching_on_adds_the_module_and_new_accounts_get_the_welcome_credit(bank):
+    assert bank.hood.has_module("timebank")
+    assert _balance(bank.resident, bank) == 60
+    assert _total(bank) == 0  # the issuing account carries the other side
+    assert Transfer.objects.get().kind == "welcome"
+
+
+def test_a_transfer_is_balanced_entries_and_moves_balances(bank):
+    transfer = services.give(
+        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=45
+    )
+    assert sorted(transfer.entries.values_list("amount", flat=True)) == [-45, 45]
+    assert _balance(bank.resident, bank) == 15 and _balance(bank.connector, bank) == 105
+    assert _total(bank) == 0
+    assert verify(bank.hood).ok
+
+
+@pytest.mark.parametrize(
+    "minutes, message",
+    [
+        (0, "meer dan nul"),
+        (-5, "meer dan nul"),
+        (1.5, "hele minuten"),
+        (True, "hele minuten"),
+        ("30", "hele minuten"),
+        (6001, "Hoogstens 100 uur"),
+        (60 + 120 + 1, "onder -2:00"),  # balance 60, floor -120
+    ],
+)
+def test_bad_amounts_are_refused_and_nothing_is_written(bank, minutes, message):
+    services.member_account(bank.connector, bank.hood)
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError, match=message):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=minutes
+        )
+    assert Entry.objects.count() == before
+    assert _balance(bank.resident, bank) == 60
+
+
+def test_the_receiver_cannot_go_above_the_highest_balance(bank):
+    services.rules_set(actor=bank.admin, neighbourhood=bank.hood, max_balance=100)
+    with pytest.raises(ValidationError, match="meer dan 1:40 uur sparen"):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=60
+        )
+
+
+def test_no_transfers_to_oneself_outsiders_or_closed_accounts(bank):
+    give = dict(actor=bank.resident, neighbourhood=bank.hood, minutes=10)
+    with pytest.raises(ValidationError, match="jezelf"):
+        services.give(to_user=bank.resident, **give)
+    with pytest.raises(ValidationError, match="geen lid"):
+        services.give(to_user=bank.outsider, **give)
+    account = services.member_account(bank.connector, bank.hood)
+    services.account_close(actor=bank.admin, account=account)
+    with pytest.raises(ValidationError, match="gesloten"):
+        services.give(to_user=bank.connector, **give)
+
+
+def test_direct_transfers_can_be_switched_off(bank):
+    services.rules_set(actor=bank.admin, neighbourhood=bank.hood, direct_transfers=False)
+    with pytest.raises(ValidationError, match="hulp die klaar is"):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5
+        )
+
+
+def test_the_same_key_twice_is_one_transfer(bank):
+    first = services.give(
+        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30, key="x1"
+    )
+    again = services.give(
+        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30, key="x1"
+    )
+    assert again.pk == first.pk
+    assert _balance(bank.resident, bank) == 30
+
+
+def test_donations_and_grants_go_through_the_pot(bank):
+    pot = services.pot_of(bank.hood)
+    services.donate(actor=bank.resident, neighbourhood=bank.hood, to_account=pot, minutes=50)
+    with pytest.raises(ValidationError, match="Zeg waarom"):
+        services.grant(
+            actor=bank.admin,
+            neighbourhood=bank.hood,
+            to_user=bank.connector,
+            minutes=20,
+            reason=" ",
+        )
+    with pytest.raises(ValidationError, match="Alleen beheerders"):
+        services.grant(
+            actor=bank.resident,
+            neighbourhood=bank.hood,
+            to_user=bank.connector,
+            minutes=20,
+            reason="ziek",
+        )
+    services.grant(
+        actor=bank.admin, neighbourhood=bank.hood, to_user=bank.connector, minutes=20, reason="ziek"
+    )
+    pot.refresh_from_db()
+    assert pot.balance == 30 and _balance(bank.connector, bank) == 80
+    with pytest.raises(ValidationError, match="niet genoeg tijd"):
+        services.grant(
+            actor=bank.admin,
+            neighbourhood=bank.hood,
+            to_user=bank.connector,
+            minutes=31,
+            reason="ziek",
+        )
+
+
+def test_a_mistake_is_corrected_by_a_reversal_once(bank):
+    wrong = services.give(
+        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=40
+    )
+    with pytest.raises(ValidationError, match="Zeg waarom"):
+        services.reverse(actor=bank.admin, transfer=wrong, reason="")
+    correction = services.reverse(actor=bank.admin, transfer=wrong, reason="verkeerde persoon")
+    assert correction.reverses == wrong
+    assert _balance(bank.resident, bank) == 60 and _balance(bank.connector, bank) == 60
+    with pytest.raises(ValidationError, match="al teruggedraaid"):
+        services.reverse(actor=bank.admin, transfer=wrong, reason="nog eens")
+    with pytest.raises(ValidationError, match="nog eens terugdraaien"):
+        services.reverse(actor=bank.admin, transfer=correction, reason="terug")
+    assert Transfer.objects.filter(pk=wrong.pk).exists()  # the original stays
+    assert verify(bank.hood).ok
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE {table} SET {column} = {value}", "DELETE FROM {table}"]
+)
+@pytest.mark.parametrize(
+    "table, column, value",
+    [("timebank_entry", "amount", "999"), ("timebank_transfer", "reason", "'x'")],
+)
+def test_the_database_refuses_to_change_or_remove_ledger_rows(
+    bank, statement, table, column, value
+):
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=10)
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement.format(table=table, column=column, value=value))
+    assert verify(bank.hood).ok
+
+
+def test_the_database_refuses_a_balance_outside_the_limits(bank):
+    account = services.member_account(bank.resident, bank.hood)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(balance=-121)
+
+
+def _tamper(sql: str, params=()) -> None:
+    from importlib import import_module
+
+    migration = import_module("buurtkracht.timebank.migrations.0002_append_only")
+    vendor = connection.vendor
+    drop = {"postgresql": migration.POSTGRES_UNDO, "sqlite": migration.SQLITE_UNDO}[vendor]
+    create = {"postgresql": migration.POSTGRES, "sqlite": migration.SQLITE}[vendor]
+    with connection.cursor() as cursor:
+        for statement in drop:
+            cursor.execute(statement)
+        cursor.execute(sql, params)
+        for statement in create:
+            cursor.execute(statement)
+
+
+def _three_transfers(bank):
+    for minutes in (10, 20, 30):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=minutes
+        )
+
+
+def test_verify_names_an_altered_entry(bank):
+    _three_transfers(bank)
+    target = Entry.objects.filter(neighbourhood=bank.hood).order_by("seq")[3]
+    _tamper("UPDATE timebank_entry SET amount = amount + 5 WHERE id = %s", [target.pk])
+    report = verify(bank.hood)
+    texts = [str(p) for p in report.problems]
+    assert any(f"entry #{target.seq} (id {target.pk}): was altered" in t for t in texts)
+    assert any("does not add up to zero" in t for t in texts)
+    assert any("cached balance" in t for t in texts)
+
+
+def test_verify_names_a_removed_entry(bank):
+    _three_transfers(bank)
+    target = Entry.objects.filter(neighbourhood=bank.hood).order_by("seq")[4]
+    _tamper("DELETE FROM timebank_entry WHERE id = %s", [target.pk])
+    report = verify(bank.hood)
+    assert any(f"entry #{target.seq} is missing" in str(p) for p in report.problems)
+
+
+def test_verify_notices_a_removed_last_entry(bank):
+    _three_transfers(bank)
+    last = Entry.objects.filter(neighbourhood=bank.hood).order_by("-seq")[0]
+    _tamper("DELETE FROM timebank_entry WHERE id = %s", [last.pk])
+    report = verify(bank.hood)
+    assert any("the chain ends at" in str(p) for p in report.problems)
+
+
+def test_ledger_verify_command(bank):
+    _three_transfers(bank)
+    out = StringIO()
+    call_command("ledger_verify", stdout=out)
+    assert "lindenhof: 10 boekingen, in orde" in out.getvalue()
+    first = Entry.objects.filter(neighbourhood=bank.hood).order_by("seq")[0]
+    _tamper("UPDATE timebank_entry SET amount = 61 WHERE id = %s", [first.pk])
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger_verify", stdout=out)
+    assert f"entry #1 (id {first.pk}): was altered" in out.getvalue()
+
+
+def test_tighter_limits_keep_balances_and_only_let_them_move_back(bank):
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=150)
+    assert _balance(bank.resident, bank) == -90
+    services.rules_set(actor=bank.admin, neighbourhood=bank.hood, min_balance=-30)
+    assert _balance(bank.resident, bank) == -90  # kept
+    with pytest.raises(ValidationError):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=1
+        )
+    services.give(actor=bank.connector, neighbourhood=bank.hood, to_user=bank.resident, minutes=40)
+    account = services.member_account(bank.resident, bank.hood)
+    assert account.balance == -50 and account.floor == -50  # may not sink back to -90
+    assert verify(bank.hood).ok
+
+
+def test_erasing_a_member_keeps_every_balance(bank):
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
+    account = services.member_account(bank.resident, bank.hood)
+    bank.resident.delete()
+    account.refresh_from_db()
+    assert account.user is None and account.balance == 30
+    assert _total(bank) == 0
+    assert verify(bank.hood).ok
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"min_balance": 10}, "laagste saldo kan niet boven nul"),
+        ({"max_balance": -1}, "hoogste saldo kan niet onder nul"),
+        ({"welcome_credit": 700}, "welkomsttegoed kan niet meer"),
+    ],
+)
+def test_impossible_rules_are_refused(bank, fields, message):
+    with pytest.raises(ValidationError, match=message):
+        services.rules_set(actor=bank.admin, neighbourhood=bank.hood, **fields)
+    assert Rules.objects.get().max_balance == 600
+
+
+def test_only_administrators_set_the_rules(world):
+    with pytest.raises(ValidationError, match="Alleen beheerders"):
+        services.rules_set(actor=world.resident, neighbourhood=world.hood, min_balance=0)
+    assert not Rules.objects.exists()
