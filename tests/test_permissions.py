@@ -36,6 +36,7 @@ OUR_NAMESPACES = {
     "exchange",
     "notifications",
     "support",
+    "timebank",
 }
 
 

@@ -85,7 +85,7 @@ def test_the_receiver_cannot_go_above_the_highest_balance(bank):
 
 
 def test_no_transfers_to_oneself_outsiders_or_closed_accounts(bank):
-    give = dict(actor=bank.resident, neighbourhood=bank.hood, minutes=10)
+    give = {"actor": bank.resident, "neighbourhood": bank.hood, "minutes": 10}
     with pytest.raises(ValidationError, match="jezelf"):
         services.give(to_user=bank.resident, **give)
     with pytest.raises(ValidationError, match="geen lid"):
@@ -177,9 +177,12 @@ def test_the_database_refuses_to_change_or_remove_ledger_rows(
     bank, statement, table, column, value
 ):
     services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=10)
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(table=table, column=column, value=value))
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement.format(table=table, column=column, value=value))
     assert verify(bank.hood).ok
 
 

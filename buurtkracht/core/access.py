@@ -44,6 +44,8 @@ class Action(StrEnum):
     INVENTORY_TRANSFER = "inventory.transfer"
     REQUESTS = "requests.use"
     SAFETY_NET = "safety.net"
+    TIMEBANK_USE = "timebank.use"
+    TIMEBANK_MANAGE = "timebank.manage"
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -57,6 +59,8 @@ ACTION_MODULE: dict[Action, str] = {
     Action.GUIDED_GIFTS: "gifts",
     Action.REQUESTS: "requests",
     Action.SAFETY_NET: "requests",
+    Action.TIMEBANK_USE: "timebank",
+    Action.TIMEBANK_MANAGE: "timebank",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
 PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW})
@@ -70,6 +74,7 @@ _MEMBER = {
     Action.ASSETS_VIEW,
     Action.RESOURCES_BOOK,
     Action.REQUESTS,
+    Action.TIMEBANK_USE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -117,6 +122,9 @@ DENIED_REASONS: dict[Action, Promise] = {
     ),
     Action.INVENTORY_TRANSFER: _(
         "Only professionals and administrators of this neighbourhood can import or export."
+    ),
+    Action.TIMEBANK_MANAGE: _(
+        "Only administrators of this neighbourhood can manage the time bank."
     ),
 }
 NOT_A_MEMBER = _("You are not a member of this neighbourhood. Join it first.")

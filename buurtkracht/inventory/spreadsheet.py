@@ -248,6 +248,8 @@ def _csv_cell(value) -> str:
     if isinstance(value, Decimal):
         # Dutch Excel reads a decimal comma; the import accepts both.
         return format(value.normalize(), "f").replace(".", ",")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a number, even a negative one, is never a formula
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 

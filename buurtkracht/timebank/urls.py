@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "timebank"
+
+urlpatterns = [
+    path("<buurt:slug>/tijdbank/", views.home, name="home"),
+    path("<buurt:slug>/tijdbank/geven/", views.give, name="give"),
+    path("<buurt:slug>/tijdbank/doneren/", views.donate, name="donate"),
+    path("<buurt:slug>/tijdbank/beheer/", views.manage, name="manage"),
+    path("<buurt:slug>/tijdbank/toekennen/", views.grant, name="grant"),
+    path(
+        "<buurt:slug>/tijdbank/overboekingen/<int:transfer_id>/terugdraaien/",
+        views.reverse_transfer,
+        name="reverse",
+    ),
+    path("<buurt:slug>/tijdbank/export.<str:fmt>", views.export, name="export"),
+]

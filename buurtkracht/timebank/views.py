@@ -1,0 +1,293 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from buurtkracht.accounts.models import User
+from buurtkracht.core import access
+from buurtkracht.core.access import Action
+from buurtkracht.core.forms import add_service_errors
+from buurtkracht.inventory.spreadsheet import write_csv, write_xlsx
+
+from . import selectors, services
+from .forms import DonateForm, GiveForm, GrantForm, ReverseForm, RulesForm
+from .models import Account, AccountKind, Entry, Transfer
+
+
+def _targets(neighbourhood, rules) -> list[tuple[int, str]]:
+    """Where a member can donate: the pot (if any) and the initiatives."""
+    targets = []
+    if rules.pot:
+        targets.append((services.pot_of(neighbourhood).pk, _("Community pot")))
+    targets += list(
+        Account.objects.filter(
+            neighbourhood=neighbourhood, kind=AccountKind.INITIATIVE, is_open=True
+        ).values_list("pk", "name")
+    )
+    return targets
+
+
+def _home_context(request, rules, *, give=None, donate=None):
+    hood, user = request.neighbourhood, request.user
+    account = services.member_account(user, hood)
+    members = selectors.member_choices(viewer=user, neighbourhood=hood)
+    targets = _targets(hood, rules)
+    return {
+        "rules": rules,
+        "account": account,
+        "balance": services.format_minutes(account.balance),
+        "floor": services.format_minutes(account.floor),
+        "ceiling": services.format_minutes(account.ceiling),
+        "lines": selectors.statement(viewer=user, account=account),
+        "give_form": (give or GiveForm(members=members)) if rules.direct_transfers else None,
+        "donate_form": (donate or DonateForm(targets=targets)) if targets else None,
+    }
+
+
+def _rules_or_not_set_up(request):
+    rules = selectors.rules_or_none(request.neighbourhood)
+    if rules is None:
+        return None, render(request, "timebank/not_set_up.html", status=200)
+    return rules, None
+
+
+@require_GET
+def home(request, slug):
+    access.require(request, Action.TIMEBANK_USE)
+    rules, page = _rules_or_not_set_up(request)
+    if page:
+        return page
+    return render(request, "timebank/home.html", _home_context(request, rules))
+
+
+@require_POST
+def give(request, slug):
+    access.require(request, Action.TIMEBANK_USE)
+    rules, page = _rules_or_not_set_up(request)
+    if page:
+        return page
+    hood = request.neighbourhood
+    form = GiveForm(
+        request.POST, members=selectors.member_choices(viewer=request.user, neighbourhood=hood)
+    )
+    if form.is_valid():
+        try:
+            services.give(
+                actor=request.user,
+                neighbourhood=hood,
+                to_user=User.objects.get(pk=form.cleaned_data["to_user"]),
+                minutes=form.total(),
+                note=form.cleaned_data["note"],
+                key=f"form:{request.user.pk}:{form.cleaned_data['key']}",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The time has been given. Thank you!"))
+            return redirect("timebank:home", slug=slug)
+    return render(request, "timebank/home.html", _home_context(request, rules, give=form))
+
+
+@require_POST
+def donate(request, slug):
+    access.require(request, Action.TIMEBANK_USE)
+    rules, page = _rules_or_not_set_up(request)
+    if page:
+        return page
+    hood = request.neighbourhood
+    form = DonateForm(request.POST, targets=_targets(hood, rules))
+    if form.is_valid():
+        try:
+            services.donate(
+                actor=request.user,
+                neighbourhood=hood,
+                to_account=Account.objects.get(
+                    pk=form.cleaned_data["to_account"], neighbourhood=hood
+                ),
+                minutes=form.total(),
+                key=f"form:{request.user.pk}:{form.cleaned_data['key']}",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for giving time!"))
+            return redirect("timebank:home", slug=slug)
+    return render(request, "timebank/home.html", _home_context(request, rules, donate=form))
+
+
+def _manage_context(request, rules, *, rules_form=None, grant=None):
+    hood, user = request.neighbourhood, request.user
+    rows = selectors.balances(viewer=user, neighbourhood=hood) if rules else []
+    if rows:
+        access.note_reads(
+            viewer=user,
+            membership=request.membership,
+            subject_ids=[r.account.user_id for r in rows if r.account.user_id],
+            what="timebank",
+        )
+    members = selectors.member_choices(viewer=user, neighbourhood=hood)
+    transfers = list(selectors.recent_transfers(neighbourhood=hood)) if rules else []
+    shown = selectors.names(
+        viewer=user,
+        neighbourhood=hood,
+        user_ids=[
+            e.account.user_id for t in transfers for e in t.entries.all() if e.account.user_id
+        ],
+    )
+    return {
+        "rules": rules,
+        "rules_form": rules_form or RulesForm(instance=rules),
+        "balances": [
+            (r.label, r.account, services.format_minutes(r.account.balance)) for r in rows
+        ],
+        "months": selectors.monthly(neighbourhood=hood) if rules else [],
+        "grant_form": (grant or GrantForm(members=members)) if rules and rules.pot else None,
+        "transfers": [
+            (
+                t,
+                [
+                    (selectors.label(e.account, shown), services.format_minutes(e.amount))
+                    for e in t.entries.all()
+                ],
+            )
+            for t in transfers
+        ],
+        "reverse_form": ReverseForm(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, slug):
+    access.require(request, Action.TIMEBANK_MANAGE)
+    hood = request.neighbourhood
+    rules = selectors.rules_or_none(hood)
+    form = RulesForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in RulesForm.Meta.fields}
+        try:
+            services.rules_set(actor=request.user, neighbourhood=hood, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The rules of the time bank are saved."))
+            return redirect("timebank:manage", slug=slug)
+        rules = selectors.rules_or_none(hood)
+    return render(request, "timebank/manage.html", _manage_context(request, rules, rules_form=form))
+
+
+@require_POST
+def grant(request, slug):
+    access.require(request, Action.TIMEBANK_MANAGE)
+    hood = request.neighbourhood
+    rules = selectors.rules_or_none(hood)
+    if rules is None:
+        raise Http404
+    form = GrantForm(
+        request.POST, members=selectors.member_choices(viewer=request.user, neighbourhood=hood)
+    )
+    if form.is_valid():
+        try:
+            services.grant(
+                actor=request.user,
+                neighbourhood=hood,
+                to_user=User.objects.get(pk=form.cleaned_data["to_user"]),
+                minutes=form.total(),
+                reason=form.cleaned_data["reason"],
+                key=f"form:{request.user.pk}:{form.cleaned_data['key']}",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The time has been granted from the community pot."))
+            return redirect("timebank:manage", slug=slug)
+    return render(request, "timebank/manage.html", _manage_context(request, rules, grant=form))
+
+
+@require_POST
+def reverse_transfer(request, slug, transfer_id: int):
+    access.require(request, Action.TIMEBANK_MANAGE)
+    transfer = get_object_or_404(Transfer, pk=transfer_id, neighbourhood=request.neighbourhood)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why this is corrected."))
+        return redirect("timebank:manage", slug=slug)
+    try:
+        services.reverse(actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The transfer has been corrected."))
+    return redirect("timebank:manage", slug=slug)
+
+
+def _export_rows(request):
+    hood = request.neighbourhood
+    accounts = {a.pk: a for a in Account.objects.filter(neighbourhood=hood)}
+    shown = selectors.names(
+        viewer=request.user,
+        neighbourhood=hood,
+        user_ids=[a.user_id for a in accounts.values() if a.user_id],
+    )
+    access.note_reads(
+        viewer=request.user,
+        membership=request.membership,
+        subject_ids=[a.user_id for a in accounts.values() if a.user_id],
+        what="timebank",
+    )
+    entries = (
+        Entry.objects.filter(neighbourhood=hood)
+        .select_related("transfer")
+        .order_by("seq")
+        .iterator(chunk_size=2000)
+    )
+    for e in entries:
+        account = accounts[e.account_id]
+        yield [
+            e.seq,
+            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+            e.transfer_id,
+            e.transfer.get_kind_display(),
+            account.pk,
+            selectors.label(account, shown),
+            e.amount,
+            services.format_minutes(e.amount),
+            e.transfer.reason,
+            e.transfer.reverses_id or "",
+        ]
+
+
+EXPORT_HEADERS = [
+    "boeking",
+    "datum",
+    "overboeking",
+    "soort",
+    "rekening",
+    "naam",
+    "minuten",
+    "uren",
+    "reden",
+    "correctie van",
+]
+
+
+@require_GET
+def export(request, slug, fmt: str):
+    access.require(request, Action.TIMEBANK_MANAGE)
+    if selectors.rules_or_none(request.neighbourhood) is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = _export_rows(request)
+    name = f"tijdbank-{request.neighbourhood.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(
+            write_csv(EXPORT_HEADERS, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            write_xlsx(EXPORT_HEADERS, rows, title=_("Time bank")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,191 @@
+"""The time bank's pages: a member's balance and history, giving and donating, the
+administrator's rules, balances, monthly figures, grants, corrections and exports."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from buurtkracht.core.models import ActionLog
+from buurtkracht.timebank import services
+from buurtkracht.timebank.models import Entry, Rules, Transfer
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, **kw):
+    return reverse(f"timebank:{name}", kwargs={"slug": "lindenhof", **kw})
+
+
+@pytest.fixture
+def bank(world):
+    world.hood.modules = [*world.hood.modules, "timebank"]
+    world.hood.save()
+    services.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=120)
+    return world
+
+
+def _key(page):
+    import re
+
+    return re.search(r'name="key" value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+
+def test_the_time_bank_is_a_404_where_the_neighbourhood_does_not_use_it(world, client_for):
+    assert client_for("resident").get(_url("home")).status_code == 404
+
+
+def test_before_the_rules_are_set_members_are_told_and_the_admin_starts_it(world, client_for):
+    world.hood.modules = [*world.hood.modules, "timebank"]
+    world.hood.save()
+    page = client_for("resident").get(_url("home"))
+    assert "nog niet ingesteld" in page.content.decode()
+    admin = client_for("admin")
+    response = admin.post(
+        _url("manage"),
+        {
+            "min_balance": -300,
+            "max_balance": 3000,
+            "welcome_credit": 60,
+            "direct_transfers": "on",
+            "pot": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Rules.objects.get().min_balance == -300
+
+
+def test_a_member_sees_the_balance_and_gives_time_once_even_if_sent_twice(bank, client_for):
+    resident = client_for("resident")
+    page = resident.get(_url("home"))
+    html = page.content.decode()
+    assert "2:00 uur" in html and "welkomsttegoed" in html.lower()
+    data = {
+        "to_user": bank.connector.pk,
+        "hours": 0,
+        "minutes": 45,
+        "note": "ramen gelapt",
+        "key": _key(page),
+    }
+    assert resident.post(_url("give"), data).status_code == 302
+    assert resident.post(_url("give"), data).status_code == 302  # the same form again
+    assert Transfer.objects.filter(kind="direct").count() == 1
+    assert services.member_account(bank.resident, bank.hood).balance == 75
+    html = resident.get(_url("home")).content.decode()
+    assert "ramen gelapt" in html and "Karim" in html
+
+
+@pytest.mark.parametrize(
+    "hours, minutes, message",
+    [
+        ("0", "0", "meer dan nul"),
+        ("1,5", "0", "geheel getal"),
+        ("-1", "0", "minstens 0"),
+        ("0", "75", "hoogstens 59"),
+        ("13", "0", "niet onder -10:00"),
+    ],
+)
+def test_bad_amounts_get_a_dutch_message_and_nothing_is_written(
+    bank, client_for, hours, minutes, message
+):
+    resident = client_for("resident")
+    key = _key(resident.get(_url("home")))
+    before = Entry.objects.count()
+    page = resident.post(
+        _url("give"), {"to_user": bank.connector.pk, "hours": hours, "minutes": minutes, "key": key}
+    )
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert Entry.objects.count() == before
+
+
+def test_giving_to_someone_outside_the_neighbourhood_is_refused(bank, client_for):
+    resident = client_for("resident")
+    key = _key(resident.get(_url("home")))
+    page = resident.post(
+        _url("give"), {"to_user": bank.outsider.pk, "hours": 1, "minutes": 0, "key": key}
+    )
+    assert page.status_code == 200 and "geen beschikbare keuze" in page.content.decode()
+    assert not Transfer.objects.filter(kind="direct").exists()
+
+
+def test_donating_to_the_pot(bank, client_for):
+    resident = client_for("resident")
+    key = _key(resident.get(_url("home")))
+    pot = services.pot_of(bank.hood)
+    resident.post(_url("donate"), {"to_account": pot.pk, "hours": 1, "minutes": 0, "key": key})
+    pot.refresh_from_db()
+    assert pot.balance == 60
+
+
+def test_the_admin_grants_from_the_pot_corrects_a_mistake_and_sees_the_months(bank, client_for):
+    services.donate(
+        actor=bank.resident,
+        neighbourhood=bank.hood,
+        to_account=services.pot_of(bank.hood),
+        minutes=60,
+    )
+    wrong = services.give(
+        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30
+    )
+    admin = client_for("admin")
+    page = admin.get(_url("manage"))
+    html = page.content.decode()
+    assert "Karim" in html and "Buurtpot" in html
+    admin.post(
+        _url("grant"),
+        {
+            "to_user": bank.connector.pk,
+            "hours": 0,
+            "minutes": 20,
+            "reason": "ziek geweest",
+            "key": _key(page),
+        },
+    )
+    assert Transfer.objects.filter(kind="grant", reason="ziek geweest").exists()
+    no_reason = admin.post(
+        _url("grant"), {"to_user": bank.connector.pk, "hours": 0, "minutes": 20, "key": "k2"}
+    )
+    assert "Dit veld is verplicht" in no_reason.content.decode()
+    admin.post(_url("reverse", transfer_id=wrong.pk), {"reason": "verkeerde buur"})
+    assert Transfer.objects.filter(reverses=wrong).exists()
+    again = admin.post(_url("reverse", transfer_id=wrong.pk), {"reason": "nog eens"}, follow=True)
+    assert "al teruggedraaid" in again.content.decode()
+    months = admin.get(_url("manage")).context["months"]
+    assert months[0].minutes == 0  # the only help payment was corrected
+
+
+def test_monthly_figures_count_reciprocity(bank):
+    from buurtkracht.timebank.selectors import monthly
+
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
+    services.give(actor=bank.connector, neighbourhood=bank.hood, to_user=bank.resident, minutes=15)
+    services.give(actor=bank.admin, neighbourhood=bank.hood, to_user=bank.connector, minutes=10)
+    month = monthly(neighbourhood=bank.hood)[0]
+    assert month.minutes == 55
+    assert (month.givers, month.receivers, month.both) == (2, 3, 2)
+    assert month.reciprocity == pytest.approx(2 / 3)
+
+
+def test_exports_hold_every_entry_in_csv_and_xlsx(bank, client_for):
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
+    admin = client_for("admin")
+    response = admin.get(_url("export", fmt="csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["boeking", "datum", "overboeking"]
+    assert len(rows) - 1 == Entry.objects.count()
+    assert sum(int(r[6]) for r in rows[1:]) == 0  # negative amounts stay numbers
+    assert ["5", rows[5][1], rows[5][2], "tijd gegeven"] == rows[5][:4] and rows[5][7].lstrip(
+        "'"
+    ) == "-0:30"
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(admin.get(_url("export", fmt="xlsx")).content))
+    assert book.active.max_row - 1 == Entry.objects.count()
+    assert admin.get(_url("export", fmt="pdf")).status_code == 404
+
+
+def test_a_professional_reading_balances_would_be_logged_but_cannot(bank, client_for):
+    assert client_for("professional").get(_url("manage")).status_code == 403
+    assert not ActionLog.objects.filter(action="timebank.viewed").exists()
