@@ -73,3 +73,13 @@ class ThanksForm(forms.Form):
     text = forms.CharField(
         label=_("A thank-you note"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class HoursForm(forms.Form):
+    """How long the help took (time bank): hours and minutes in whole numbers."""
+
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=100, initial=1)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=59, initial=0)
+
+    def total(self) -> int:
+        return self.cleaned_data["hours"] * 60 + self.cleaned_data["minutes"]

@@ -16,7 +16,7 @@ from buurtkracht.core.forms import add_service_errors
 from buurtkracht.places.models import Place
 
 from . import selectors, services
-from .forms import AgreeTimeForm, InviteForm, MessageForm, PostForm, ThanksForm
+from .forms import AgreeTimeForm, HoursForm, InviteForm, MessageForm, PostForm, ThanksForm
 from .models import Exchange, HelpInvitation, Post, PostKind, WhenKind
 
 
@@ -192,6 +192,22 @@ def exchange(request, slug, exchange_id: int):
                 services.exchange_mark_done(actor=request.user, exchange=exchange)
                 messages.success(request, _("Saved: it is done on your side."))
                 return redirect(request.path)
+            elif action in ("hours_propose", "hours_confirm"):
+                forms["hours"] = form = HoursForm(request.POST, prefix="h")
+                if form.is_valid():
+                    from buurtkracht.timebank import services as timebank
+
+                    if action == "hours_propose":
+                        timebank.exchange_hours_propose(
+                            actor=request.user, exchange=exchange, minutes=form.total()
+                        )
+                        messages.success(request, _("Saved. The other person confirms the time."))
+                    else:
+                        timebank.exchange_hours_confirm(
+                            actor=request.user, exchange=exchange, minutes=form.total()
+                        )
+                        messages.success(request, _("Confirmed: the time has been transferred."))
+                    return redirect(request.path)
             elif action == "thanks":
                 forms["thanks"] = form = ThanksForm(request.POST, prefix="k")
                 if form.is_valid():
@@ -209,7 +225,21 @@ def exchange(request, slug, exchange_id: int):
             else:
                 messages.error(request, " ".join(error.messages))
     other = exchange.helped if request.user.pk == exchange.helper_id else exchange.helper
+    timebank_on = request.neighbourhood.has_module("timebank") and hasattr(
+        request.neighbourhood, "timebank"
+    )
+    hours = getattr(exchange, "hours", None) if timebank_on else None
+    if timebank_on and "hours" not in forms:
+        forms["hours"] = HoursForm(
+            prefix="h",
+            initial=(
+                {"hours": hours.minutes // 60, "minutes": hours.minutes % 60} if hours else None
+            ),
+        )
     context = {
+        "timebank_on": timebank_on,
+        "hours": hours,
+        "hours_parts": divmod(hours.minutes, 60) if hours else None,
         "exchange": exchange,
         "other": other,
         "thread": exchange.messages.select_related("author__profile"),

@@ -182,3 +182,23 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"entry {self.neighbourhood_id}#{self.seq}"
+
+
+class ExchangeHours(models.Model):
+    """The time an exchange is paid with: one of the two proposes the minutes, the other
+    confirms, and only then does the helper receive them from the person helped."""
+
+    exchange = models.OneToOneField(
+        "exchange.Exchange", on_delete=models.CASCADE, related_name="hours"
+    )
+    minutes = models.PositiveIntegerField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now=True)
+    transfer = models.OneToOneField(
+        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="exchange_hours"
+    )
+
+    def __str__(self) -> str:
+        return f"hours of exchange {self.exchange_id}"

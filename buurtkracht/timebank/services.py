@@ -25,7 +25,16 @@ from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
 
-from .models import NO_LIMIT, Account, AccountKind, Entry, Rules, Transfer, TransferKind
+from .models import (
+    NO_LIMIT,
+    Account,
+    AccountKind,
+    Entry,
+    ExchangeHours,
+    Rules,
+    Transfer,
+    TransferKind,
+)
 
 MAX_MINUTES = 100 * 60
 """The most one transfer may move (100 hours): a typo guard, below any sensible limit."""
@@ -489,3 +498,73 @@ def rules_set(*, actor, neighbourhood, **fields) -> Rules:
             data=dict(fields),
         )
     return rules
+
+
+# --- Paying for an exchange ----------------------------------------------------------------
+
+
+def _exchange_checks(actor, exchange) -> None:
+    if not exchange.involves(actor):
+        raise ValidationError(_("Only the two people of this exchange can do this."))
+    if not exchange.is_done:
+        raise ValidationError(_("First you both say it is done; then you settle the time."))
+    rules_of(exchange.post.neighbourhood)
+
+
+def exchange_hours_propose(*, actor, exchange, minutes) -> ExchangeHours:
+    """One of the two says how much time the help took. A new proposal replaces the old
+    one until the other has confirmed."""
+    minutes = _check_amount(minutes)
+    _exchange_checks(actor, exchange)
+    with transaction.atomic():
+        hours = ExchangeHours.objects.select_for_update().filter(exchange=exchange).first()
+        if hours is not None and hours.transfer_id:
+            raise ValidationError(_("The time of this exchange has already been settled."))
+        hours, _created = ExchangeHours.objects.update_or_create(
+            exchange=exchange, defaults={"minutes": minutes, "proposed_by": actor}
+        )
+        log_action(
+            actor=actor,
+            action="timebank.exchange_proposed",
+            neighbourhood=exchange.post.neighbourhood,
+            obj=hours,
+            data={"minutes": minutes},
+        )
+    return hours
+
+
+def exchange_hours_confirm(*, actor, exchange, minutes: int) -> Transfer:
+    """The other person confirms the proposed minutes: the helper receives them from the
+    person helped. Confirming twice (or at the same moment twice) makes one transfer;
+    `minutes` must be what was proposed, so nobody confirms an amount changed meanwhile."""
+    _exchange_checks(actor, exchange)
+    neighbourhood = exchange.post.neighbourhood
+    with transaction.atomic():
+        hours = ExchangeHours.objects.select_for_update().filter(exchange=exchange).first()
+        if hours is None:
+            raise ValidationError(_("Nobody has said yet how much time it took."))
+        if hours.transfer_id:
+            return hours.transfer
+        if hours.proposed_by_id == actor.pk:
+            raise ValidationError(_("The other person confirms the time you proposed."))
+        if hours.minutes != minutes:
+            raise ValidationError(_("The proposed time has changed. Look again and confirm."))
+        helped = member_account(exchange.helped, neighbourhood)
+        helper = member_account(exchange.helper, neighbourhood)
+        transfer = _post(
+            neighbourhood=neighbourhood,
+            kind=TransferKind.EXCHANGE,
+            legs=[(helped, -hours.minutes), (helper, hours.minutes)],
+            actor_account=member_account(actor, neighbourhood),
+            reason=exchange.post.text[:REASON_MAX],
+            key=f"exchange:{exchange.pk}",
+        )
+        ExchangeHours.objects.filter(pk=hours.pk).update(transfer=transfer)
+        log_action(
+            actor=actor,
+            action="timebank.exchange_paid",
+            neighbourhood=neighbourhood,
+            obj=transfer,
+            data={"exchange": exchange.pk, "minutes": hours.minutes},
+        )
+    return transfer

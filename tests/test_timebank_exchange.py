@@ -1,0 +1,80 @@
+"""Paying for an exchange with time: one proposes, the other confirms, the helper receives."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from buurtkracht.exchange import services as exchange_services
+from buurtkracht.timebank import services
+from buurtkracht.timebank.models import Transfer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def done(world):
+    world.hood.modules = [*world.hood.modules, "timebank"]
+    world.hood.save()
+    services.rules_set(actor=world.admin, neighbourhood=world.hood, min_balance=-300)
+    post = exchange_services.post_create(
+        actor=world.resident, neighbourhood=world.hood, kind="request", text="Gordijnen ophangen"
+    )
+    invitation = exchange_services.invitation_send(
+        actor=world.resident, post=post, invitee=world.connector
+    )
+    exchange = exchange_services.invitation_answer(
+        actor=world.connector, invitation=invitation, accept=True
+    )
+    return world, exchange
+
+
+def _finish(world, exchange):
+    exchange_services.exchange_mark_done(actor=world.resident, exchange=exchange)
+    exchange_services.exchange_mark_done(actor=world.connector, exchange=exchange)
+    exchange.refresh_from_db()
+
+
+def test_time_is_settled_only_after_both_said_it_is_done(done):
+    world, exchange = done
+    with pytest.raises(ValidationError, match="allebei"):
+        services.exchange_hours_propose(actor=world.connector, exchange=exchange, minutes=90)
+
+
+def test_the_helper_receives_the_confirmed_time_once(done):
+    world, exchange = done
+    _finish(world, exchange)
+    services.exchange_hours_propose(actor=world.connector, exchange=exchange, minutes=90)
+    with pytest.raises(ValidationError, match="De ander bevestigt"):
+        services.exchange_hours_confirm(actor=world.connector, exchange=exchange, minutes=90)
+    with pytest.raises(ValidationError, match="veranderd"):
+        services.exchange_hours_confirm(actor=world.resident, exchange=exchange, minutes=60)
+    first = services.exchange_hours_confirm(actor=world.resident, exchange=exchange, minutes=90)
+    again = services.exchange_hours_confirm(actor=world.resident, exchange=exchange, minutes=90)
+    assert first.pk == again.pk and Transfer.objects.filter(kind="exchange").count() == 1
+    assert services.member_account(world.connector, world.hood).balance == 90
+    assert services.member_account(world.resident, world.hood).balance == -90
+    with pytest.raises(ValidationError, match="al geregeld"):
+        services.exchange_hours_propose(actor=world.connector, exchange=exchange, minutes=30)
+
+
+def test_outsiders_of_the_exchange_cannot_settle_it(done):
+    world, exchange = done
+    _finish(world, exchange)
+    with pytest.raises(ValidationError, match="twee mensen"):
+        services.exchange_hours_propose(actor=world.admin, exchange=exchange, minutes=30)
+
+
+def test_settling_through_the_exchange_page(done, client_for):
+    world, exchange = done
+    _finish(world, exchange)
+    url = reverse("exchange:exchange", kwargs={"slug": "lindenhof", "exchange_id": exchange.pk})
+    helper, helped = client_for("connector"), client_for("resident")
+    assert "Hoe lang duurde de hulp" in helper.get(url).content.decode()
+    bad = helper.post(url, {"action": "hours_propose", "h-hours": "0", "h-minutes": "0"})
+    assert "meer dan nul" in bad.content.decode()
+    helper.post(url, {"action": "hours_propose", "h-hours": "1", "h-minutes": "15"})
+    page = helped.get(url).content.decode()
+    assert "Voorstel: 75 minuten" in page and "Bevestig deze tijd" in page
+    helped.post(url, {"action": "hours_confirm", "h-hours": "1", "h-minutes": "15"})
+    assert "75 minuten zijn overgemaakt" in helper.get(url).content.decode()
+    assert services.member_account(world.connector, world.hood).balance == 75
