@@ -836,3 +836,22 @@ def test_demo_suggestions_say_how_far(demo):
         for s in suggested_helpers(post=post, viewer=sanne, membership=membership)
     ]
     assert reasons and any(re.search(r"\d00 m\b|\d km\b", r) for r in reasons), reasons
+
+
+def test_the_demo_has_a_living_time_bank_that_verifies(demo):
+    from buurtkracht.timebank import services
+    from buurtkracht.timebank.ledger import verify
+    from buurtkracht.timebank.models import Account, Transfer
+    from buurtkracht.timebank.selectors import monthly
+
+    hood = Neighbourhood.objects.get(slug="lindenhof")
+    report = verify(hood)
+    assert report.ok and report.entries > 0
+    kinds = set(Transfer.objects.values_list("kind", flat=True))
+    assert {"welcome", "direct", "donation", "grant", "reversal"} <= kinds
+    assert demo.counts["timebank_accounts"] == Account.objects.filter(neighbourhood=hood).count()
+    assert sum(Account.objects.filter(neighbourhood=hood).values_list("balance", flat=True)) == 0
+    active = [m for m in monthly(neighbourhood=hood, months=7) if m.minutes]
+    assert len(active) >= 4  # months of history, not one day
+    sanne = User.objects.get(username="bewoner")
+    assert services.member_account(sanne, hood).entries.count() >= 3

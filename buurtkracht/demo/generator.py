@@ -55,6 +55,7 @@ from .bulk import insert_rows
 from .helping import Helping
 from .names import ACCESSIBILITY_NOTES, BACKGROUNDS, INITIALS, Background
 from .sharing import Sharing
+from .timebank import TimeBank
 from .weighted import Weighted
 
 LINDENHOF = "lindenhof"
@@ -180,6 +181,9 @@ COUNT_LABELS = {
     "messages": "berichten",
     "safety_net_cases": "meldingen in het vangnet",
     "notifications": "ongelezen meldingen (demo)",
+    "timebank_accounts": "rekeningen in de tijdbank",
+    "timebank_transfers": "overboekingen in de tijdbank",
+    "timebank_refused": "geweigerd (boven een grens)",
 }
 
 
@@ -763,6 +767,8 @@ class _Builder:
         # every exchange is also a contact (once per pair).
         helping = Helping(self, nb_ids, sharer).build({(c[0], c[1]) for c in contacts})
         contact_count = len(contacts) + helping.pop("new_contacts")
+        # Months of time bank history in Lindenhof (timebank.py).
+        timebank = TimeBank(self, nb_ids).build()
 
         lindenhof_roles = [
             role for p in people for slug, role, _org in p.memberships if slug == LINDENHOF
@@ -783,6 +789,7 @@ class _Builder:
             "contacts": contact_count,
             **sharing,
             **helping,
+            **timebank,
         }
 
 

@@ -132,8 +132,9 @@ def issuer_of(neighbourhood) -> Account:
     return _system_account(neighbourhood, AccountKind.ISSUE)
 
 
-def member_account(user, neighbourhood) -> Account:
-    """The member's account, opened (with the welcome credit, if any) on first use."""
+def member_account(user, neighbourhood, *, at=None) -> Account:
+    """The member's account, opened (with the welcome credit, if any) on first use.
+    `at`: when it was opened (the demo's and an import's history; default now)."""
     rules = rules_of(neighbourhood)
     account = Account.objects.filter(
         neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
@@ -167,6 +168,7 @@ def member_account(user, neighbourhood) -> Account:
                 ],
                 actor_account=None,
                 key=f"welcome:{account.pk}",
+                at=at,
             )
             account.refresh_from_db()
     return account
@@ -214,9 +216,11 @@ def _post(
     reason: str = "",
     key: str | None = None,
     reverses: Transfer | None = None,
+    at=None,
 ) -> Transfer:
     """Write one balanced transfer: lock the chain head, check, update balances, append
-    the entries with their hashes. Returns the existing transfer for a key seen before."""
+    the entries with their hashes. Returns the existing transfer for a key seen before.
+    `at` backdates it (the demo's history and imports, written in time order)."""
     if sum(amount for _account, amount in legs) != 0 or len(legs) < 2:
         raise ValueError("a transfer's entries must sum to zero")  # a programming error
     if len({account.pk for account, _amount in legs}) != len(legs):
@@ -237,7 +241,7 @@ def _post(
             after = current.balance + amount
             if not current.floor <= after <= current.ceiling:
                 raise ValidationError(_refusal(current, after))
-        now = timezone.now()
+        now = at or timezone.now()
         transfer = Transfer.objects.create(
             neighbourhood=neighbourhood,
             kind=kind,
