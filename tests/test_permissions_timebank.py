@@ -17,7 +17,12 @@ def _objects(world):
     transfer = services.give(
         actor=world.resident, neighbourhood=world.hood, to_user=world.connector, minutes=15
     )
-    return {"transfer": transfer}
+    from buurtkracht.timebank import importing
+
+    job = importing.upload(
+        actor=world.admin, neighbourhood=world.hood, filename="leeg.csv", data=b"x\n"
+    )
+    return {"transfer": transfer, "job": job}
 
 
 CASES = [
@@ -35,6 +40,12 @@ CASES = [
         data={"reason": "vergissing"},
     ),
     Case("timebank:export", only(["admin"]), kwargs={"slug": "lindenhof", "fmt": "csv"}),
+    Case("timebank:import", only(["admin"]), kwargs=HOOD),
+    Case(
+        "timebank:import_preview",
+        only(["admin"]),
+        kwargs=lambda w, o: {"slug": "lindenhof", "job_id": o["job"].pk},
+    ),
 ]
 
 

@@ -64,3 +64,13 @@ class RulesForm(forms.ModelForm):
     class Meta:
         model = Rules
         fields = ["min_balance", "max_balance", "welcome_credit", "direct_transfers", "pot"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or Excel)"),
+        help_text=_(
+            "Columns: overboeking, datum, wie, minuten, omschrijving. One row per line of a "
+            "transfer; the lines of one transfer add up to zero."
+        ),
+    )

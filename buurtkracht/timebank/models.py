@@ -202,3 +202,23 @@ class ExchangeHours(models.Model):
 
     def __str__(self) -> str:
         return f"hours of exchange {self.exchange_id}"
+
+
+class LedgerImport(models.Model):
+    """A spreadsheet of balances and history from another time bank: checked in a dry run
+    (`importing.plan`), then written all or nothing (`importing.commit`)."""
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="timebank_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    transfers = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.filename

@@ -132,7 +132,7 @@ def issuer_of(neighbourhood) -> Account:
     return _system_account(neighbourhood, AccountKind.ISSUE)
 
 
-def member_account(user, neighbourhood, *, at=None) -> Account:
+def member_account(user, neighbourhood, *, at=None, welcome: bool = True) -> Account:
     """The member's account, opened (with the welcome credit, if any) on first use.
     `at`: when it was opened (the demo's and an import's history; default now)."""
     rules = rules_of(neighbourhood)
@@ -158,7 +158,7 @@ def member_account(user, neighbourhood, *, at=None) -> Account:
             return Account.objects.get(
                 neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
             )
-        if rules.welcome_credit:
+        if rules.welcome_credit and welcome:
             _post(
                 neighbourhood=neighbourhood,
                 kind=TransferKind.WELCOME,

@@ -16,4 +16,10 @@ urlpatterns = [
         name="reverse",
     ),
     path("<buurt:slug>/tijdbank/export.<str:fmt>", views.export, name="export"),
+    path("<buurt:slug>/tijdbank/importeren/", views.import_start, name="import"),
+    path(
+        "<buurt:slug>/tijdbank/importeren/<int:job_id>/",
+        views.import_preview,
+        name="import_preview",
+    ),
 ]

@@ -10,11 +10,11 @@ from buurtkracht.accounts.models import User
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
-from buurtkracht.inventory.spreadsheet import write_csv, write_xlsx
+from buurtkracht.inventory.spreadsheet import MAX_BYTES, write_csv, write_xlsx
 
-from . import selectors, services
-from .forms import DonateForm, GiveForm, GrantForm, ReverseForm, RulesForm
-from .models import Account, AccountKind, Entry, Transfer
+from . import importing, selectors, services
+from .forms import DonateForm, GiveForm, GrantForm, ImportForm, ReverseForm, RulesForm
+from .models import Account, AccountKind, Entry, LedgerImport, Transfer
 
 
 def _targets(neighbourhood, rules) -> list[tuple[int, str]]:
@@ -291,3 +291,52 @@ def export(request, slug, fmt: str):
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_start(request, slug):
+    access.require(request, Action.TIMEBANK_MANAGE)
+    hood = request.neighbourhood
+    if selectors.rules_or_none(hood) is None:
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            form.add_error("file", _("This file is too big (at most 5 MB)."))
+        else:
+            job = importing.upload(
+                actor=request.user, neighbourhood=hood, filename=upload.name, data=upload.read()
+            )
+            return redirect("timebank:import_preview", slug=slug, job_id=job.pk)
+    return render(request, "timebank/import.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request, slug, job_id: int):
+    access.require(request, Action.TIMEBANK_MANAGE)
+    hood = request.neighbourhood
+    job = get_object_or_404(LedgerImport, pk=job_id, neighbourhood=hood)
+    if request.method == "POST" and not job.imported_at:
+        try:
+            count = importing.commit(actor=request.user, job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages[:5]))
+        else:
+            messages.success(request, _("Imported: %(count)s transfers.") % {"count": count})
+            return redirect("timebank:manage", slug=slug)
+    result = None
+    if not job.imported_at:
+        result = importing.plan(neighbourhood=hood, filename=job.filename, data=bytes(job.data))
+    balances = []
+    if result is not None and result.ok:
+        for key, minutes in sorted(result.balances.items()):
+            who = {importing.POT: _("Community pot"), importing.OPENING: _("Opening balances")}
+            balances.append(
+                (who.get(key) or result.names.get(key, key), services.format_minutes(minutes))
+            )
+    return render(
+        request,
+        "timebank/import_preview.html",
+        {"job": job, "result": result, "balances": balances},
+    )
