@@ -297,3 +297,32 @@ def test_only_administrators_set_the_rules(world):
     with pytest.raises(ValidationError, match="Alleen beheerders"):
         services.rules_set(actor=world.resident, neighbourhood=world.hood, min_balance=0)
     assert not Rules.objects.exists()
+
+
+def test_leaving_closes_the_account_and_rejoining_opens_it(bank):
+    from buurtkracht.neighbourhoods import services as hood_services
+
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
+    hood_services.membership_leave(user=bank.connector, neighbourhood=bank.hood)
+    account = Account.objects.get(neighbourhood=bank.hood, user=bank.connector)
+    assert not account.is_open and account.balance == 90  # the balance stays
+    with pytest.raises(ValidationError):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5
+        )
+    assert _total(bank) == 0
+    hood_services.membership_join(user=bank.connector, neighbourhood=bank.hood)
+    account.refresh_from_db()
+    assert account.is_open
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5)
+    assert verify(bank.hood).ok
+
+
+def test_an_administrator_removing_a_member_closes_the_account(bank):
+    from buurtkracht.neighbourhoods import services as hood_services
+    from buurtkracht.neighbourhoods.models import Membership
+
+    services.member_account(bank.connector, bank.hood)
+    membership = Membership.objects.get(user=bank.connector, neighbourhood=bank.hood)
+    hood_services.membership_remove(actor=bank.admin, membership=membership)
+    assert not Account.objects.get(neighbourhood=bank.hood, user=bank.connector).is_open

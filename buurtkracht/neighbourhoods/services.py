@@ -104,6 +104,7 @@ def membership_join(*, user, neighbourhood: Neighbourhood, invitation_code: str 
                 membership = Membership.objects.create(user=user, neighbourhood=neighbourhood)
         except IntegrityError:
             raise ValidationError(_("You are already a member of this neighbourhood.")) from None
+        _timebank().member_joined(user=user, neighbourhood=neighbourhood)
         log_action(
             actor=user,
             action="membership.joined",
@@ -136,6 +137,13 @@ LAST_ADMIN = gettext_lazy(
 )
 
 
+def _timebank():
+    """The time bank's services (imported late: the time bank builds on neighbourhoods)."""
+    from buurtkracht.timebank import services
+
+    return services
+
+
 def membership_leave(*, user, neighbourhood: Neighbourhood) -> None:
     with transaction.atomic():
         membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
@@ -144,6 +152,7 @@ def membership_leave(*, user, neighbourhood: Neighbourhood) -> None:
         if membership.role == Role.ADMIN and _lock_admins(neighbourhood) <= 1:
             raise ValidationError(str(LAST_ADMIN))
         membership.delete()
+        _timebank().member_left(actor=user, user=user, neighbourhood=neighbourhood)
         log_action(actor=user, action="membership.left", neighbourhood=neighbourhood)
 
 
@@ -186,6 +195,9 @@ def membership_remove(*, actor, membership: Membership) -> None:
             data={"user": membership.user_id},
         )
         membership.delete()
+        _timebank().member_left(
+            actor=actor, user=membership.user, neighbourhood=membership.neighbourhood
+        )
 
 
 def organisation_create(

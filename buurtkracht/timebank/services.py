@@ -572,3 +572,23 @@ def exchange_hours_confirm(*, actor, exchange, minutes: int) -> Transfer:
             data={"exchange": exchange.pk, "minutes": hours.minutes},
         )
     return transfer
+
+
+# --- Members coming and going --------------------------------------------------------------
+
+
+def member_left(*, actor, user, neighbourhood) -> None:
+    """Called when someone leaves or is removed: their account closes (no new transfers);
+    entries and balance stay, so every other balance stays right."""
+    account = Account.objects.filter(
+        neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user, is_open=True
+    ).first()
+    if account is not None:
+        account_close(actor=actor, account=account)
+
+
+def member_joined(*, user, neighbourhood) -> None:
+    """Called when someone (re)joins: a closed account of theirs opens again."""
+    Account.objects.filter(
+        neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user, is_open=False
+    ).update(is_open=True)
