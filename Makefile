@@ -70,6 +70,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_search.py
 	$(BIN)/python benchmarks/bench_inventory.py
 	$(BIN)/python benchmarks/bench_matching.py
+	$(BIN)/python benchmarks/bench_timebank.py
 
 clean:
 	rm -rf $(VENV) node_modules var *.egg-info

@@ -137,7 +137,29 @@ def site(live_server, settings):
 @pytest.fixture
 def live_world(transactional_db, world):
     """The personas, committed, so the live server thread can see them."""
-    return world
+    yield world
+    _empty_ledger()
+
+
+def _empty_ledger():
+    """Django empties the tables after a test like this with DELETE, which the time bank's
+    append-only triggers refuse on SQLite (PostgreSQL's TRUNCATE does not fire them): take
+    the ledger out with the triggers off, as a database owner would, then put them back."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = import_module("buurtkracht.timebank.migrations.0002_append_only")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_UNDO:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM timebank_exchangehours")
+        cursor.execute("DELETE FROM timebank_entry")
+        cursor.execute("DELETE FROM timebank_transfer")
+        for statement in migration.SQLITE:
+            cursor.execute(statement)
 
 
 @dataclass
