@@ -326,3 +326,30 @@ def test_an_administrator_removing_a_member_closes_the_account(bank):
     membership = Membership.objects.get(user=bank.connector, neighbourhood=bank.hood)
     hood_services.membership_remove(actor=bank.admin, membership=membership)
     assert not Account.objects.get(neighbourhood=bank.hood, user=bank.connector).is_open
+
+
+def test_a_caller_key_cannot_pre_empt_the_platforms_own_keys(bank):
+    wrong = services.give(
+        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=40
+    )
+    services.give(
+        actor=bank.connector,
+        neighbourhood=bank.hood,
+        to_user=bank.resident,
+        minutes=1,
+        key=f"reversal:{wrong.pk}",
+    )
+    correction = services.reverse(actor=bank.admin, transfer=wrong, reason="vergissing")
+    assert correction.reverses == wrong and correction.kind == "reversal"
+
+
+def test_only_the_member_or_an_administrator_closes_an_account(bank):
+    account = services.member_account(bank.connector, bank.hood)
+    for stranger in (bank.outsider, bank.resident):
+        with pytest.raises(ValidationError, match="Alleen beheerders"):
+            services.account_close(actor=stranger, account=account)
+    account.refresh_from_db()
+    assert account.is_open
+    services.account_close(actor=bank.connector, account=account)
+    account.refresh_from_db()
+    assert not account.is_open

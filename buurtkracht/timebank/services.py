@@ -230,6 +230,8 @@ def _post(
         if key is not None:
             existing = Transfer.objects.filter(neighbourhood=neighbourhood, key=key).first()
             if existing is not None:
+                if existing.kind != kind:  # a programming error: keys name one kind of thing
+                    raise ValueError(f"key {key!r} belongs to a {existing.kind} transfer")
                 return existing
         accounts = {a.pk: a for a in Account.objects.filter(pk__in=[a.pk for a, _ in legs])}
         for account, amount in legs:
@@ -303,6 +305,12 @@ def _fit_limits(accounts, rules: Rules) -> None:
 # --- What people do ------------------------------------------------------------------------
 
 
+def _caller_key(key: str | None) -> str | None:
+    """A key from a form or caller, kept apart from the platform's own keys (welcome:,
+    reversal:, exchange:, import:), so nobody can pre-empt those."""
+    return f"caller:{key}" if key is not None else None
+
+
 def _membership(user, neighbourhood) -> Membership:
     membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
     if membership is None:
@@ -338,7 +346,7 @@ def give(*, actor, neighbourhood, to_user, minutes, note: str = "", key: str | N
             legs=[(source, -minutes), (target, minutes)],
             actor_account=source,
             reason=note.strip(),
-            key=key,
+            key=_caller_key(key),
         )
         log_action(
             actor=actor,
@@ -366,7 +374,7 @@ def donate(*, actor, neighbourhood, to_account: Account, minutes, key: str | Non
             kind=TransferKind.DONATION,
             legs=[(source, -minutes), (to_account, minutes)],
             actor_account=source,
-            key=key,
+            key=_caller_key(key),
         )
         log_action(
             actor=actor,
@@ -397,7 +405,7 @@ def grant(*, actor, neighbourhood, to_user, minutes, reason: str, key: str | Non
             legs=[(pot, -minutes), (target, minutes)],
             actor_account=member_account(actor, neighbourhood),
             reason=reason,
-            key=key,
+            key=_caller_key(key),
         )
         log_action(
             actor=actor,
@@ -452,7 +460,10 @@ def reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
 def account_close(*, actor, account: Account) -> Account:
     """A member leaves (or is removed): the account closes and takes no new transfers; its
     entries and balance stay, so every other balance stays right. Once the person is
-    erased, the account is shown under a pseudonym ("oud-lid 12")."""
+    erased, the account is shown under a pseudonym ("oud-lid 12"). Only the member
+    themselves (leaving) or an administrator of the neighbourhood may close it."""
+    if not (account.user_id == actor.pk or _is_admin(actor, account.neighbourhood_id)):
+        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
     with transaction.atomic():
         Rules.objects.select_for_update().get(neighbourhood=account.neighbourhood_id)
         Account.objects.filter(pk=account.pk).update(is_open=False)
