@@ -186,7 +186,7 @@ def test_the_same_confirmation_from_twenty_processes_is_one_transfer(bank):
 
     assert [error for _pk, error in reports if error is not None] == []
     transfer = Transfer.objects.get(neighbourhood=hood)  # exactly one
-    assert transfer.key == "same" and transfer.kind == TransferKind.DIRECT
+    assert transfer.key == "caller:same" and transfer.kind == TransferKind.DIRECT
     assert {pk for pk, _error in reports} == {transfer.pk}  # every process got that one
     assert services.member_account(giver, hood).balance == -30
     assert services.member_account(receiver, hood).balance == 30

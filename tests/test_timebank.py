@@ -353,3 +353,23 @@ def test_only_the_member_or_an_administrator_closes_an_account(bank):
     services.account_close(actor=bank.connector, account=account)
     account.refresh_from_db()
     assert not account.is_open
+
+
+def test_a_transfer_takes_a_handful_of_queries(bank, django_assert_max_num_queries):
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5)
+    # rules, members, accounts, lock, accounts again, transfer, 2 balances, entries, head,
+    # audit log (+ savepoints inside the test's transaction)
+    with django_assert_max_num_queries(15):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5
+        )
+
+
+def test_a_refused_transfer_leaves_the_surrounding_transaction_usable(bank):
+    with pytest.raises(ValidationError):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=6000
+        )
+    # Still inside the test's transaction: the next transfer works.
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5)
+    assert verify(bank.hood).ok

@@ -132,10 +132,12 @@ def issuer_of(neighbourhood) -> Account:
     return _system_account(neighbourhood, AccountKind.ISSUE)
 
 
-def member_account(user, neighbourhood, *, at=None, welcome: bool = True) -> Account:
+def member_account(
+    user, neighbourhood, *, at=None, welcome: bool = True, rules: Rules | None = None
+) -> Account:
     """The member's account, opened (with the welcome credit, if any) on first use.
     `at`: when it was opened (the demo's and an import's history; default now)."""
-    rules = rules_of(neighbourhood)
+    rules = rules or rules_of(neighbourhood)
     account = Account.objects.filter(
         neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
     ).first()
@@ -253,11 +255,10 @@ def _post(
             reverses=reverses,
             key=key,
         )
-        try:
-            with transaction.atomic():
-                for account, amount in legs:
-                    Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
-        except IntegrityError as error:  # the CHECK: limits changed under us (never, locked)
+        try:  # the CHECK has the last word; re-raised, so the transaction rolls back
+            for account, amount in legs:
+                Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
+        except IntegrityError as error:
             raise ValidationError(_("This transfer does not fit the limits.")) from error
         seq, prev = rules.head_seq, rules.head_hash
         entries = []
@@ -287,8 +288,18 @@ def _post(
             prev = digest
         Entry.objects.bulk_create(entries)
         Rules.objects.filter(pk=rules.pk).update(head_seq=seq, head_hash=prev)
-        # A member account outside today's limits (they changed) may only move back.
-        members = [a.pk for a, _ in legs if accounts[a.pk].kind == AccountKind.MEMBER]
+        # A member account outside today's limits (they changed) may only move back: its
+        # bounds follow the balance back towards the rules (only written when they move).
+        members = [
+            a.pk
+            for a, amount in legs
+            if accounts[a.pk].kind == AccountKind.MEMBER
+            and (accounts[a.pk].floor, accounts[a.pk].ceiling)
+            != (
+                min(rules.min_balance, accounts[a.pk].balance + amount),
+                max(rules.max_balance, accounts[a.pk].balance + amount),
+            )
+        ]
         if members:
             _fit_limits(Account.objects.filter(pk__in=members), rules)
     return transfer
@@ -328,18 +339,32 @@ def give(*, actor, neighbourhood, to_user, minutes, note: str = "", key: str | N
     """A member gives time to another member directly (where the rules allow it)."""
     minutes = _check_amount(minutes)
     rules = rules_of(neighbourhood)
-    _membership(actor, neighbourhood)
     if not rules.direct_transfers:
         raise ValidationError(
             _("In this neighbourhood time only moves through completed exchanges.")
         )
     if to_user is None or to_user.pk == actor.pk:
         raise ValidationError(_("You cannot give time to yourself."))
-    if not Membership.objects.filter(user=to_user, neighbourhood=neighbourhood).exists():
+    members = set(
+        Membership.objects.filter(
+            neighbourhood=neighbourhood, user_id__in=[actor.pk, to_user.pk]
+        ).values_list("user_id", flat=True)
+    )
+    if actor.pk not in members:
+        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
+    if to_user.pk not in members:
         raise ValidationError(_("This person is not a member of this neighbourhood."))
     with transaction.atomic():
-        source = member_account(actor, neighbourhood)
-        target = member_account(to_user, neighbourhood)
+        found = {
+            a.user_id: a
+            for a in Account.objects.filter(
+                neighbourhood=neighbourhood,
+                kind=AccountKind.MEMBER,
+                user_id__in=[actor.pk, to_user.pk],
+            )
+        }
+        source = found.get(actor.pk) or member_account(actor, neighbourhood, rules=rules)
+        target = found.get(to_user.pk) or member_account(to_user, neighbourhood, rules=rules)
         transfer = _post(
             neighbourhood=neighbourhood,
             kind=TransferKind.DIRECT,
