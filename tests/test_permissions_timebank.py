@@ -41,6 +41,7 @@ CASES = [
     ),
     Case("timebank:export", only(["admin"]), kwargs={"slug": "lindenhof", "fmt": "csv"}),
     Case("timebank:import", only(["admin"]), kwargs=HOOD),
+    Case("timebank:my_export", members_only(200), kwargs={"slug": "lindenhof", "fmt": "xlsx"}),
     Case(
         "timebank:import_preview",
         only(["admin"]),

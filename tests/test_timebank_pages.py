@@ -189,3 +189,13 @@ def test_exports_hold_every_entry_in_csv_and_xlsx(bank, client_for):
 def test_a_professional_reading_balances_would_be_logged_but_cannot(bank, client_for):
     assert client_for("professional").get(_url("manage")).status_code == 403
     assert not ActionLog.objects.filter(action="timebank.viewed").exists()
+
+
+def test_a_member_downloads_their_own_history(bank, client_for):
+    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
+    response = client_for("resident").get(_url("my_export", fmt="csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["datum", "soort", "met"]
+    assert [r[1] for r in rows[1:]] == ["welkomsttegoed", "tijd gegeven"]  # oldest first
+    assert rows[2][2] == "Karim" and rows[2][3] == "-30"
+    assert client_for("resident").get(_url("my_export", fmt="doc")).status_code == 404

@@ -66,7 +66,7 @@ class Line:
     corrected: bool
 
 
-def statement(*, viewer, account: Account, limit: int = 200) -> list[Line]:
+def statement(*, viewer, account: Account, limit: int | None = 200) -> list[Line]:
     """The account's latest entries, newest first, each with who was on the other side."""
     entries = list(
         Entry.objects.filter(account=account).select_related("transfer").order_by("-seq")[:limit]

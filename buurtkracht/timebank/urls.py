@@ -16,6 +16,7 @@ urlpatterns = [
         name="reverse",
     ),
     path("<buurt:slug>/tijdbank/export.<str:fmt>", views.export, name="export"),
+    path("<buurt:slug>/tijdbank/mijn.<str:fmt>", views.my_export, name="my_export"),
     path("<buurt:slug>/tijdbank/importeren/", views.import_start, name="import"),
     path(
         "<buurt:slug>/tijdbank/importeren/<int:job_id>/",

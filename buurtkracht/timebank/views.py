@@ -273,24 +273,51 @@ EXPORT_HEADERS = [
 ]
 
 
+def _download(request, fmt: str, name: str, headers, rows, title) -> HttpResponse:
+    filename = f"{name}-{request.neighbourhood.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            write_xlsx(headers, rows, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+MY_HEADERS = ["datum", "soort", "met", "minuten", "uren", "omschrijving", "teruggedraaid"]
+
+
+@require_GET
+def my_export(request, slug, fmt: str):
+    """A member's own history, as a spreadsheet."""
+    access.require(request, Action.TIMEBANK_USE)
+    if selectors.rules_or_none(request.neighbourhood) is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    account = services.member_account(request.user, request.neighbourhood)
+    rows = [
+        [
+            timezone.localtime(line.when).strftime("%Y-%m-%d %H:%M"),
+            line.kind_label,
+            line.other,
+            line.amount,
+            services.format_minutes(line.amount),
+            line.reason,
+            "ja" if line.corrected else "",
+        ]
+        for line in reversed(selectors.statement(viewer=request.user, account=account, limit=None))
+    ]
+    return _download(request, fmt, "mijn-tijdbank", MY_HEADERS, rows, _("Time bank"))
+
+
 @require_GET
 def export(request, slug, fmt: str):
     access.require(request, Action.TIMEBANK_MANAGE)
     if selectors.rules_or_none(request.neighbourhood) is None or fmt not in ("csv", "xlsx"):
         raise Http404
     rows = _export_rows(request)
-    name = f"tijdbank-{request.neighbourhood.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(
-            write_csv(EXPORT_HEADERS, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            write_xlsx(EXPORT_HEADERS, rows, title=_("Time bank")),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(request, fmt, "tijdbank", EXPORT_HEADERS, rows, _("Time bank"))
 
 
 @require_http_methods(["GET", "POST"])
