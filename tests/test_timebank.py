@@ -373,3 +373,20 @@ def test_a_refused_transfer_leaves_the_surrounding_transaction_usable(bank):
     # Still inside the test's transaction: the next transfer works.
     services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5)
     assert verify(bank.hood).ok
+
+
+def test_an_initiative_has_one_account_that_takes_donations_and_never_goes_below_zero(bank):
+    account = services.initiative_account(bank.hood, "Repair Café")
+    assert services.initiative_account(bank.hood, "Repair Café").pk == account.pk  # one
+    with pytest.raises(ValidationError, match="naam"):
+        services.initiative_account(bank.hood, "  ")
+    services.donate(actor=bank.resident, neighbourhood=bank.hood, to_account=account, minutes=45)
+    account.refresh_from_db()
+    assert account.balance == 45 and account.floor == 0
+    with pytest.raises(ValidationError, match="buurtpot of aan een initiatief"):
+        services.donate(
+            actor=bank.resident,
+            neighbourhood=bank.hood,
+            to_account=services.member_account(bank.connector, bank.hood),
+            minutes=5,
+        )

@@ -45,20 +45,10 @@ def lendable_resources(*, neighbourhood, viewer) -> QuerySet[Resource]:
 def owner_names(*, viewer, membership, neighbourhood, resources) -> dict[int, str]:
     """{resource id: owner's name} for the owners who let `viewer` see their name; a place's
     name for places. Reads by professionals are logged."""
-    from buurtkracht.people.models import Profile
+    from buurtkracht.people.selectors import display_names
 
     owner_ids = {r.owner_id for r in resources if r.owner_id is not None}
-    names = dict(
-        Profile.objects.filter(
-            access.visible_q(
-                viewer,
-                owner_field="user_id",
-                level_field="display_name_visibility",
-                neighbourhood=neighbourhood,
-            ),
-            user_id__in=owner_ids,
-        ).values_list("user_id", "display_name")
-    )
+    names = display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=owner_ids)
     access.note_reads(
         viewer=viewer,
         membership=membership,

@@ -121,3 +121,19 @@ def consents_of(*, user) -> QuerySet[Consent]:
 
 def access_log_of(*, user) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(subject=user).select_related("neighbourhood")
+
+
+def display_names(*, viewer, neighbourhood, user_ids) -> dict[int, str]:
+    """{user id: display name} for those of `user_ids` who let `viewer` see their name
+    (`access.visible_q`); the others are left out. One query."""
+    return dict(
+        Profile.objects.filter(
+            access.visible_q(
+                viewer,
+                owner_field="user_id",
+                level_field="display_name_visibility",
+                neighbourhood=neighbourhood,
+            ),
+            user_id__in=set(user_ids),
+        ).values_list("user_id", "display_name")
+    )

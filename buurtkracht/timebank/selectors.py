@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buurtkracht.core import access
-from buurtkracht.people.models import Profile
+from buurtkracht.people.selectors import display_names
 
 from .models import Account, AccountKind, Entry, Rules, Transfer, TransferKind
 
@@ -26,17 +25,7 @@ def rules_or_none(neighbourhood) -> Rules | None:
 
 def names(*, viewer, neighbourhood, user_ids) -> dict[int, str]:
     """Display names of `user_ids` that `viewer` may see (the others are left out)."""
-    return dict(
-        Profile.objects.filter(
-            access.visible_q(
-                viewer,
-                owner_field="user_id",
-                level_field="display_name_visibility",
-                neighbourhood=neighbourhood,
-            ),
-            user_id__in=set(user_ids),
-        ).values_list("user_id", "display_name")
-    )
+    return display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=user_ids)
 
 
 def label(account: Account, shown: dict[int, str], *, viewer=None) -> str:
