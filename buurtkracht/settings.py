@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "buurtkracht.notifications",
     "buurtkracht.support",
     "buurtkracht.timebank",
+    "buurtkracht.initiatives",
     "buurtkracht.demo",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("buurtkracht.inventory.urls")),
     path("", include("buurtkracht.exchange.urls")),
     path("", include("buurtkracht.timebank.urls")),
+    path("", include("buurtkracht.initiatives.urls")),
     path("", include("buurtkracht.support.urls")),
     path("", include("buurtkracht.notifications.urls")),
     path("", include("buurtkracht.neighbourhoods.urls")),

@@ -37,6 +37,7 @@ OUR_NAMESPACES = {
     "notifications",
     "support",
     "timebank",
+    "initiatives",
 }
 
 

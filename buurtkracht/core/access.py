@@ -45,6 +45,8 @@ class Action(StrEnum):
     REQUESTS = "requests.use"
     SAFETY_NET = "safety.net"
     TIMEBANK_USE = "timebank.use"
+    INITIATIVES_VIEW = "initiatives.view"
+    INITIATIVES_USE = "initiatives.use"
     TIMEBANK_MANAGE = "timebank.manage"
 
 
@@ -60,10 +62,12 @@ ACTION_MODULE: dict[Action, str] = {
     Action.REQUESTS: "requests",
     Action.SAFETY_NET: "requests",
     Action.TIMEBANK_USE: "timebank",
+    Action.INITIATIVES_VIEW: "initiatives",
+    Action.INITIATIVES_USE: "initiatives",
     Action.TIMEBANK_MANAGE: "timebank",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
-PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW})
+PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW, Action.INITIATIVES_VIEW})
 
 
 _MEMBER = {
@@ -75,6 +79,7 @@ _MEMBER = {
     Action.RESOURCES_BOOK,
     Action.REQUESTS,
     Action.TIMEBANK_USE,
+    Action.INITIATIVES_USE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {

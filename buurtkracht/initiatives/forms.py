@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buurtkracht.places.models import Place
+
+from .models import NAME_MAX, TEXT_MAX, Recurrence
+
+
+class InitiativeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    what_and_why = forms.CharField(
+        label=_("What do you do, and why?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX,
+    )
+    for_whom = forms.CharField(label=_("For whom?"), max_length=300, required=False)
+    place = forms.ModelChoiceField(
+        label=_("Where?"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("(no place from the map)"),
+    )
+    address = forms.CharField(label=_("Or an address"), max_length=200, required=False)
+
+    def __init__(self, *args, places=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if places is not None:
+            self.fields["place"].queryset = places
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label=_("Task or role"),
+        max_length=NAME_MAX,
+        help_text=_("For example: keep the key, make coffee on Tuesday, treasurer."),
+    )
+    recurrence = forms.ChoiceField(label=_("How often?"), choices=Recurrence.choices)
+    minutes = forms.IntegerField(
+        label=_("Time it takes (minutes each time)"),
+        min_value=1,
+        max_value=24 * 60,
+        required=False,
+    )
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=_("What"), max_length=NAME_MAX)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.ModelChoiceField(
+        label=_("Where?"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("(no place from the map)"),
+    )
+    address = forms.CharField(label=_("Or an address"), max_length=200, required=False)
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        min_value=1,
+        max_value=10_000,
+        required=False,
+        help_text=_("Empty: no limit."),
+    )
+
+    def __init__(self, *args, places=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if places is not None:
+            self.fields["place"].queryset = places

@@ -1,0 +1,463 @@
+"""Writes for resident initiatives. Each runs in a transaction, logs what it did, and
+refuses bad input with a Dutch ValidationError before anything is written.
+
+Owners are residents (product rule 3: professionals back initiatives, they do not own
+them): only members whose role in the neighbourhood is resident, connector or
+administrator can own one, and an initiative always keeps at least one owner (the owners'
+rows are locked while one is removed). Seats at an activity are taken with a conditional
+UPDATE checked by the database (see models)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurtkracht.core.choices import Role as NeighbourhoodRole
+from buurtkracht.core.logging import log_action
+from buurtkracht.neighbourhoods.models import Membership
+
+from .models import (
+    NAME_MAX,
+    TEXT_MAX,
+    Activity,
+    Initiative,
+    Involvement,
+    Recurrence,
+    Role,
+    SignUp,
+    SignUpStatus,
+    Task,
+)
+
+OWNER_ROLES = (NeighbourhoodRole.RESIDENT, NeighbourhoodRole.CONNECTOR, NeighbourhoodRole.ADMIN)
+LAST_OWNER = _("An initiative always has an owner. Make someone else owner first.")
+
+
+def _membership(user, neighbourhood) -> Membership:
+    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
+    if membership is None:
+        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
+    return membership
+
+
+def _can_own(user, neighbourhood) -> bool:
+    return Membership.objects.filter(
+        user=user, neighbourhood=neighbourhood, role__in=OWNER_ROLES
+    ).exists()
+
+
+def role_of(user, initiative) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Involvement.objects.filter(initiative=initiative, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _require_owner(user, initiative) -> None:
+    if role_of(user, initiative) != Role.OWNER:
+        raise ValidationError(_("Only the owners of this initiative can do this."))
+    if not initiative.is_open:
+        raise ValidationError(_("This initiative has been closed."))
+
+
+def _text(value: str, *, field: str, required: bool, limit: int) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: _("Fill this in.")})
+    if len(value) > limit:
+        raise ValidationError(
+            {field: _("At most %(limit)s characters, please.") % {"limit": limit}}
+        )
+    return value
+
+
+# --- Initiatives and the people in them -----------------------------------------------------
+
+
+def initiative_create(
+    *,
+    actor,
+    neighbourhood,
+    name: str,
+    what_and_why: str,
+    for_whom: str = "",
+    place=None,
+    address: str = "",
+) -> Initiative:
+    """A resident starts an initiative and is its first owner."""
+    _membership(actor, neighbourhood)
+    if not _can_own(actor, neighbourhood):
+        raise ValidationError(
+            _("Initiatives are owned by residents. As a professional you can support one.")
+        )
+    name = _text(name, field="name", required=True, limit=NAME_MAX)
+    what_and_why = _text(what_and_why, field="what_and_why", required=True, limit=TEXT_MAX)
+    for_whom = _text(for_whom, field="for_whom", required=False, limit=300)
+    address = _text(address, field="address", required=False, limit=200)
+    if place is not None and place.neighbourhood_id != neighbourhood.pk:
+        raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
+    with transaction.atomic():
+        if Initiative.objects.filter(neighbourhood=neighbourhood, name__iexact=name).exists():
+            raise ValidationError({"name": _("There is already an initiative with this name.")})
+        try:
+            with transaction.atomic():
+                initiative = Initiative.objects.create(
+                    neighbourhood=neighbourhood,
+                    name=name,
+                    what_and_why=what_and_why,
+                    for_whom=for_whom,
+                    place=place,
+                    address=address,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                {"name": _("There is already an initiative with this name.")}
+            ) from None
+        Involvement.objects.create(initiative=initiative, user=actor, role=Role.OWNER)
+        log_action(
+            actor=actor, action="initiative.created", neighbourhood=neighbourhood, obj=initiative
+        )
+    return initiative
+
+
+def initiative_update(*, actor, initiative: Initiative, **fields) -> Initiative:
+    allowed = {"name", "what_and_why", "for_whom", "place", "address"}
+    if set(fields) - allowed:
+        raise ValueError(f"not editable: {sorted(set(fields) - allowed)}")
+    _require_owner(actor, initiative)
+    limits = {"name": NAME_MAX, "what_and_why": TEXT_MAX, "for_whom": 300, "address": 200}
+    with transaction.atomic():
+        for key, value in fields.items():
+            if key in limits:
+                value = _text(
+                    value, field=key, required=key in ("name", "what_and_why"), limit=limits[key]
+                )
+            setattr(initiative, key, value)
+        if (
+            Initiative.objects.filter(
+                neighbourhood=initiative.neighbourhood, name__iexact=initiative.name
+            )
+            .exclude(pk=initiative.pk)
+            .exists()
+        ):
+            raise ValidationError({"name": _("There is already an initiative with this name.")})
+        initiative.save()
+        log_action(
+            actor=actor,
+            action="initiative.updated",
+            neighbourhood=initiative.neighbourhood,
+            obj=initiative,
+            data={"fields": sorted(fields)},
+        )
+    return initiative
+
+
+def initiative_close(*, actor, initiative: Initiative) -> Initiative:
+    _require_owner(actor, initiative)
+    with transaction.atomic():
+        Initiative.objects.filter(pk=initiative.pk).update(is_open=False)
+        log_action(
+            actor=actor,
+            action="initiative.closed",
+            neighbourhood=initiative.neighbourhood,
+            obj=initiative,
+        )
+    initiative.refresh_from_db()
+    return initiative
+
+
+def ask_to_join(*, actor, initiative: Initiative) -> Involvement:
+    """A member of the neighbourhood asks to join; the owners decide."""
+    _membership(actor, initiative.neighbourhood)
+    if not initiative.is_open:
+        raise ValidationError(_("This initiative has been closed."))
+    try:
+        with transaction.atomic():
+            involvement = Involvement.objects.create(
+                initiative=initiative, user=actor, role=Role.ASKED
+            )
+            log_action(
+                actor=actor,
+                action="initiative.asked",
+                neighbourhood=initiative.neighbourhood,
+                obj=initiative,
+            )
+    except IntegrityError:
+        raise ValidationError(_("You are already part of this initiative.")) from None
+    return involvement
+
+
+def decide(*, actor, involvement: Involvement, accept: bool) -> Involvement | None:
+    """An owner lets someone in who asked, or says no."""
+    _require_owner(actor, involvement.initiative)
+    with transaction.atomic():
+        changed = Involvement.objects.filter(pk=involvement.pk, role=Role.ASKED)
+        done = changed.update(role=Role.MEMBER) if accept else changed.delete()[0]
+        if not done:
+            raise ValidationError(_("This request has already been answered."))
+        log_action(
+            actor=actor,
+            action="initiative.accepted" if accept else "initiative.declined",
+            neighbourhood=involvement.initiative.neighbourhood,
+            obj=involvement.initiative,
+            data={"user": involvement.user_id},
+        )
+    if not accept:
+        return None
+    involvement.refresh_from_db()
+    return involvement
+
+
+def _lock_owners(initiative) -> int:
+    return len(
+        list(
+            Involvement.objects.select_for_update()
+            .filter(initiative=initiative, role=Role.OWNER)
+            .values_list("pk", flat=True)
+        )
+    )
+
+
+def set_role(*, actor, involvement: Involvement, role: str) -> Involvement:
+    """An owner makes a member owner, or an owner member again (never the last owner)."""
+    initiative = involvement.initiative
+    _require_owner(actor, initiative)
+    if role not in (Role.OWNER, Role.MEMBER):
+        raise ValueError(role)
+    if role == Role.OWNER and not _can_own(involvement.user, initiative.neighbourhood):
+        raise ValidationError(
+            _("Initiatives are owned by residents. A professional can support it.")
+        )
+    with transaction.atomic():
+        if involvement.role == Role.OWNER and role != Role.OWNER and _lock_owners(initiative) <= 1:
+            raise ValidationError(str(LAST_OWNER))
+        Involvement.objects.filter(pk=involvement.pk).update(role=role)
+        log_action(
+            actor=actor,
+            action="initiative.role_set",
+            neighbourhood=initiative.neighbourhood,
+            obj=initiative,
+            data={"user": involvement.user_id, "role": role},
+        )
+    involvement.refresh_from_db()
+    return involvement
+
+
+def leave(*, actor, initiative: Initiative) -> None:
+    """Someone leaves (an owner only when another owner stays); their tasks open up."""
+    with transaction.atomic():
+        involvement = Involvement.objects.filter(initiative=initiative, user=actor).first()
+        if involvement is None:
+            raise ValidationError(_("You are not part of this initiative."))
+        if involvement.role == Role.OWNER and _lock_owners(initiative) <= 1:
+            raise ValidationError(str(LAST_OWNER))
+        involvement.delete()
+        Task.objects.filter(initiative=initiative, carried_by=actor).update(carried_by=None)
+        log_action(
+            actor=actor,
+            action="initiative.left",
+            neighbourhood=initiative.neighbourhood,
+            obj=initiative,
+        )
+
+
+# --- Tasks and roles ---------------------------------------------------------------------
+
+
+def task_add(
+    *,
+    actor,
+    initiative: Initiative,
+    title: str,
+    recurrence: str = Recurrence.ONCE,
+    minutes: int | None = None,
+    carried_by=None,
+) -> Task:
+    _require_owner(actor, initiative)
+    title = _text(title, field="title", required=True, limit=NAME_MAX)
+    if recurrence not in Recurrence.values:
+        raise ValidationError({"recurrence": _("Choose how often.")})
+    if minutes is not None and not 1 <= minutes <= 24 * 60:
+        raise ValidationError({"minutes": _("Between 1 minute and 24 hours, please.")})
+    if carried_by is not None and role_of(carried_by, initiative) not in (Role.OWNER, Role.MEMBER):
+        raise ValidationError({"carried_by": _("Only people of the initiative can carry a task.")})
+    with transaction.atomic():
+        task = Task.objects.create(
+            initiative=initiative,
+            title=title,
+            recurrence=recurrence,
+            minutes=minutes,
+            carried_by=carried_by,
+        )
+        log_action(
+            actor=actor, action="task.added", neighbourhood=initiative.neighbourhood, obj=task
+        )
+    return task
+
+
+def task_take(*, actor, task: Task) -> Task:
+    """A person of the initiative takes an open task (one at a time: the first wins)."""
+    initiative = task.initiative
+    if role_of(actor, initiative) not in (Role.OWNER, Role.MEMBER):
+        raise ValidationError(_("Join the initiative first; then you can take a task."))
+    with transaction.atomic():
+        if not Task.objects.filter(pk=task.pk, carried_by__isnull=True).update(carried_by=actor):
+            raise ValidationError(_("Someone else already carries this task."))
+        log_action(
+            actor=actor, action="task.taken", neighbourhood=initiative.neighbourhood, obj=task
+        )
+    task.refresh_from_db()
+    return task
+
+
+def task_release(*, actor, task: Task) -> Task:
+    """The carrier (or an owner) hands a task back: it is open again."""
+    initiative = task.initiative
+    if task.carried_by_id != actor.pk and role_of(actor, initiative) != Role.OWNER:
+        raise ValidationError(_("Only the carrier or an owner can hand this task back."))
+    with transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(carried_by=None)
+        log_action(
+            actor=actor, action="task.released", neighbourhood=initiative.neighbourhood, obj=task
+        )
+    task.refresh_from_db()
+    return task
+
+
+# --- Activities ----------------------------------------------------------------------------
+
+
+def activity_add(
+    *,
+    actor,
+    initiative: Initiative,
+    title: str,
+    starts_at,
+    ends_at,
+    place=None,
+    address: str = "",
+    capacity: int | None = None,
+) -> Activity:
+    _require_owner(actor, initiative)
+    title = _text(title, field="title", required=True, limit=NAME_MAX)
+    address = _text(address, field="address", required=False, limit=200)
+    if starts_at is None or ends_at is None:
+        raise ValidationError(_("Give a day, a start time and an end time."))
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Choose a moment in the future.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if capacity is not None and capacity < 1:
+        raise ValidationError({"capacity": _("At least 1 place, or leave it empty.")})
+    if place is not None and place.neighbourhood_id != initiative.neighbourhood_id:
+        raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            initiative=initiative,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
+            address=address,
+            capacity=capacity,
+        )
+        log_action(
+            actor=actor,
+            action="activity.added",
+            neighbourhood=initiative.neighbourhood,
+            obj=activity,
+        )
+    return activity
+
+
+def activity_cancel(*, actor, activity: Activity) -> Activity:
+    _require_owner(actor, activity.initiative)
+    with transaction.atomic():
+        if not Activity.objects.filter(pk=activity.pk, cancelled_at__isnull=True).update(
+            cancelled_at=timezone.now()
+        ):
+            raise ValidationError(_("This activity has already been cancelled."))
+        log_action(
+            actor=actor,
+            action="activity.cancelled",
+            neighbourhood=activity.initiative.neighbourhood,
+            obj=activity,
+        )
+    activity.refresh_from_db()
+    return activity
+
+
+def _take_seat(activity_id: int) -> bool:
+    """One seat, if there is one: the database decides (conditional UPDATE + CHECK)."""
+    return bool(
+        Activity.objects.filter(pk=activity_id)
+        .filter(Q(capacity__isnull=True) | Q(confirmed__lt=F("capacity")))
+        .update(confirmed=F("confirmed") + 1)
+    )
+
+
+def sign_up(*, actor, activity: Activity) -> SignUp:
+    """A member of the neighbourhood signs up: a seat if there is one, else the waiting list."""
+    _membership(actor, activity.initiative.neighbourhood)
+    if activity.cancelled_at is not None:
+        raise ValidationError(_("This activity has been cancelled."))
+    if activity.starts_at <= timezone.now():
+        raise ValidationError(_("This activity has already started."))
+    with transaction.atomic():
+        existing = SignUp.objects.select_for_update().filter(activity=activity, user=actor).first()
+        if existing is not None and existing.status != SignUpStatus.CANCELLED:
+            raise ValidationError(_("You are already signed up."))
+        status = SignUpStatus.CONFIRMED if _take_seat(activity.pk) else SignUpStatus.WAITING
+        try:
+            with transaction.atomic():
+                if existing is not None:
+                    SignUp.objects.filter(pk=existing.pk).update(
+                        status=status, created_at=timezone.now()
+                    )
+                    signup = SignUp.objects.get(pk=existing.pk)
+                else:
+                    signup = SignUp.objects.create(activity=activity, user=actor, status=status)
+        except IntegrityError:  # signed up at the same moment in another tab
+            raise ValidationError(_("You are already signed up.")) from None
+        log_action(
+            actor=actor,
+            action="activity.signed_up",
+            neighbourhood=activity.initiative.neighbourhood,
+            obj=activity,
+            data={"status": status},
+        )
+    return signup
+
+
+def sign_up_cancel(*, actor, activity: Activity) -> SignUp:
+    """Someone cancels: a confirmed seat goes to the first on the waiting list."""
+    with transaction.atomic():
+        signup = SignUp.objects.select_for_update().filter(activity=activity, user=actor).first()
+        if signup is None or signup.status == SignUpStatus.CANCELLED:
+            raise ValidationError(_("You are not signed up."))
+        was_confirmed = signup.status == SignUpStatus.CONFIRMED
+        SignUp.objects.filter(pk=signup.pk).update(status=SignUpStatus.CANCELLED)
+        if was_confirmed:
+            Activity.objects.filter(pk=activity.pk).update(confirmed=F("confirmed") - 1)
+            waiting = (
+                SignUp.objects.select_for_update()
+                .filter(activity=activity, status=SignUpStatus.WAITING)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if waiting is not None and _take_seat(activity.pk):
+                SignUp.objects.filter(pk=waiting.pk).update(status=SignUpStatus.CONFIRMED)
+        log_action(
+            actor=actor,
+            action="activity.sign_up_cancelled",
+            neighbourhood=activity.initiative.neighbourhood,
+            obj=activity,
+        )
+    signup.refresh_from_db()
+    return signup

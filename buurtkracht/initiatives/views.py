@@ -1,0 +1,285 @@
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from buurtkracht.core import access
+from buurtkracht.core.access import Action
+from buurtkracht.core.forms import add_service_errors
+from buurtkracht.people.selectors import display_names
+from buurtkracht.places.models import Place
+
+from . import access as initiative_access
+from . import selectors, services
+from .forms import ActivityForm, InitiativeForm, TaskForm
+from .models import Activity, Involvement, Role, Task
+
+
+def _aware(day, time_of_day):
+    return timezone.make_aware(datetime.combine(day, time_of_day))
+
+
+@login_not_required
+@require_GET
+def initiatives(request, slug):
+    access.require(request, Action.INITIATIVES_VIEW)
+    hood = request.neighbourhood
+    return render(
+        request,
+        "initiatives/list.html",
+        {
+            "groups": selectors.of_neighbourhood(hood),
+            "activities": selectors.upcoming_activities(neighbourhood=hood, limit=20),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_new(request, slug):
+    access.require(request, Action.INITIATIVES_USE)
+    hood = request.neighbourhood
+    places = Place.objects.filter(neighbourhood=hood)
+    form = InitiativeForm(request.POST or None, places=places)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = services.initiative_create(
+                actor=request.user, neighbourhood=hood, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your initiative is started. Add tasks and activities."))
+            return redirect("initiatives:detail", slug=slug, initiative_id=initiative.pk)
+    return render(request, "initiatives/form.html", {"form": form})
+
+
+def _event_data(request, initiative, activities) -> str:
+    """schema.org Event data for search engines and calendars (public facts only)."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    events = []
+    for activity in activities:
+        event = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": activity.title,
+            "startDate": activity.starts_at.isoformat(),
+            "endDate": activity.ends_at.isoformat(),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "organizer": {"@type": "Organization", "name": initiative.name},
+            "url": f"{base}{request.path}",
+        }
+        if activity.where:
+            event["location"] = {"@type": "Place", "name": activity.where}
+        events.append(event)
+    return json.dumps(events, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _detail_context(request, initiative, *, task_form=None, activity_form=None):
+    user, hood = request.user, request.neighbourhood
+    role = services.role_of(user, initiative)
+    people = list(selectors.people_of(initiative))
+    member = request.membership is not None
+    names = (
+        display_names(
+            viewer=user,
+            neighbourhood=hood,
+            user_ids=[p.user_id for p in people]
+            + [t.carried_by_id for t in initiative.tasks.all() if t.carried_by_id],
+        )
+        if member
+        else {}
+    )
+    activities = list(selectors.upcoming_activities(initiative=initiative))
+    places = Place.objects.filter(neighbourhood=hood)
+    is_owner = role == Role.OWNER
+    someone = _("a neighbour")
+
+    def named(people_list):
+        return [(p, names.get(p.user_id, someone)) for p in people_list]
+
+    return {
+        "initiative": initiative,
+        "role": role,
+        "is_owner": is_owner and initiative.is_open,
+        "is_part": role in (Role.OWNER, Role.MEMBER),
+        "member": member,
+        "owners": named([p for p in people if p.role == Role.OWNER]),
+        "members": [p for p in people if p.role == Role.MEMBER],
+        "people_count": sum(1 for p in people if p.role in (Role.OWNER, Role.MEMBER)),
+        "asked": named([p for p in people if p.role == Role.ASKED]) if is_owner else [],
+        "tasks": [
+            (t, names.get(t.carried_by_id, someone) if t.carried_by_id else "")
+            for t in initiative.tasks.all()
+        ],
+        "activities": [(a, selectors.sign_up_of(user, a) if member else None) for a in activities],
+        "fragility": (
+            selectors.fragility(initiative)
+            if initiative_access.sees_fragility(user, request.membership, initiative)
+            else None
+        ),
+        "task_form": task_form or TaskForm(prefix="t"),
+        "activity_form": activity_form or ActivityForm(prefix="a", places=places),
+        "event_data": _event_data(request, initiative, activities),
+    }
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def initiative_detail(request, slug, initiative_id: int):
+    access.require(request, Action.INITIATIVES_VIEW)
+    initiative = initiative_access.initiative_in(request.neighbourhood, initiative_id)
+    forms = {}
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access.require(request, Action.INITIATIVES_USE)
+        response = _act(request, initiative, forms)
+        if response is not None:
+            return response
+    return render(
+        request,
+        "initiatives/detail.html",
+        _detail_context(
+            request,
+            initiative,
+            task_form=forms.get("task"),
+            activity_form=forms.get("activity"),
+        ),
+    )
+
+
+def _act(request, initiative, forms):
+    """One of the page's forms, by its `action` field; a redirect when it worked."""
+    user, action = request.user, request.POST.get("action", "")
+    done = _("Saved.")
+    try:
+        if action == "ask":
+            services.ask_to_join(actor=user, initiative=initiative)
+            done = _("Asked. The owners decide and you will see it here.")
+        elif action in ("accept", "decline"):
+            involvement = get_object_or_404(
+                Involvement, pk=request.POST.get("involvement"), initiative=initiative
+            )
+            services.decide(actor=user, involvement=involvement, accept=action == "accept")
+        elif action in ("make_owner", "make_member"):
+            involvement = get_object_or_404(
+                Involvement, pk=request.POST.get("involvement"), initiative=initiative
+            )
+            services.set_role(
+                actor=user,
+                involvement=involvement,
+                role=Role.OWNER if action == "make_owner" else Role.MEMBER,
+            )
+        elif action == "leave":
+            services.leave(actor=user, initiative=initiative)
+            done = _("You have left the initiative.")
+        elif action == "close":
+            services.initiative_close(actor=user, initiative=initiative)
+            done = _("The initiative is closed.")
+        elif action == "task_add":
+            form = forms["task"] = TaskForm(request.POST, prefix="t")
+            if not form.is_valid():
+                return None
+            services.task_add(actor=user, initiative=initiative, **form.cleaned_data)
+        elif action in ("task_take", "task_release"):
+            task = get_object_or_404(Task, pk=request.POST.get("task"), initiative=initiative)
+            if action == "task_take":
+                services.task_take(actor=user, task=task)
+                done = _("Thank you for taking this on!")
+            else:
+                services.task_release(actor=user, task=task)
+        elif action == "activity_add":
+            places = Place.objects.filter(neighbourhood=request.neighbourhood)
+            form = forms["activity"] = ActivityForm(request.POST, prefix="a", places=places)
+            if not form.is_valid():
+                return None
+            data = form.cleaned_data
+            services.activity_add(
+                actor=user,
+                initiative=initiative,
+                title=data["title"],
+                starts_at=_aware(data["day"], data["start"]),
+                ends_at=_aware(data["day"], data["end"]),
+                place=data["place"],
+                address=data["address"],
+                capacity=data["capacity"],
+            )
+        elif action == "activity_cancel":
+            activity = get_object_or_404(
+                Activity, pk=request.POST.get("activity"), initiative=initiative
+            )
+            services.activity_cancel(actor=user, activity=activity)
+        else:
+            raise Http404
+    except ValidationError as error:
+        target = forms.get({"task_add": "task", "activity_add": "activity"}.get(action, ""))
+        if target is not None:
+            add_service_errors(target, error)
+            return None
+        messages.error(request, " ".join(error.messages))
+        return redirect(request.path)
+    messages.success(request, done)
+    return redirect(request.path)
+
+
+@require_POST
+def activity_sign_up(request, slug, activity_id: int):
+    access.require(request, Action.INITIATIVES_USE)
+    activity = get_object_or_404(
+        Activity.objects.select_related("initiative"),
+        pk=activity_id,
+        initiative__neighbourhood=request.neighbourhood,
+    )
+    try:
+        if request.POST.get("action") == "cancel":
+            services.sign_up_cancel(actor=request.user, activity=activity)
+            messages.success(request, _("You are no longer signed up."))
+        else:
+            signup = services.sign_up(actor=request.user, activity=activity)
+            if signup.status == "confirmed":
+                messages.success(request, _("You are signed up. See you there!"))
+            else:
+                messages.success(
+                    request, _("It is full: you are on the waiting list. We will tell you.")
+                )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("initiatives:detail", slug=slug, initiative_id=activity.initiative_id)
+
+
+def _ics(request, name: str, activities) -> HttpResponse:
+    base = getattr(settings, "SITE_URL", "").rstrip("/") or request.build_absolute_uri("/")[:-1]
+    response = HttpResponse(
+        selectors.calendar(name=name, activities=activities, base_url=base),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    return response
+
+
+@login_not_required
+@require_GET
+def calendar_initiative(request, slug, initiative_id: int):
+    access.require(request, Action.INITIATIVES_VIEW)
+    initiative = initiative_access.initiative_in(request.neighbourhood, initiative_id)
+    activities = selectors.upcoming_activities(initiative=initiative, limit=500)
+    return _ics(request, initiative.name, activities)
+
+
+@login_not_required
+@require_GET
+def calendar_neighbourhood(request, slug):
+    access.require(request, Action.INITIATIVES_VIEW)
+    hood = request.neighbourhood
+    activities = selectors.upcoming_activities(neighbourhood=hood, limit=500)
+    return _ics(request, hood.name, activities)

@@ -1,0 +1,331 @@
+"""Resident initiatives: owned by residents, members, tasks, activities with sign-ups and a
+waiting list, the fragility signal, calendar feeds and the public page's event data."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from buurtkracht.initiatives import selectors, services
+from buurtkracht.initiatives.models import Activity, Initiative, Involvement, SignUp, Task
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def repair(world):
+    world.hood.modules = [*world.hood.modules, "initiatives"]
+    world.hood.save()
+    initiative = services.initiative_create(
+        actor=world.resident,
+        neighbourhood=world.hood,
+        name="Repair Café Lindenhof",
+        what_and_why="Samen spullen maken in plaats van weggooien.",
+        for_whom="Iedereen in de buurt",
+        address="Buurthuis De Linde",
+    )
+    return world, initiative
+
+
+def _soon(days=3, hours=2):
+    start = timezone.now() + timedelta(days=days)
+    return start, start + timedelta(hours=hours)
+
+
+def test_a_resident_starts_an_initiative_and_owns_it(repair):
+    world, initiative = repair
+    assert services.role_of(world.resident, initiative) == "owner"
+
+
+@pytest.mark.parametrize(
+    "persona, message", [("professional", "ondersteunen"), ("facilitator", "ondersteunen")]
+)
+def test_professionals_cannot_own_an_initiative(world, persona, message):
+    with pytest.raises(ValidationError, match=message):
+        services.initiative_create(
+            actor=getattr(world, persona),
+            neighbourhood=world.hood,
+            name="Van de gemeente",
+            what_and_why="Iets",
+        )
+    assert not Initiative.objects.exists()
+
+
+def test_names_are_unique_per_neighbourhood_and_texts_are_required(repair):
+    world, _ = repair
+    with pytest.raises(ValidationError, match="al een initiatief"):
+        services.initiative_create(
+            actor=world.connector,
+            neighbourhood=world.hood,
+            name="repair café lindenhof",
+            what_and_why="x",
+        )
+    with pytest.raises(ValidationError):
+        services.initiative_create(
+            actor=world.connector, neighbourhood=world.hood, name="  ", what_and_why="x"
+        )
+
+
+def test_joining_is_asked_and_owners_decide(repair):
+    world, initiative = repair
+    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    with pytest.raises(ValidationError, match="Alleen de eigenaren"):
+        services.decide(actor=world.connector, involvement=asked, accept=True)
+    services.decide(actor=world.resident, involvement=asked, accept=True)
+    assert services.role_of(world.connector, initiative) == "member"
+    with pytest.raises(ValidationError, match="al beantwoord"):
+        services.decide(actor=world.resident, involvement=asked, accept=False)
+    with pytest.raises(ValidationError, match="al deel"):
+        services.ask_to_join(actor=world.connector, initiative=initiative)
+    with pytest.raises(ValidationError, match="geen lid"):
+        services.ask_to_join(actor=world.outsider, initiative=initiative)
+
+
+def test_the_last_owner_cannot_go(repair):
+    world, initiative = repair
+    owner = Involvement.objects.get(initiative=initiative, user=world.resident)
+    with pytest.raises(ValidationError, match="altijd een eigenaar"):
+        services.set_role(actor=world.resident, involvement=owner, role="member")
+    with pytest.raises(ValidationError, match="altijd een eigenaar"):
+        services.leave(actor=world.resident, initiative=initiative)
+    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    services.decide(actor=world.resident, involvement=asked, accept=True)
+    services.set_role(actor=world.resident, involvement=asked, role="owner")
+    services.leave(actor=world.resident, initiative=initiative)  # now someone else owns it
+    assert services.role_of(world.connector, initiative) == "owner"
+
+
+def test_a_professional_cannot_be_made_owner(repair):
+    world, initiative = repair
+    asked = services.ask_to_join(actor=world.professional, initiative=initiative)
+    services.decide(actor=world.resident, involvement=asked, accept=True)
+    with pytest.raises(ValidationError, match="ondersteunen"):
+        services.set_role(actor=world.resident, involvement=asked, role="owner")
+
+
+def test_tasks_are_added_by_owners_and_taken_by_the_people_of_the_initiative(repair):
+    world, initiative = repair
+    task = services.task_add(
+        actor=world.resident, initiative=initiative, title="Sleutel beheren", recurrence="ongoing"
+    )
+    with pytest.raises(ValidationError, match="Alleen de eigenaren"):
+        services.task_add(actor=world.connector, initiative=initiative, title="x")
+    with pytest.raises(ValidationError, match="Doe eerst mee"):
+        services.task_take(actor=world.connector, task=task)
+    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    services.decide(actor=world.resident, involvement=asked, accept=True)
+    services.task_take(actor=world.connector, task=task)
+    with pytest.raises(ValidationError, match="al iemand anders"):
+        services.task_take(actor=world.resident, task=task)
+    services.leave(actor=world.connector, initiative=initiative)
+    task.refresh_from_db()
+    assert task.is_open  # leaving opens the tasks one carried
+
+
+@pytest.mark.parametrize(
+    "start_delta, length, message",
+    [
+        (timedelta(days=-1), timedelta(hours=2), "in de toekomst"),
+        (timedelta(days=2), timedelta(hours=-1), "na het begin"),
+        (timedelta(days=2), timedelta(0), "na het begin"),
+    ],
+)
+def test_activities_in_the_past_or_ending_before_they_start_are_refused(
+    repair, start_delta, length, message
+):
+    world, initiative = repair
+    start = timezone.now() + start_delta
+    with pytest.raises(ValidationError, match=message):
+        services.activity_add(
+            actor=world.resident,
+            initiative=initiative,
+            title="Repair Café",
+            starts_at=start,
+            ends_at=start + length,
+        )
+    assert not Activity.objects.exists()
+
+
+def test_the_database_refuses_an_activity_that_ends_before_it_starts(repair):
+    _world, initiative = repair
+    start, _end = _soon()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.create(
+            initiative=initiative, title="x", starts_at=start, ends_at=start - timedelta(hours=1)
+        )
+
+
+def test_sign_ups_fill_the_places_then_the_waiting_list_which_moves_up(repair):
+    world, initiative = repair
+    start, end = _soon()
+    activity = services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="Repair Café",
+        starts_at=start,
+        ends_at=end,
+        capacity=2,
+    )
+    first = services.sign_up(actor=world.connector, activity=activity)
+    second = services.sign_up(actor=world.admin, activity=activity)
+    third = services.sign_up(actor=world.facilitator, activity=activity)
+    assert (first.status, second.status, third.status) == ("confirmed", "confirmed", "waiting")
+    with pytest.raises(ValidationError, match="al aangemeld"):
+        services.sign_up(actor=world.connector, activity=activity)
+    services.sign_up_cancel(actor=world.connector, activity=activity)
+    third.refresh_from_db()
+    activity.refresh_from_db()
+    assert third.status == "confirmed" and activity.confirmed == 2
+    with pytest.raises(ValidationError, match="geen lid"):
+        services.sign_up(actor=world.outsider, activity=activity)
+
+
+def test_the_database_refuses_an_overbooked_activity(repair):
+    world, initiative = repair
+    start, end = _soon()
+    activity = services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="x",
+        starts_at=start,
+        ends_at=end,
+        capacity=1,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.filter(pk=activity.pk).update(confirmed=2)
+
+
+def test_fragility_tells_when_it_rests_on_one_person(repair):
+    world, initiative = repair
+    for title in ("Sleutel beheren", "Koffie zetten op dinsdag", "Penningmeester"):
+        task = services.task_add(actor=world.resident, initiative=initiative, title=title)
+        services.task_take(actor=world.resident, task=task)
+    signal = selectors.fragility(initiative)
+    assert signal.level == "fragile" and signal.carriers == 1
+    assert "rust op 1 persoon" in signal.reasons
+    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    services.decide(actor=world.resident, involvement=asked, accept=True)
+    task = Task.objects.get(title="Penningmeester")
+    services.task_release(actor=world.resident, task=task)
+    services.task_take(actor=world.connector, task=task)
+    signal = selectors.fragility(initiative)
+    assert signal.carriers == 2
+    assert "één persoon draagt 67% van de taken" in signal.reasons
+
+
+def test_an_initiative_without_activities_for_months_is_dormant(repair):
+    _world, initiative = repair
+    Initiative.objects.filter(pk=initiative.pk).update(
+        created_at=timezone.now() - timedelta(days=200)
+    )
+    initiative.refresh_from_db()
+    signal = selectors.fragility(initiative)
+    assert signal.level == "dormant" and "nog geen activiteit" in signal.reasons
+
+
+def _url(name, **kw):
+    return reverse(f"initiatives:{name}", kwargs={"slug": "lindenhof", **kw})
+
+
+def test_the_public_page_has_event_data_and_no_names(repair, client):
+    world, initiative = repair
+    start, end = _soon()
+    services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="Repair Café",
+        starts_at=start,
+        ends_at=end,
+    )
+    html = client.get(_url("detail", initiative_id=initiative.pk)).content.decode()
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data[0]["@type"] == "Event" and data[0]["name"] == "Repair Café"
+    assert "location" not in data[0]  # the activity has no place of its own
+    assert "Sanne" not in html  # no names for the public
+
+
+def test_calendar_feeds_parse_as_icalendar(repair, client):
+    from icalendar import Calendar
+
+    world, initiative = repair
+    start, end = _soon()
+    services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="Repair Café",
+        starts_at=start,
+        ends_at=end,
+        address="Lindelaan 1",
+    )
+    for url in (_url("calendar", initiative_id=initiative.pk), _url("calendar_all")):
+        response = client.get(url)
+        assert response["Content-Type"].startswith("text/calendar")
+        calendar = Calendar.from_ical(response.content)
+        events = list(calendar.walk("VEVENT"))
+        assert len(events) == 1
+        assert str(events[0]["SUMMARY"]) == "Repair Café (Repair Café Lindenhof)"
+        assert events[0].decoded("DTSTART") == start.replace(microsecond=0) or abs(
+            events[0].decoded("DTSTART") - start
+        ) < timedelta(seconds=1)
+        assert str(events[0]["LOCATION"]) == "Lindelaan 1"
+
+
+def test_the_pages_start_an_initiative_add_a_task_and_an_activity(world, client_for):
+    world.hood.modules = [*world.hood.modules, "initiatives"]
+    world.hood.save()
+    resident = client_for("resident")
+    response = resident.post(
+        _url("new"), {"name": "Moestuin", "what_and_why": "Samen groente kweken."}
+    )
+    initiative = Initiative.objects.get(name="Moestuin")
+    page = _url("detail", initiative_id=initiative.pk)
+    assert response["Location"] == page
+    resident.post(page, {"action": "task_add", "t-title": "Water geven", "t-recurrence": "weekly"})
+    assert Task.objects.filter(initiative=initiative, title="Water geven").exists()
+    day = (timezone.localdate() + timedelta(days=5)).isoformat()
+    bad = resident.post(
+        page,
+        {
+            "action": "activity_add",
+            "a-title": "Oogstfeest",
+            "a-day": day,
+            "a-start": "16:00",
+            "a-end": "15:00",
+        },
+    )
+    assert "na het begin" in bad.content.decode()
+    resident.post(
+        page,
+        {
+            "action": "activity_add",
+            "a-title": "Oogstfeest",
+            "a-day": day,
+            "a-start": "15:00",
+            "a-end": "17:00",
+            "a-capacity": "1",
+        },
+    )
+    activity = Activity.objects.get(title="Oogstfeest")
+    client_for("connector").post(_url("sign_up", activity_id=activity.pk))
+    client_for("admin").post(_url("sign_up", activity_id=activity.pk))
+    statuses = dict(SignUp.objects.values_list("user_id", "status"))
+    assert statuses == {world.connector.pk: "confirmed", world.admin.pk: "waiting"}
+    html = resident.get(page).content.decode()
+    assert "Hoe stevig is het?" in html and "Water geven" in html
+
+
+def test_the_neighbourhood_lists_initiatives_by_how_they_are_doing(repair, client):
+    world, initiative = repair
+    other = f.make_member(world.hood, name="Joke")
+    services.initiative_create(
+        actor=other, neighbourhood=world.hood, name="Leesclub", what_and_why="Boeken lezen"
+    )
+    html = client.get(_url("list")).content.decode()
+    assert "Repair Café Lindenhof" in html and "Leesclub" in html

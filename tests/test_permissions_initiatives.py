@@ -1,0 +1,69 @@
+"""Permission matrix for initiatives: the pages and calendars are public; taking part
+needs membership of the neighbourhood; owning is for residents (services)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from buurtkracht.initiatives import services
+
+from .conftest import PERSONAS
+from .matrix import LOGIN, REDIRECT, Case, case_id, everyone, members_only, run_case
+
+HOOD = {"slug": "lindenhof"}
+
+
+def _objects(world):
+    world.hood.modules = [*world.hood.modules, "initiatives"]
+    world.hood.save()
+    initiative = services.initiative_create(
+        actor=world.resident, neighbourhood=world.hood, name="Moestuin", what_and_why="Groente"
+    )
+    start = timezone.now() + timedelta(days=3)
+    activity = services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="Oogstfeest",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    return {"initiative": initiative, "activity": activity}
+
+
+def _detail(w, o):
+    return {"slug": "lindenhof", "initiative_id": o["initiative"].pk}
+
+
+CASES = [
+    Case("initiatives:list", everyone(200), kwargs=HOOD),
+    Case("initiatives:new", members_only(200), kwargs=HOOD),
+    Case("initiatives:detail", everyone(200), kwargs=_detail),
+    Case(
+        "initiatives:detail",
+        {**members_only(REDIRECT), "anonymous": LOGIN},
+        method="post",
+        kwargs=_detail,
+        data={"action": "ask"},
+    ),
+    Case("initiatives:calendar", everyone(200), kwargs=_detail),
+    Case("initiatives:calendar_all", everyone(200), kwargs=HOOD),
+    Case(
+        "initiatives:sign_up",
+        members_only(REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {"slug": "lindenhof", "activity_id": o["activity"].pk},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix_initiatives(case, persona, world, client_for):
+    run_case(case, persona, world, client_for, _objects(world))
+
+
+def test_the_pages_are_not_there_where_the_module_is_off(world, client_for):
+    from django.urls import reverse
+
+    assert client_for("resident").get(reverse("initiatives:list", kwargs=HOOD)).status_code == 404
