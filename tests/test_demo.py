@@ -855,3 +855,16 @@ def test_the_demo_has_a_living_time_bank_that_verifies(demo):
     assert len(active) >= 4  # months of history, not one day
     sanne = User.objects.get(username="bewoner")
     assert services.member_account(sanne, hood).entries.count() >= 3
+
+
+def test_the_demo_has_initiatives_in_every_state(demo):
+    from buurtkracht.initiatives.models import Initiative, SignUp
+    from buurtkracht.initiatives.selectors import of_neighbourhood
+
+    hood = Neighbourhood.objects.get(slug="lindenhof")
+    groups = of_neighbourhood(hood)
+    assert groups["fragile"] and groups["sturdy"] and groups["dormant"]
+    assert demo.counts["initiatives"] == Initiative.objects.count()
+    assert SignUp.objects.filter(status="waiting").exists()  # a full activity
+    sanne = User.objects.get(username="bewoner")
+    assert Initiative.objects.filter(people__user=sanne, people__role="owner").exists()

@@ -53,6 +53,7 @@ from buurtkracht.people.models import ACCESSIBILITY_CHOICES, Consent, Contact, P
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoAccount
 from .bulk import insert_rows
 from .helping import Helping
+from .initiatives import Initiatives
 from .names import ACCESSIBILITY_NOTES, BACKGROUNDS, INITIALS, Background
 from .sharing import Sharing
 from .timebank import TimeBank
@@ -184,6 +185,10 @@ COUNT_LABELS = {
     "timebank_accounts": "rekeningen in de tijdbank",
     "timebank_transfers": "overboekingen in de tijdbank",
     "timebank_refused": "geweigerd (boven een grens)",
+    "initiatives": "bewonersinitiatieven",
+    "initiative_tasks": "taken en rollen",
+    "activities": "activiteiten",
+    "sign_ups": "aanmeldingen",
 }
 
 
@@ -769,6 +774,8 @@ class _Builder:
         contact_count = len(contacts) + helping.pop("new_contacts")
         # Months of time bank history in Lindenhof (timebank.py).
         timebank = TimeBank(self, nb_ids).build()
+        # Resident initiatives with tasks, activities and sign-ups (initiatives.py).
+        initiatives = Initiatives(self, nb_ids).build()
 
         lindenhof_roles = [
             role for p in people for slug, role, _org in p.memberships if slug == LINDENHOF
@@ -790,6 +797,7 @@ class _Builder:
             **sharing,
             **helping,
             **timebank,
+            **initiatives,
         }
 
 

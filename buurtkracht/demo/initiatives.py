@@ -1,0 +1,188 @@
+"""The demo's resident initiatives in Lindenhof: a sturdy Repair Café, a community garden
+that rests on one person, a walking group for newcomers, a reading club gone quiet, and a
+new Sunday dinner — with owners, members, tasks (some open), past and coming activities,
+sign-ups and a waiting list. Sanne ("bewoner") owns the Repair Café; Karim ("verbinder")
+sees the fragility signals as a connector."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from buurtkracht.initiatives.models import (
+    Activity,
+    Initiative,
+    Involvement,
+    Role,
+    SignUp,
+    SignUpStatus,
+    Task,
+)
+from buurtkracht.places.models import Place
+
+# name, what and why, for whom, created days ago, place name (or None), tasks, activities
+# tasks: (title, recurrence, minutes, carrier: "owner" | "member" | "member2" | None)
+# activities: (title, days from now, hour, hours long, capacity)
+INITIATIVES = (
+    (
+        "Repair Café Lindenhof",
+        "Elke maand repareren we samen kapotte spullen: lampen, fietsen, kleding, "
+        "koffiezetapparaten. Weggooien is zonde, en samen sleutelen is gezellig.",
+        "Iedereen in de buurt met iets kapots (of handige handen)",
+        400,
+        "Buurthuis De Linde",
+        (
+            ("Sleutel van het buurthuis beheren", "ongoing", 15, "owner"),
+            ("Koffie en thee zetten", "monthly", 60, "member"),
+            ("Gereedschapskist bijhouden", "monthly", 30, "member2"),
+            ("Flyers rondbrengen", "monthly", 90, None),
+        ),
+        (
+            ("Repair Café", -28, 13, 3, None),
+            ("Repair Café", 3, 13, 3, 12),
+            ("Repair Café", 31, 13, 3, 12),
+        ),
+    ),
+    (
+        "Moestuin achter de flat",
+        "Van een grasveld een moestuin maken: groente kweken en delen met de buren.",
+        "Bewoners van de flat en iedereen die wil meedoen",
+        220,
+        None,
+        (
+            ("Water geven in de zomer", "weekly", 45, "owner"),
+            ("Zaad en plantjes kopen", "monthly", 60, "owner"),
+            ("Penningmeester", "ongoing", 30, "owner"),
+            ("Compost omscheppen", "monthly", 60, None),
+            ("Gereedschapsschuur openen op zaterdag", "weekly", 20, None),
+        ),
+        (("Samen wieden", -10, 10, 2, None), ("Oogstfeest", 12, 15, 3, 30)),
+    ),
+    (
+        "Wandelgroep Nieuw in de buurt",
+        "Elke week een rondje door de buurt, zodat nieuwe bewoners mensen en plekken "
+        "leren kennen. Je hoeft niemand te kennen om mee te lopen.",
+        "Nieuwe bewoners, statushouders en iedereen die er graag bij is",
+        90,
+        None,
+        (
+            ("Route bedenken", "weekly", 30, "owner"),
+            ("Koffie na afloop regelen", "weekly", 20, "member"),
+        ),
+        (
+            ("Wandeling langs het Spaarne", -6, 10, 1, None),
+            ("Wandeling naar de markt", 1, 10, 1, 15),
+            ("Wandeling door het park", 8, 10, 1, 15),
+        ),
+    ),
+    (
+        "Leesclub De Linde",
+        "Eens per maand een boek bespreken, met koffie.",
+        "Lezers",
+        300,
+        "Buurthuis De Linde",
+        (("Boeken kiezen", "monthly", 30, "owner"),),
+        (("Leesavond", -130, 19, 2, None),),
+    ),
+    (
+        "Zondagdiner",
+        "Om de week samen koken en eten, voor wie niet graag alleen eet.",
+        "Buren die vaak alleen eten",
+        12,
+        None,
+        (
+            ("Boodschappen doen", "weekly", 60, "owner"),
+            ("Koken", "weekly", 120, None),
+            ("Afwassen", "weekly", 45, None),
+        ),
+        (("Zondagdiner", 5, 17, 3, 8),),
+    ),
+)
+
+
+class Initiatives:
+    def __init__(self, builder, nb_ids: dict[str, int]):
+        self.b = builder
+        self.rng = builder.rng
+        self.now = builder.now
+        self.hood_id = nb_ids["lindenhof"]
+
+    def _at(self, days: int, hour: int) -> datetime:
+        day = timezone.localdate(self.now) + timedelta(days=days)
+        return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+    def build(self) -> dict[str, int]:
+        rng, b = self.rng, self.b
+        demo = b.demo
+        residents = [p.id for p in b.lindenhof if p.id is not None]
+        owners_first = [demo["bewoner"].id, demo["verbinder"].id, demo["henk-demo"].id]
+        places = dict(Place.objects.filter(neighbourhood_id=self.hood_id).values_list("name", "pk"))
+        counts = dict.fromkeys(("initiatives", "initiative_tasks", "activities", "sign_ups"), 0)
+        for number, (name, why, whom, age, place, tasks, activities) in enumerate(INITIATIVES):
+            initiative = Initiative.objects.create(
+                neighbourhood_id=self.hood_id,
+                name=name,
+                what_and_why=why,
+                for_whom=whom,
+                place_id=places.get(place) if place else None,
+            )
+            Initiative.objects.filter(pk=initiative.pk).update(
+                created_at=self.now - timedelta(days=age)
+            )
+            counts["initiatives"] += 1
+            owner = owners_first[number] if number < len(owners_first) else rng.choice(residents)
+            others = [r for r in rng.sample(residents, min(len(residents), 14)) if r != owner]
+            members = others[: rng.randint(2, 9)] if number != 1 else others[:1]
+            Involvement.objects.create(initiative=initiative, user_id=owner, role=Role.OWNER)
+            if number == 0 and len(others) > 10:  # the Repair Café has two owners
+                Involvement.objects.create(
+                    initiative=initiative, user_id=others[10], role=Role.OWNER
+                )
+            Involvement.objects.bulk_create(
+                [Involvement(initiative=initiative, user_id=m, role=Role.MEMBER) for m in members]
+            )
+            if len(others) > 12:
+                Involvement.objects.create(
+                    initiative=initiative, user_id=others[12], role=Role.ASKED
+                )
+            for title, recurrence, minutes, carrier in tasks:
+                carried = {"owner": owner, "member": members[0] if members else owner}.get(carrier)
+                Task.objects.create(
+                    initiative=initiative,
+                    title=title,
+                    recurrence=recurrence,
+                    minutes=minutes,
+                    carried_by_id=carried,
+                )
+                counts["initiative_tasks"] += 1
+            for title, days, hour, hours, capacity in activities:
+                start = self._at(days, hour)
+                activity = Activity.objects.create(
+                    initiative=initiative,
+                    title=title,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=hours),
+                    place_id=initiative.place_id,
+                    capacity=capacity,
+                )
+                counts["activities"] += 1
+                if days < 0:
+                    continue
+                wanting = rng.sample(residents, min(len(residents), (capacity or 10) + 3))
+                confirmed = 0
+                rows = []
+                for user_id in wanting:
+                    seat = capacity is None or confirmed < capacity
+                    confirmed += seat
+                    rows.append(
+                        SignUp(
+                            activity=activity,
+                            user_id=user_id,
+                            status=SignUpStatus.CONFIRMED if seat else SignUpStatus.WAITING,
+                        )
+                    )
+                SignUp.objects.bulk_create(rows)
+                Activity.objects.filter(pk=activity.pk).update(confirmed=confirmed)
+                counts["sign_ups"] += len(rows)
+        return counts
