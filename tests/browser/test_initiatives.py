@@ -1,0 +1,86 @@
+"""An initiative on a phone: Sanne starts one, adds a task and an activity; Karim (a
+connector) sees it rests on one person, asks to join, is let in, takes the task and signs
+up — and the fragility signal changes. Every page is audited with axe-core at 320 px."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from buurtkracht.initiatives.models import Initiative, SignUp, Task
+
+from .. import factories as f
+
+pytestmark = pytest.mark.browser
+
+NEW = "/lindenhof/initiatieven/nieuw/"
+
+
+@pytest.fixture
+def hood(live_world):
+    live_world.hood.modules = [*live_world.hood.modules, "initiatives"]
+    live_world.hood.save()
+    return live_world
+
+
+def _submit(browse, page, form):
+    browse.click(page, form.locator("button[type=submit]"))
+
+
+def test_start_an_initiative_and_see_the_fragility_signal_change(browse, hood):
+    sanne = browse.new_page(narrow=True)
+    browse.log_in(sanne, hood.resident.email, f.PASSWORD)
+    browse.goto(sanne, NEW)
+    form = sanne.locator("main form[method=post]")
+    form.locator("input[name=name]").fill("Moestuin")
+    form.locator("textarea[name=what_and_why]").fill("Samen groente kweken achter de flat.")
+    _submit(browse, sanne, form)
+    initiative = Initiative.objects.get(name="Moestuin")
+    page_path = f"/lindenhof/initiatieven/{initiative.pk}/"
+
+    sanne.locator("summary", has_text="Een taak of rol toevoegen").click()
+    task_form = sanne.locator("main form:has(input[name=action][value=task_add])")
+    task_form.locator("input[name=t-title]").fill("Water geven")
+    task_form.locator("select[name=t-recurrence]").select_option("weekly")
+    _submit(browse, sanne, task_form)
+    take = sanne.locator("main form:has(input[name=action][value=task_take])")
+    _submit(browse, sanne, take)
+    expect(sanne.locator("main")).to_contain_text("rust op 1 persoon")
+
+    sanne.locator("summary", has_text="Een activiteit plannen").click()
+    plan = sanne.locator("main form:has(input[name=action][value=activity_add])")
+    day = timezone.localdate() + timedelta(days=4)
+    plan.locator("input[name=a-title]").fill("Oogstfeest")
+    plan.locator("input[name=a-day]").fill(day.isoformat())
+    plan.locator("input[name=a-start]").fill("15:00")
+    plan.locator("input[name=a-end]").fill("17:00")
+    plan.locator("input[name=a-capacity]").fill("10")
+    _submit(browse, sanne, plan)
+    expect(sanne.locator("main")).to_contain_text("Oogstfeest")
+
+    karim = browse.new_page(narrow=True)
+    browse.log_in(karim, hood.connector.email, f.PASSWORD)
+    browse.goto(karim, page_path)
+    expect(karim.locator("main #fragility-h")).to_contain_text("Kwetsbaar")  # for connectors
+    _submit(browse, karim, karim.locator("main form:has(input[name=action][value=ask])"))
+    expect(karim.locator("main")).to_contain_text("De eigenaren beslissen")
+    _submit(browse, karim, karim.locator("main form[action$='/aanmelden/']"))
+    assert SignUp.objects.get(user=hood.connector).status == "confirmed"
+
+    browse.goto(sanne, page_path)
+    browse.click(sanne, sanne.locator("main button[name=action][value=accept]"))
+    # Sanne hands the task over to Karim: he takes it, and it no longer rests on her.
+    release = sanne.locator("main form:has(input[name=action][value=task_release])")
+    _submit(browse, sanne, release)
+    browse.goto(karim, page_path)
+    _submit(browse, karim, karim.locator("main form:has(input[name=action][value=task_take])"))
+    second = Task.objects.create(
+        initiative=initiative, title="Zaad kopen", carried_by=hood.resident
+    )
+    assert second.pk
+    browse.goto(karim, page_path)
+    expect(karim.locator("main")).not_to_contain_text("rust op 1 persoon")
+    signal = karim.locator("main #fragility-h")
+    expect(signal).to_contain_text("Nieuw")  # no longer "Kwetsbaar": two people carry it
+    expect(signal).not_to_contain_text("Kwetsbaar")
