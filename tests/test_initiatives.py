@@ -329,3 +329,124 @@ def test_the_neighbourhood_lists_initiatives_by_how_they_are_doing(repair, clien
     )
     html = client.get(_url("list")).content.decode()
     assert "Repair Café Lindenhof" in html and "Leesclub" in html
+
+
+def _photo_with_location(fmt="JPEG") -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (1600, 900), "green")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (52.0, 23.0, 0.0)}  # GPS info
+    out = io.BytesIO()
+    image.save(out, format=fmt, exif=exif.tobytes()) if fmt == "JPEG" else image.save(out, fmt)
+    return out.getvalue()
+
+
+def test_people_of_the_initiative_post_news_with_a_photo_without_location(
+    repair, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    world, initiative = repair
+    upload = SimpleUploadedFile("tuin.jpg", _photo_with_location(), content_type="image/jpeg")
+    assert Image.open(io.BytesIO(_photo_with_location())).getexif().get(0x8825)
+    update = services.update_post(
+        actor=world.resident, initiative=initiative, text="De eerste tomaten!", photo=upload
+    )
+    with update.photo.open("rb") as handle, Image.open(handle) as stored:
+        assert max(stored.size) <= 800
+        assert not stored.getexif().get(0x8825)  # no location kept
+    with pytest.raises(ValidationError, match="Alleen de mensen"):
+        services.update_post(actor=world.connector, initiative=initiative, text="Hoi")
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("nep.jpg", b"dit is geen foto", "geen foto"),
+        ("groot.jpg", b"x" * (6 * 1024 * 1024), "te groot"),
+    ],
+)
+def test_a_non_image_or_oversized_upload_is_refused_and_nothing_saved(
+    repair, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from buurtkracht.initiatives.models import Update
+
+    world, initiative = repair
+    with pytest.raises(ValidationError, match=message):
+        services.update_post(
+            actor=world.resident,
+            initiative=initiative,
+            text="Kijk",
+            photo=SimpleUploadedFile(name, content, content_type="image/jpeg"),
+        )
+    assert not Update.objects.exists()
+
+
+def test_professionals_record_support_but_cannot_edit(repair):
+    world, initiative = repair
+    support = services.support_record(
+        actor=world.professional,
+        initiative=initiative,
+        kind="space",
+        description="Gratis zaal op zaterdag",
+        given_on=timezone.localdate(),
+    )
+    assert support.organisation == world.organisation
+    with pytest.raises(ValidationError, match="Professionals en organisaties"):
+        services.support_record(
+            actor=world.resident,
+            initiative=initiative,
+            kind="money",
+            description="x",
+            given_on=timezone.localdate(),
+        )
+    with pytest.raises(ValidationError, match="Alleen de eigenaren"):
+        services.initiative_update(actor=world.professional, initiative=initiative, name="Van ons")
+    with pytest.raises(ValidationError, match="Alleen de eigenaren"):
+        services.initiative_close(actor=world.professional, initiative=initiative)
+
+
+def test_support_and_news_show_on_the_pages(repair, client, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    world, initiative = repair
+    page = _url("detail", initiative_id=initiative.pk)
+    client_for("professional").post(
+        page,
+        {
+            "action": "support_add",
+            "s-kind": "knowledge",
+            "s-description": "Training subsidie",
+            "s-given_on": timezone.localdate().isoformat(),
+        },
+    )
+    client_for("resident").post(
+        page,
+        {
+            "action": "update_add",
+            "u-text": "Weer tien dingen gemaakt",
+            "u-photo": SimpleUploadedFile("x.jpg", _photo_with_location(), "image/jpeg"),
+        },
+    )
+    html = client.get(page).content.decode()
+    assert "Training subsidie" in html and "Weer tien dingen gemaakt" in html
+    photo = re.search(r'src="([^"]+/fotos/\d+/)"', html).group(1)
+    assert client.get(photo)["Content-Type"] == "image/jpeg"
+    assert "Training subsidie" in client.get(_url("list")).content.decode()
+    bad = client_for("resident").post(
+        page,
+        {
+            "action": "update_add",
+            "u-text": "x",
+            "u-photo": SimpleUploadedFile("x.jpg", b"nope", "image/jpeg"),
+        },
+    )
+    assert "geen foto" in bad.content.decode()

@@ -1,9 +1,11 @@
 """Permission matrix for initiatives: the pages and calendars are public; taking part
 needs membership of the neighbourhood; owning is for residents (services)."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from buurtkracht.initiatives import services
@@ -28,7 +30,21 @@ def _objects(world):
         starts_at=start,
         ends_at=start + timedelta(hours=2),
     )
-    return {"initiative": initiative, "activity": activity}
+    update = services.update_post(
+        actor=world.resident,
+        initiative=initiative,
+        text="Eerste oogst",
+        photo=SimpleUploadedFile("oogst.jpg", _jpeg(), content_type="image/jpeg"),
+    )
+    return {"initiative": initiative, "activity": activity, "update": update}
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _detail(w, o):
@@ -48,6 +64,15 @@ CASES = [
     ),
     Case("initiatives:calendar", everyone(200), kwargs=_detail),
     Case("initiatives:calendar_all", everyone(200), kwargs=HOOD),
+    Case(
+        "initiatives:photo",
+        everyone(200),
+        kwargs=lambda w, o: {
+            "slug": "lindenhof",
+            "initiative_id": o["initiative"].pk,
+            "update_id": o["update"].pk,
+        },
+    ),
     Case(
         "initiatives:sign_up",
         members_only(REDIRECT),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtkracht.places.models import Place
 
-from .models import NAME_MAX, TEXT_MAX, Recurrence
+from .models import NAME_MAX, TEXT_MAX, Recurrence, SupportKind
 
 
 class InitiativeForm(forms.Form):
@@ -67,3 +67,20 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         if places is not None:
             self.fields["place"].queryset = places
+
+
+class SupportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of support"), choices=SupportKind.choices)
+    description = forms.CharField(label=_("What"), max_length=500)
+    given_on = forms.DateField(label=_("When"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class UpdateForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your story or news"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX
+    )
+    photo = forms.FileField(
+        label=_("Photo (if you like)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )

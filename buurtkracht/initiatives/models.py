@@ -178,3 +178,59 @@ class SignUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} for {self.activity_id}: {self.status}"
+
+
+class SupportKind(models.TextChoices):
+    SPACE = "space", _("space")
+    MONEY = "money", _("money")
+    KNOWLEDGE = "knowledge", _("knowledge")
+    NETWORK = "network", _("network")
+    CONTACT = "contact", _("a contact at the municipality")
+    INTERVENTION = "intervention", _("something we did")
+
+
+class Support(models.Model):
+    """Rugdekking: what a professional or organisation offers or gave an initiative, and
+    what they did (interventions). Shown on the initiative's and the neighbourhood's page;
+    it never gives them a say over the initiative."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="support")
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind of support"), max_length=15, choices=SupportKind.choices)
+    description = models.CharField(_("what"), max_length=500)
+    given_on = models.DateField(_("when"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.initiative_id}"
+
+
+class Update(models.Model):
+    """News and stories on an initiative's page, by its people, with an optional photo
+    (checked and re-encoded: no EXIF, so no location)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("your story or news"), max_length=TEXT_MAX)
+    photo = models.ImageField(_("photo"), upload_to="initiatives/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"update {self.pk} of {self.initiative_id}"

@@ -461,3 +461,75 @@ def sign_up_cancel(*, actor, activity: Activity) -> SignUp:
         )
     signup.refresh_from_db()
     return signup
+
+
+# --- Support (rugdekking) and updates ----------------------------------------------------
+
+SUPPORTER_ROLES = (
+    NeighbourhoodRole.PROFESSIONAL,
+    NeighbourhoodRole.FACILITATOR,
+    NeighbourhoodRole.ADMIN,
+)
+
+
+def support_record(*, actor, initiative: Initiative, kind: str, description: str, given_on):
+    """A professional or organisation records what it offers or gave, or did. It gives
+    them no say over the initiative (rule 3: backing, not taking over)."""
+    from .models import Support, SupportKind
+
+    membership = _membership(actor, initiative.neighbourhood)
+    if membership.role not in SUPPORTER_ROLES:
+        raise ValidationError(_("Professionals and organisations record their support here."))
+    if kind not in SupportKind.values:
+        raise ValidationError({"kind": _("Choose what kind of support.")})
+    description = _text(description, field="description", required=True, limit=500)
+    if given_on is None:
+        raise ValidationError({"given_on": _("Give a date.")})
+    today = timezone.localdate()
+    if abs((given_on - today).days) > 5 * 366:
+        raise ValidationError({"given_on": _("Give a date within five years from today.")})
+    with transaction.atomic():
+        support = Support.objects.create(
+            initiative=initiative,
+            organisation=membership.organisation,
+            recorded_by=actor,
+            kind=kind,
+            description=description,
+            given_on=given_on,
+        )
+        log_action(
+            actor=actor,
+            action="initiative.support_recorded",
+            neighbourhood=initiative.neighbourhood,
+            obj=support,
+        )
+    return support
+
+
+def update_post(*, actor, initiative: Initiative, text: str, photo=None):
+    """Someone of the initiative posts news or a story, with a photo if they like."""
+    from buurtkracht.core.photos import clean_photo, validate_photo
+
+    from .models import Update
+
+    if role_of(actor, initiative) not in (Role.OWNER, Role.MEMBER):
+        raise ValidationError(_("Only the people of this initiative can post news here."))
+    if not initiative.is_open:
+        raise ValidationError(_("This initiative has been closed."))
+    text = _text(text, field="text", required=True, limit=TEXT_MAX)
+    cleaned = None
+    if photo:
+        validate_photo(photo)
+        cleaned = clean_photo(photo)
+    with transaction.atomic():
+        update = Update(initiative=initiative, author=actor, text=text)
+        if cleaned is not None:
+            update.photo.save(cleaned.name, cleaned, save=False)
+        update.save()
+        log_action(
+            actor=actor,
+            action="initiative.update_posted",
+            neighbourhood=initiative.neighbourhood,
+            obj=update,
+        )
+    return update

@@ -20,8 +20,8 @@ from buurtkracht.places.models import Place
 
 from . import access as initiative_access
 from . import selectors, services
-from .forms import ActivityForm, InitiativeForm, TaskForm
-from .models import Activity, Involvement, Role, Task
+from .forms import ActivityForm, InitiativeForm, SupportForm, TaskForm, UpdateForm
+from .models import Activity, Involvement, Role, Support, Task, Update
 
 
 def _aware(day, time_of_day):
@@ -39,6 +39,9 @@ def initiatives(request, slug):
         {
             "groups": selectors.of_neighbourhood(hood),
             "activities": selectors.upcoming_activities(neighbourhood=hood, limit=20),
+            "support": Support.objects.filter(
+                initiative__neighbourhood=hood, initiative__is_open=True
+            ).select_related("initiative", "organisation")[:20],
         },
     )
 
@@ -84,7 +87,9 @@ def _event_data(request, initiative, activities) -> str:
     return json.dumps(events, ensure_ascii=False).replace("</", "<\\/")
 
 
-def _detail_context(request, initiative, *, task_form=None, activity_form=None):
+def _detail_context(
+    request, initiative, *, task_form=None, activity_form=None, support_form=None, update_form=None
+):
     user, hood = request.user, request.neighbourhood
     role = services.role_of(user, initiative)
     people = list(selectors.people_of(initiative))
@@ -130,6 +135,12 @@ def _detail_context(request, initiative, *, task_form=None, activity_form=None):
         "task_form": task_form or TaskForm(prefix="t"),
         "activity_form": activity_form or ActivityForm(prefix="a", places=places),
         "event_data": _event_data(request, initiative, activities),
+        "support": initiative.support.select_related("organisation"),
+        "updates": initiative.updates.all()[:20],
+        "supporter": request.membership is not None
+        and request.membership.role in services.SUPPORTER_ROLES,
+        "support_form": support_form or SupportForm(prefix="s"),
+        "update_form": update_form or UpdateForm(prefix="u"),
     }
 
 
@@ -154,6 +165,8 @@ def initiative_detail(request, slug, initiative_id: int):
             initiative,
             task_form=forms.get("task"),
             activity_form=forms.get("activity"),
+            support_form=forms.get("support"),
+            update_form=forms.get("update"),
         ),
     )
 
@@ -214,6 +227,22 @@ def _act(request, initiative, forms):
                 address=data["address"],
                 capacity=data["capacity"],
             )
+        elif action == "support_add":
+            form = forms["support"] = SupportForm(request.POST, prefix="s")
+            if not form.is_valid():
+                return None
+            services.support_record(actor=user, initiative=initiative, **form.cleaned_data)
+            done = _("Thank you. Your support is on the page.")
+        elif action == "update_add":
+            form = forms["update"] = UpdateForm(request.POST, request.FILES, prefix="u")
+            if not form.is_valid():
+                return None
+            services.update_post(
+                actor=user,
+                initiative=initiative,
+                text=form.cleaned_data["text"],
+                photo=form.cleaned_data["photo"],
+            )
         elif action == "activity_cancel":
             activity = get_object_or_404(
                 Activity, pk=request.POST.get("activity"), initiative=initiative
@@ -222,7 +251,14 @@ def _act(request, initiative, forms):
         else:
             raise Http404
     except ValidationError as error:
-        target = forms.get({"task_add": "task", "activity_add": "activity"}.get(action, ""))
+        target = forms.get(
+            {
+                "task_add": "task",
+                "activity_add": "activity",
+                "support_add": "support",
+                "update_add": "update",
+            }.get(action, "")
+        )
         if target is not None:
             add_service_errors(target, error)
             return None
@@ -283,3 +319,19 @@ def calendar_neighbourhood(request, slug):
     hood = request.neighbourhood
     activities = selectors.upcoming_activities(neighbourhood=hood, limit=500)
     return _ics(request, hood.name, activities)
+
+
+@login_not_required
+@require_GET
+def update_photo(request, slug, initiative_id: int, update_id: int):
+    """An update's photo: public like the page (re-encoded on upload, without EXIF)."""
+    from django.http import FileResponse
+
+    access.require(request, Action.INITIATIVES_VIEW)
+    initiative = initiative_access.initiative_in(request.neighbourhood, initiative_id)
+    update = get_object_or_404(Update, pk=update_id, initiative=initiative)
+    if not update.photo:
+        raise Http404
+    response = FileResponse(update.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

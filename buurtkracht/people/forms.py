@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from buurtkracht.core.choices import Visibility
+from buurtkracht.core.photos import validate_photo
 
 from .models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, Profile
 from .services import normalise_postcode
@@ -74,6 +75,8 @@ class ProfileForm(forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         if not photo or photo == self.instance.photo:
             return photo
+        validate_photo(photo)
+        return photo
         if photo.size > settings.BUURTKRACHT_PHOTO_MAX_BYTES:
             raise ValidationError(_("The photo is too large. Choose one under 5 MB."))
         try:

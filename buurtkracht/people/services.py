@@ -1,16 +1,14 @@
 """Writes for profiles, consents and contacts."""
 
-import io
 import re
-import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtkracht.core.logging import log_action
+from buurtkracht.core.photos import clean_photo
 
 from .consents import SCOPES, Method
 from .models import Consent, Contact, Profile
@@ -32,20 +30,6 @@ def profile_create(*, user, display_name: str, **fields) -> Profile:
     profile.full_clean()
     profile.save()
     return profile
-
-
-def clean_photo(upload) -> ContentFile:
-    """Re-encode an uploaded photo: at most 800 px, no EXIF (location) data kept."""
-    from PIL import Image, ImageOps
-
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((800, 800))
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=85)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
 def profile_update(*, actor, profile: Profile, remove_photo: bool = False, **fields) -> Profile:
