@@ -450,3 +450,54 @@ def test_support_and_news_show_on_the_pages(repair, client, client_for):
         },
     )
     assert "geen foto" in bad.content.decode()
+
+
+def test_owners_write_a_budget_request_and_record_the_decision(repair, client_for):
+    from decimal import Decimal
+
+    from buurtkracht.initiatives.models import BudgetRequest
+
+    world, initiative = repair
+    with pytest.raises(ValidationError, match="Regel 2"):
+        services.budget_request(
+            actor=world.resident,
+            initiative=initiative,
+            title="Gereedschap",
+            lines=[("Soldeerbout", "45,50"), ("Schroevendraaiers", "-3")],
+        )
+    with pytest.raises(ValidationError, match="minstens één"):
+        services.budget_request(actor=world.resident, initiative=initiative, title="x", lines=[])
+    assert not BudgetRequest.objects.exists()  # nothing half-saved
+    with pytest.raises(ValidationError, match="Alleen de eigenaren"):
+        services.budget_request(
+            actor=world.professional, initiative=initiative, title="x", lines=[("a", "1")]
+        )
+    page = _url("detail", initiative_id=initiative.pk)
+    client_for("resident").post(
+        page,
+        {
+            "action": "budget_add",
+            "b-title": "Gereedschap",
+            "b-line1": "Soldeerbout",
+            "b-amount1": "45,50",
+            "b-line2": "Koffie",
+            "b-amount2": "20",
+        },
+    )
+    budget = BudgetRequest.objects.get()
+    assert budget.total == Decimal("65.50")
+    client_for("resident").post(
+        page,
+        {
+            "action": "budget_status",
+            "budget": budget.pk,
+            f"bs{budget.pk}-status": "partly",
+            f"bs{budget.pk}-granted": "50",
+            f"bs{budget.pk}-account": "Soldeerbout gekocht.",
+        },
+    )
+    budget.refresh_from_db()
+    assert budget.status == "partly" and budget.granted == Decimal("50")
+    assert "Soldeerbout gekocht." in client_for("connector").get(page).content.decode()
+    with pytest.raises(ValidationError, match="bedrag"):
+        services.budget_status(actor=world.resident, request=budget, status="granted", granted="")

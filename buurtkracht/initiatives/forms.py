@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtkracht.places.models import Place
 
-from .models import NAME_MAX, TEXT_MAX, Recurrence, SupportKind
+from .models import NAME_MAX, TEXT_MAX, BudgetStatus, Recurrence, SupportKind
 
 
 class InitiativeForm(forms.Form):
@@ -83,4 +83,40 @@ class UpdateForm(forms.Form):
         label=_("Photo (if you like)"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+
+BUDGET_ROWS = 5
+
+
+class BudgetForm(forms.Form):
+    """A title and up to five budget lines (more: another request, or ask a connector)."""
+
+    title = forms.CharField(label=_("What is the money for?"), max_length=NAME_MAX)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, BUDGET_ROWS + 1):
+            self.fields[f"line{n}"] = forms.CharField(
+                label=_("Budget line %(n)s") % {"n": n}, max_length=200, required=False
+            )
+            self.fields[f"amount{n}"] = forms.CharField(
+                label=_("Amount %(n)s (euro)") % {"n": n}, max_length=20, required=False
+            )
+
+    def lines(self):
+        return [
+            (self.cleaned_data[f"line{n}"], self.cleaned_data[f"amount{n}"])
+            for n in range(1, BUDGET_ROWS + 1)
+        ]
+
+
+class BudgetStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Where does it stand?"), choices=BudgetStatus.choices)
+    granted = forms.CharField(label=_("Amount granted (euro)"), max_length=20, required=False)
+    account = forms.CharField(
+        label=_("Afterwards: how it went, and what the money did"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX,
     )

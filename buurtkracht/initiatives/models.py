@@ -234,3 +234,60 @@ class Update(models.Model):
 
     def __str__(self) -> str:
         return f"update {self.pk} of {self.initiative_id}"
+
+
+class BudgetStatus(models.TextChoices):
+    DRAFT = "draft", _("being written")
+    SUBMITTED = "submitted", _("sent to the municipality")
+    GRANTED = "granted", _("granted")
+    PARTLY = "partly", _("partly granted")
+    REFUSED = "refused", _("not granted")
+
+
+class BudgetRequest(models.Model):
+    """A residents' budget request (bewonersbudget / buurtbudget) for an initiative: budget
+    lines, the municipality's decision, and a short account afterwards."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="budget_requests"
+    )
+    title = models.CharField(_("what the money is for"), max_length=NAME_MAX)
+    status = models.CharField(
+        max_length=10, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT
+    )
+    granted = models.DecimalField(
+        _("amount granted (euro)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    account = models.TextField(_("how it went, and what the money did"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted__isnull=True) | Q(granted__gte=0), name="granted_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def total(self):
+        return sum((line.amount for line in self.lines.all()), start=0)
+
+
+class BudgetLine(models.Model):
+    request = models.ForeignKey(BudgetRequest, on_delete=models.CASCADE, related_name="lines")
+    description = models.CharField(_("budget line"), max_length=200)
+    amount = models.DecimalField(_("amount (euro)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="budget_line_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.description

@@ -533,3 +533,96 @@ def update_post(*, actor, initiative: Initiative, text: str, photo=None):
             obj=update,
         )
     return update
+
+
+# --- Residents' budget -------------------------------------------------------------------
+
+MAX_LINES = 30
+
+
+def budget_request(*, actor, initiative: Initiative, title: str, lines):
+    """Owners write a budget request: a title and lines of (description, amount in euro).
+    All lines or none; amounts above zero, at most two decimals."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import BudgetLine, BudgetRequest
+
+    _require_owner(actor, initiative)
+    title = _text(title, field="title", required=True, limit=NAME_MAX)
+    cleaned = []
+    for number, (description, amount) in enumerate(lines, 1):
+        description = (description or "").strip()
+        if not description and not str(amount or "").strip():
+            continue
+        try:
+            value = Decimal(str(amount).replace(",", ".").strip())
+        except (InvalidOperation, ValueError):
+            value = None
+        if (
+            not description
+            or value is None
+            or value <= 0
+            or value != value.quantize(Decimal("0.01"))
+            or value >= Decimal("100000000")
+        ):
+            raise ValidationError(
+                _("Line %(number)s: give what it is for and an amount above zero, like 125,50.")
+                % {"number": number}
+            )
+        cleaned.append((description[:200], value))
+    if not cleaned:
+        raise ValidationError(_("Add at least one budget line."))
+    if len(cleaned) > MAX_LINES:
+        raise ValidationError(_("At most %(max)s lines, please.") % {"max": MAX_LINES})
+    with transaction.atomic():
+        request = BudgetRequest.objects.create(initiative=initiative, title=title)
+        BudgetLine.objects.bulk_create(
+            [BudgetLine(request=request, description=d, amount=a) for d, a in cleaned]
+        )
+        log_action(
+            actor=actor,
+            action="budget.requested",
+            neighbourhood=initiative.neighbourhood,
+            obj=request,
+            data={"lines": len(cleaned), "total": str(sum(a for _d, a in cleaned))},
+        )
+    return request
+
+
+def budget_status(*, actor, request, status: str, granted=None, account: str = ""):
+    """Owners record where the request stands: sent, the municipality's decision (with
+    the amount granted), and afterwards a short account."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import BudgetRequest, BudgetStatus
+
+    _require_owner(actor, request.initiative)
+    if status not in BudgetStatus.values:
+        raise ValidationError(_("Choose where the request stands."))
+    amount = None
+    if status in (BudgetStatus.GRANTED, BudgetStatus.PARTLY):
+        try:
+            amount = Decimal(str(granted).replace(",", ".").strip())
+        except (InvalidOperation, ValueError):
+            amount = None
+        if amount is None or amount < 0:
+            raise ValidationError(_("Give the amount the municipality granted."))
+    account = _text(account, field="account", required=False, limit=TEXT_MAX)
+    with transaction.atomic():
+        BudgetRequest.objects.filter(pk=request.pk).update(
+            status=status,
+            granted=amount,
+            account=account or request.account,
+            decided_at=timezone.now()
+            if status in (BudgetStatus.GRANTED, BudgetStatus.PARTLY, BudgetStatus.REFUSED)
+            else None,
+        )
+        log_action(
+            actor=actor,
+            action="budget.status",
+            neighbourhood=request.initiative.neighbourhood,
+            obj=request,
+            data={"status": status, "granted": str(amount) if amount is not None else None},
+        )
+    request.refresh_from_db()
+    return request

@@ -20,8 +20,16 @@ from buurtkracht.places.models import Place
 
 from . import access as initiative_access
 from . import selectors, services
-from .forms import ActivityForm, InitiativeForm, SupportForm, TaskForm, UpdateForm
-from .models import Activity, Involvement, Role, Support, Task, Update
+from .forms import (
+    ActivityForm,
+    BudgetForm,
+    BudgetStatusForm,
+    InitiativeForm,
+    SupportForm,
+    TaskForm,
+    UpdateForm,
+)
+from .models import Activity, BudgetRequest, Involvement, Role, Support, Task, Update
 
 
 def _aware(day, time_of_day):
@@ -88,7 +96,14 @@ def _event_data(request, initiative, activities) -> str:
 
 
 def _detail_context(
-    request, initiative, *, task_form=None, activity_form=None, support_form=None, update_form=None
+    request,
+    initiative,
+    *,
+    task_form=None,
+    activity_form=None,
+    support_form=None,
+    update_form=None,
+    budget_form=None,
 ):
     user, hood = request.user, request.neighbourhood
     role = services.role_of(user, initiative)
@@ -141,6 +156,13 @@ def _detail_context(
         and request.membership.role in services.SUPPORTER_ROLES,
         "support_form": support_form or SupportForm(prefix="s"),
         "update_form": update_form or UpdateForm(prefix="u"),
+        "budgets": [
+            (budget, BudgetStatusForm(prefix=f"bs{budget.pk}"))
+            for budget in initiative.budget_requests.prefetch_related("lines")
+        ]
+        if member
+        else [],
+        "budget_form": budget_form or BudgetForm(prefix="b"),
     }
 
 
@@ -167,6 +189,7 @@ def initiative_detail(request, slug, initiative_id: int):
             activity_form=forms.get("activity"),
             support_form=forms.get("support"),
             update_form=forms.get("update"),
+            budget_form=forms.get("budget"),
         ),
     )
 
@@ -243,6 +266,24 @@ def _act(request, initiative, forms):
                 text=form.cleaned_data["text"],
                 photo=form.cleaned_data["photo"],
             )
+        elif action == "budget_add":
+            form = forms["budget"] = BudgetForm(request.POST, prefix="b")
+            if not form.is_valid():
+                return None
+            services.budget_request(
+                actor=user,
+                initiative=initiative,
+                title=form.cleaned_data["title"],
+                lines=form.lines(),
+            )
+        elif action == "budget_status":
+            budget = get_object_or_404(
+                BudgetRequest, pk=request.POST.get("budget"), initiative=initiative
+            )
+            form = BudgetStatusForm(request.POST, prefix=f"bs{budget.pk}")
+            if not form.is_valid():
+                raise ValidationError(_("Choose where the request stands."))
+            services.budget_status(actor=user, request=budget, **form.cleaned_data)
         elif action == "activity_cancel":
             activity = get_object_or_404(
                 Activity, pk=request.POST.get("activity"), initiative=initiative
@@ -257,6 +298,7 @@ def _act(request, initiative, forms):
                 "activity_add": "activity",
                 "support_add": "support",
                 "update_add": "update",
+                "budget_add": "budget",
             }.get(action, "")
         )
         if target is not None:
