@@ -501,3 +501,38 @@ def test_owners_write_a_budget_request_and_record_the_decision(repair, client_fo
     assert "Soldeerbout gekocht." in client_for("connector").get(page).content.decode()
     with pytest.raises(ValidationError, match="bedrag"):
         services.budget_status(actor=world.resident, request=budget, status="granted", granted="")
+
+
+def test_people_signed_up_get_one_reminder_a_day_before_by_mail_and_in_the_app(
+    repair, smtp_server, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from buurtkracht.notifications.models import Notification
+
+    _controller, inbox = smtp_server
+    world, initiative = repair
+    start = timezone.now() + timedelta(hours=20)
+    activity = services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="Repair Café",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        capacity=1,
+    )
+    services.sign_up(actor=world.connector, activity=activity)
+    services.sign_up(actor=world.admin, activity=activity)  # waiting: no reminder
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_activity_reminders", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    again = StringIO()
+    call_command("send_activity_reminders", stdout=again)  # once only
+    assert again.getvalue().startswith("0 ")
+    reminders = Notification.objects.filter(kind="activity_reminder")
+    assert [n.user_id for n in reminders] == [world.connector.pk]
+    assert "Morgen: Repair Café" in reminders[0].title
+    assert any("Repair Café" in body for body in inbox.bodies())

@@ -16,11 +16,12 @@ class Kind(models.TextChoices):
     BOOKING_RETURNED = "booking_returned", _("Returned")
     BOOKING_REMINDER = "booking_reminder", _("Booking reminder")
     SAFETY_NET = "safety_net", _("Safety net")
+    ACTIVITY_REMINDER = "activity_reminder", _("Activity reminder")
 
 
 # About a moment that will not wait for tomorrow's digest: mailed right away to people who
 # chose the daily digest too (never to people who chose no e-mail). Decision 0018.
-URGENT_KINDS = (Kind.BOOKING_REMINDER,)
+URGENT_KINDS = (Kind.BOOKING_REMINDER, Kind.ACTIVITY_REMINDER)
 
 
 class MailState(models.TextChoices):
