@@ -536,3 +536,33 @@ def test_people_signed_up_get_one_reminder_a_day_before_by_mail_and_in_the_app(
     assert [n.user_id for n in reminders] == [world.connector.pk]
     assert "Morgen: Repair Café" in reminders[0].title
     assert any("Repair Café" in body for body in inbox.bodies())
+
+
+def test_the_neighbourhood_page_lists_initiatives_and_coming_activities(repair, client):
+    world, initiative = repair
+    start, end = _soon()
+    services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="Repair Café",
+        starts_at=start,
+        ends_at=end,
+    )
+    html = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"})).content
+    html = html.decode()
+    assert "Repair Café Lindenhof" in html and "Binnenkort" in html
+
+
+def test_public_lists_never_call_an_initiative_fragile(repair, client):
+    world, initiative = repair
+    services.task_add(actor=world.resident, initiative=initiative, title="Sleutel")
+    services.task_add(actor=world.resident, initiative=initiative, title="Koffie")
+    assert selectors.fragility(initiative).level == "fragile"
+    for url in (reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"}), _url("list")):
+        html = client.get(url).content.decode()
+        assert "Repair Café Lindenhof" in html
+        assert "Kwetsbaar" not in html and "rust op" not in html
+    assert (
+        "kan hulp gebruiken"
+        in client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"})).content.decode()
+    )

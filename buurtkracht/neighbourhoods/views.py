@@ -41,8 +41,21 @@ def home(request, slug):
         "can_join": access.decide(
             request.user, Action.JOIN, neighbourhood=neighbourhood, membership=request.membership
         ),
+        "initiatives": _initiatives(neighbourhood),
     }
     return render(request, "neighbourhoods/home.html", context)
+
+
+def _initiatives(neighbourhood) -> dict | None:
+    """Initiatives by how they are doing, and coming activities (where the module is on)."""
+    if not neighbourhood.has_module("initiatives"):
+        return None
+    from buurtkracht.initiatives import selectors as initiatives
+
+    return {
+        "groups": initiatives.of_neighbourhood(neighbourhood),
+        "activities": initiatives.upcoming_activities(neighbourhood=neighbourhood, limit=5),
+    }
 
 
 @require_http_methods(["GET", "POST"])
