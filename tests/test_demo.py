@@ -868,3 +868,6 @@ def test_the_demo_has_initiatives_in_every_state(demo):
     assert SignUp.objects.filter(status="waiting").exists()  # a full activity
     sanne = User.objects.get(username="bewoner")
     assert Initiative.objects.filter(people__user=sanne, people__role="owner").exists()
+    repair = Initiative.objects.get(name="Repair Café Lindenhof")
+    assert repair.support.exists() and repair.updates.exists()
+    assert repair.budget_requests.get().lines.count() == 3

@@ -189,6 +189,8 @@ COUNT_LABELS = {
     "initiative_tasks": "taken en rollen",
     "activities": "activiteiten",
     "sign_ups": "aanmeldingen",
+    "initiative_support": "keer steun (rugdekking)",
+    "initiative_news": "nieuwsberichten van initiatieven",
 }
 
 

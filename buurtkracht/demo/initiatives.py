@@ -12,14 +12,33 @@ from django.utils import timezone
 
 from buurtkracht.initiatives.models import (
     Activity,
+    BudgetLine,
+    BudgetRequest,
     Initiative,
     Involvement,
     Role,
     SignUp,
     SignUpStatus,
+    Support,
     Task,
+    Update,
 )
+from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.places.models import Place
+
+# initiative number -> (kind, description, days ago): rugdekking by the professional
+SUPPORT = (
+    (0, "space", "Gratis gebruik van de grote zaal van het buurthuis, elke eerste zaterdag", 300),
+    (0, "knowledge", "Training 'veilig repareren van elektrische apparaten'", 120),
+    (1, "contact", "Contact gelegd met de groenbeheerder van de gemeente over het grasveld", 200),
+    (2, "network", "Nieuwe bewoners via de taalcafés op de wandelgroep gewezen", 60),
+    (2, "intervention", "Meegelopen met de eerste wandeling om de groep te leren kennen", 85),
+)
+NEWS = (
+    (0, "Vorige maand 23 dingen gerepareerd, waaronder vier fietsen en een naaimachine.", 25),
+    (1, "De eerste courgettes zijn geoogst! Wie helpt met water geven in de zomer?", 9),
+    (2, "We liepen met twaalf mensen, uit zes landen. Volgende week naar de markt.", 5),
+)
 
 # name, what and why, for whom, created days ago, place name (or None), tasks, activities
 # tasks: (title, recurrence, minutes, carrier: "owner" | "member" | "member2" | None)
@@ -185,4 +204,57 @@ class Initiatives:
                 SignUp.objects.bulk_create(rows)
                 Activity.objects.filter(pk=activity.pk).update(confirmed=confirmed)
                 counts["sign_ups"] += len(rows)
+        self.backing(counts)
         return counts
+
+    def backing(self, counts: dict[str, int]) -> None:
+        """Support by the professional, news by the owners, and a budget request."""
+        initiatives = list(
+            Initiative.objects.filter(neighbourhood_id=self.hood_id).order_by("created_at", "pk")
+        )
+        initiatives.sort(key=lambda i: [row[0] for row in INITIATIVES].index(i.name))
+        professional = self.b.demo["professional"].id
+        organisation = (
+            Membership.objects.filter(user_id=professional, neighbourhood_id=self.hood_id)
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+        today = timezone.localdate(self.now)
+        Support.objects.bulk_create(
+            [
+                Support(
+                    initiative=initiatives[number],
+                    organisation_id=organisation,
+                    recorded_by_id=professional,
+                    kind=kind,
+                    description=text,
+                    given_on=today - timedelta(days=days),
+                )
+                for number, kind, text, days in SUPPORT
+            ]
+        )
+        for number, text, days in NEWS:
+            initiative = initiatives[number]
+            author = initiative.people.filter(role=Role.OWNER).values_list("user_id", flat=True)
+            update = Update.objects.create(initiative=initiative, author_id=author[0], text=text)
+            Update.objects.filter(pk=update.pk).update(created_at=self.now - timedelta(days=days))
+        budget = BudgetRequest.objects.create(
+            initiative=initiatives[0],
+            title="Gereedschap en onderdelen voor het Repair Café",
+            status="partly",
+            granted="350.00",
+            account="Soldeerstation en naaimachine gekocht; de rest betalen we van de koffiepot.",
+            decided_at=self.now - timedelta(days=60),
+        )
+        BudgetLine.objects.bulk_create(
+            [
+                BudgetLine(request=budget, description=text, amount=amount)
+                for text, amount in (
+                    ("Soldeerstation", "189.00"),
+                    ("Tweedehands naaimachine", "145.00"),
+                    ("Onderdelen en kleinmateriaal", "120.00"),
+                )
+            ]
+        )
+        counts["initiative_support"] = len(SUPPORT)
+        counts["initiative_news"] = len(NEWS)
