@@ -566,3 +566,18 @@ def test_public_lists_never_call_an_initiative_fragile(repair, client):
         "kan hulp gebruiken"
         in client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"})).content.decode()
     )
+
+
+def test_owners_change_the_description_and_others_cannot(repair, client_for):
+    world, initiative = repair
+    page = _url("detail", initiative_id=initiative.pk)
+    data = {"action": "edit", "e-name": "Repair Café", "e-what_and_why": "Samen repareren."}
+    client_for("resident").post(page, data)
+    initiative.refresh_from_db()
+    assert initiative.name == "Repair Café"
+    services.ask_to_join(actor=world.professional, initiative=initiative)
+    client_for("professional").post(page, {**data, "e-name": "Overgenomen"})
+    initiative.refresh_from_db()
+    assert initiative.name == "Repair Café"  # professionals back initiatives, never edit them
+    empty = client_for("resident").post(page, {**data, "e-what_and_why": ""})
+    assert "Dit veld is verplicht" in empty.content.decode()

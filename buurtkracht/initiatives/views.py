@@ -104,6 +104,7 @@ def _detail_context(
     support_form=None,
     update_form=None,
     budget_form=None,
+    edit_form=None,
 ):
     user, hood = request.user, request.neighbourhood
     role = services.role_of(user, initiative)
@@ -163,6 +164,18 @@ def _detail_context(
         if member
         else [],
         "budget_form": budget_form or BudgetForm(prefix="b"),
+        "edit_form": edit_form
+        or InitiativeForm(
+            prefix="e",
+            places=places,
+            initial={
+                "name": initiative.name,
+                "what_and_why": initiative.what_and_why,
+                "for_whom": initiative.for_whom,
+                "place": initiative.place_id,
+                "address": initiative.address,
+            },
+        ),
     }
 
 
@@ -190,6 +203,7 @@ def initiative_detail(request, slug, initiative_id: int):
             support_form=forms.get("support"),
             update_form=forms.get("update"),
             budget_form=forms.get("budget"),
+            edit_form=forms.get("edit"),
         ),
     )
 
@@ -219,6 +233,12 @@ def _act(request, initiative, forms):
         elif action == "leave":
             services.leave(actor=user, initiative=initiative)
             done = _("You have left the initiative.")
+        elif action == "edit":
+            places = Place.objects.filter(neighbourhood=request.neighbourhood)
+            form = forms["edit"] = InitiativeForm(request.POST, prefix="e", places=places)
+            if not form.is_valid():
+                return None
+            services.initiative_update(actor=user, initiative=initiative, **form.cleaned_data)
         elif action == "close":
             services.initiative_close(actor=user, initiative=initiative)
             done = _("The initiative is closed.")
@@ -299,6 +319,7 @@ def _act(request, initiative, forms):
                 "support_add": "support",
                 "update_add": "update",
                 "budget_add": "budget",
+                "edit": "edit",
             }.get(action, "")
         )
         if target is not None:
