@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import require_membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
 from buurtkracht.people.selectors import has_consent
@@ -31,12 +32,7 @@ from .models import (
     WhereKind,
 )
 
-
-def _member(user, neighbourhood) -> Membership:
-    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
-    if membership is None:
-        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
-    return membership
+_member = require_membership
 
 
 def _clean_text(text: str, *, limit: int = TEXT_MAX) -> str:

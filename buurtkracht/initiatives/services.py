@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from buurtkracht.core.choices import Role as NeighbourhoodRole
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import require_membership
 
 from .models import (
     NAME_MAX,
@@ -39,11 +40,7 @@ OWNER_ROLES = (NeighbourhoodRole.RESIDENT, NeighbourhoodRole.CONNECTOR, Neighbou
 LAST_OWNER = _("An initiative always has an owner. Make someone else owner first.")
 
 
-def _membership(user, neighbourhood) -> Membership:
-    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
-    if membership is None:
-        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
-    return membership
+_membership = require_membership
 
 
 def _can_own(user, neighbourhood) -> bool:

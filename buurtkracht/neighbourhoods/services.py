@@ -137,6 +137,15 @@ LAST_ADMIN = gettext_lazy(
 )
 
 
+def require_membership(user, neighbourhood) -> Membership:
+    """The user's membership of `neighbourhood`, or a Dutch ValidationError ("join first")
+    for the services of every app that acts within a neighbourhood."""
+    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
+    if membership is None:
+        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
+    return membership
+
+
 def _timebank():
     """The time bank's services (imported late: the time bank builds on neighbourhoods)."""
     from buurtkracht.timebank import services

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import require_membership
 
 from .models import (
     NO_LIMIT,
@@ -322,11 +323,7 @@ def _caller_key(key: str | None) -> str | None:
     return f"caller:{key}" if key is not None else None
 
 
-def _membership(user, neighbourhood) -> Membership:
-    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
-    if membership is None:
-        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
-    return membership
+_membership = require_membership
 
 
 def _is_admin(user, neighbourhood) -> bool:
