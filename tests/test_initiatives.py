@@ -581,3 +581,33 @@ def test_owners_change_the_description_and_others_cannot(repair, client_for):
     assert initiative.name == "Repair Café"  # professionals back initiatives, never edit them
     empty = client_for("resident").post(page, {**data, "e-what_and_why": ""})
     assert "Dit veld is verplicht" in empty.content.decode()
+
+
+def test_the_page_does_not_ask_the_database_once_per_activity(repair, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world, initiative = repair
+    page = _url("detail", initiative_id=initiative.pk)
+    karim = client_for("connector")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert karim.get(page).status_code == 200
+        return len(captured)
+
+    start, end = _soon()
+    services.activity_add(
+        actor=world.resident, initiative=initiative, title="a", starts_at=start, ends_at=end
+    )
+    one = queries()
+    for n in range(4):
+        start, end = _soon(days=4 + n)
+        services.activity_add(
+            actor=world.resident,
+            initiative=initiative,
+            title=f"b{n}",
+            starts_at=start,
+            ends_at=end,
+        )
+    assert queries() == one

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from buurtkracht.core.choices import Role as NeighbourhoodRole
 
 from .models import Initiative, Role
-from .services import role_of
 
 
 def initiative_in(neighbourhood, initiative_id: int) -> Initiative:
@@ -19,22 +17,9 @@ def initiative_in(neighbourhood, initiative_id: int) -> Initiative:
     )
 
 
-def is_owner(user, initiative) -> bool:
-    return role_of(user, initiative) == Role.OWNER
-
-
-def is_part(user, initiative) -> bool:
-    return role_of(user, initiative) in (Role.OWNER, Role.MEMBER)
-
-
-def sees_fragility(user, membership, initiative) -> bool:
-    """The fragility signal is for the initiative's owners and the neighbourhood's
-    connectors (product rule 4), not a public verdict."""
-    if is_owner(user, initiative):
+def sees_fragility(role: str | None, membership) -> bool:
+    """The fragility signal is for the initiative's owners (`role` in it) and the
+    neighbourhood's connectors (product rule 4), not a public verdict."""
+    if role == Role.OWNER:
         return True
     return membership is not None and membership.role == NeighbourhoodRole.CONNECTOR
-
-
-def require_open(initiative) -> None:
-    if not initiative.is_open:
-        raise Http404

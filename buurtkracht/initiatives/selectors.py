@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Activity, Initiative, Role, SignUp, SignUpStatus, Task
+from .models import Activity, Initiative, SignUp, SignUpStatus, Task
 
 NEW_DAYS = 30
 DORMANT_DAYS = 90
@@ -134,21 +134,19 @@ def upcoming_activities(*, neighbourhood=None, initiative=None, limit: int = 50)
 
 
 def people_of(initiative: Initiative):
-    return initiative.people.select_related("user__profile").order_by("role", "since")
+    return initiative.people.order_by("role", "since")
 
 
-def sign_up_of(user, activity) -> SignUp | None:
+def sign_ups_of(user, activities) -> dict[int, SignUp]:
+    """Activity id -> `user`'s sign-up (not cancelled), in one query."""
     if not user.is_authenticated:
-        return None
-    return (
-        SignUp.objects.filter(activity=activity, user=user)
-        .exclude(status=SignUpStatus.CANCELLED)
-        .first()
-    )
-
-
-def owners_count(initiative) -> int:
-    return initiative.people.filter(role=Role.OWNER).count()
+        return {}
+    return {
+        s.activity_id: s
+        for s in SignUp.objects.filter(user=user, activity__in=activities).exclude(
+            status=SignUpStatus.CANCELLED
+        )
+    }
 
 
 def calendar(*, name: str, activities, base_url: str) -> bytes:

@@ -109,18 +109,20 @@ def _detail_context(
     user, hood = request.user, request.neighbourhood
     role = services.role_of(user, initiative)
     people = list(selectors.people_of(initiative))
+    tasks = list(initiative.tasks.all())
     member = request.membership is not None
     names = (
         display_names(
             viewer=user,
             neighbourhood=hood,
             user_ids=[p.user_id for p in people]
-            + [t.carried_by_id for t in initiative.tasks.all() if t.carried_by_id],
+            + [t.carried_by_id for t in tasks if t.carried_by_id],
         )
         if member
         else {}
     )
     activities = list(selectors.upcoming_activities(initiative=initiative))
+    signed_up = selectors.sign_ups_of(user, activities) if member else {}
     places = Place.objects.filter(neighbourhood=hood)
     is_owner = role == Role.OWNER
     someone = _("a neighbour")
@@ -139,13 +141,12 @@ def _detail_context(
         "people_count": sum(1 for p in people if p.role in (Role.OWNER, Role.MEMBER)),
         "asked": named([p for p in people if p.role == Role.ASKED]) if is_owner else [],
         "tasks": [
-            (t, names.get(t.carried_by_id, someone) if t.carried_by_id else "")
-            for t in initiative.tasks.all()
+            (t, names.get(t.carried_by_id, someone) if t.carried_by_id else "") for t in tasks
         ],
-        "activities": [(a, selectors.sign_up_of(user, a) if member else None) for a in activities],
+        "activities": [(a, signed_up.get(a.pk)) for a in activities],
         "fragility": (
-            selectors.fragility(initiative)
-            if initiative_access.sees_fragility(user, request.membership, initiative)
+            selectors.fragility(initiative, tasks=tasks)
+            if initiative_access.sees_fragility(role, request.membership)
             else None
         ),
         "task_form": task_form or TaskForm(prefix="t"),

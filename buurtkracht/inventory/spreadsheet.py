@@ -284,3 +284,21 @@ def write_xlsx(headers: list[str], rows: Iterable[list], *, title: str) -> bytes
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(*, fmt: str, stem: str, headers: list[str], rows: Iterable[list], title: str):
+    """A CSV or XLSX file as a download named `<stem>-<today>.<fmt>`."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    data = write_csv(headers, rows) if fmt == "csv" else write_xlsx(headers, rows, title=title)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

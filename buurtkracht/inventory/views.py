@@ -3,9 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,7 +14,7 @@ from buurtkracht.core.forms import add_service_errors
 from . import selectors, services
 from .columns import COLUMNS, REQUIRED_KEYS
 from .forms import MappingForm, UploadForm
-from .spreadsheet import DELIMITER_LABELS, ENCODING_LABELS, MAX_ROWS, write_csv, write_xlsx
+from .spreadsheet import DELIMITER_LABELS, ENCODING_LABELS, MAX_ROWS, download
 
 ROWS_PER_PAGE = 100
 
@@ -119,26 +117,23 @@ def result(request, slug, job_id: int):
     return render(request, "inventory/result.html", {"job": job, "counts": job.result})
 
 
-def _download(request, data: bytes, extension: str, content_type: str) -> HttpResponse:
-    name = f"inventaris-{request.neighbourhood.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @require_GET
 def export_csv(request, slug):
     access.require(request, Action.INVENTORY_TRANSFER)
-    rows = selectors.export_rows(neighbourhood=request.neighbourhood)
-    data = write_csv(selectors.export_headers(), rows)
-    return _download(request, data, "csv", "text/csv; charset=utf-8")
+    return _export(request, "csv")
 
 
 @require_GET
 def export_xlsx(request, slug):
     access.require(request, Action.INVENTORY_TRANSFER)
-    rows = selectors.export_rows(neighbourhood=request.neighbourhood)
-    data = write_xlsx(selectors.export_headers(), rows, title=_("Inventory"))
-    return _download(
-        request, data, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _export(request, "xlsx")
+
+
+def _export(request, fmt: str):
+    return download(
+        fmt=fmt,
+        stem=f"inventaris-{request.neighbourhood.slug}",
+        headers=selectors.export_headers(),
+        rows=selectors.export_rows(neighbourhood=request.neighbourhood),
+        title=_("Inventory"),
     )

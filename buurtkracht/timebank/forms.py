@@ -25,6 +25,10 @@ class _TimeForm(forms.Form):
     def total(self) -> int:
         return self.cleaned_data["hours"] * 60 + self.cleaned_data["minutes"]
 
+    def key_for(self, user) -> str:
+        """The transfer's idempotency key: this form, sent by this person."""
+        return f"form:{user.pk}:{self.cleaned_data['key']}"
+
 
 class GiveForm(_TimeForm):
     to_user = forms.TypedChoiceField(label=_("To whom?"), coerce=int)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from buurtkracht.accounts.models import User
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
-from buurtkracht.inventory.spreadsheet import MAX_BYTES, write_csv, write_xlsx
+from buurtkracht.inventory.spreadsheet import MAX_BYTES, download
 
 from . import importing, selectors, services
 from .forms import DonateForm, GiveForm, GrantForm, ImportForm, ReverseForm, RulesForm
@@ -47,6 +47,20 @@ def _home_context(request, rules, *, give=None, donate=None):
     }
 
 
+def _attempt(request, form, write, *, success: str, to: str):
+    """A valid form's write through a service: a redirect to `to` with `success`, or None
+    when the form is invalid or the service refused (its Dutch reasons are on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, success)
+    return redirect(to, slug=request.neighbourhood.slug)
+
+
 def _rules_or_not_set_up(request):
     rules = selectors.rules_or_none(request.neighbourhood)
     if rules is None:
@@ -73,21 +87,22 @@ def give(request, slug):
     form = GiveForm(
         request.POST, members=selectors.member_choices(viewer=request.user, neighbourhood=hood)
     )
-    if form.is_valid():
-        try:
-            services.give(
-                actor=request.user,
-                neighbourhood=hood,
-                to_user=User.objects.get(pk=form.cleaned_data["to_user"]),
-                minutes=form.total(),
-                note=form.cleaned_data["note"],
-                key=f"form:{request.user.pk}:{form.cleaned_data['key']}",
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The time has been given. Thank you!"))
-            return redirect("timebank:home", slug=slug)
+    done = _attempt(
+        request,
+        form,
+        lambda data: services.give(
+            actor=request.user,
+            neighbourhood=hood,
+            to_user=User.objects.get(pk=data["to_user"]),
+            minutes=form.total(),
+            note=data["note"],
+            key=form.key_for(request.user),
+        ),
+        success=_("The time has been given. Thank you!"),
+        to="timebank:home",
+    )
+    if done:
+        return done
     return render(request, "timebank/home.html", _home_context(request, rules, give=form))
 
 
@@ -99,22 +114,21 @@ def donate(request, slug):
         return page
     hood = request.neighbourhood
     form = DonateForm(request.POST, targets=_targets(hood, rules))
-    if form.is_valid():
-        try:
-            services.donate(
-                actor=request.user,
-                neighbourhood=hood,
-                to_account=Account.objects.get(
-                    pk=form.cleaned_data["to_account"], neighbourhood=hood
-                ),
-                minutes=form.total(),
-                key=f"form:{request.user.pk}:{form.cleaned_data['key']}",
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Thank you for giving time!"))
-            return redirect("timebank:home", slug=slug)
+    done = _attempt(
+        request,
+        form,
+        lambda data: services.donate(
+            actor=request.user,
+            neighbourhood=hood,
+            to_account=Account.objects.get(pk=data["to_account"], neighbourhood=hood),
+            minutes=form.total(),
+            key=form.key_for(request.user),
+        ),
+        success=_("Thank you for giving time!"),
+        to="timebank:home",
+    )
+    if done:
+        return done
     return render(request, "timebank/home.html", _home_context(request, rules, donate=form))
 
 
@@ -165,16 +179,21 @@ def manage(request, slug):
     hood = request.neighbourhood
     rules = selectors.rules_or_none(hood)
     form = RulesForm(request.POST or None, instance=rules)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in RulesForm.Meta.fields}
-        try:
-            services.rules_set(actor=request.user, neighbourhood=hood, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The rules of the time bank are saved."))
-            return redirect("timebank:manage", slug=slug)
-        rules = selectors.rules_or_none(hood)
+    if request.method == "POST":
+        done = _attempt(
+            request,
+            form,
+            lambda data: services.rules_set(
+                actor=request.user,
+                neighbourhood=hood,
+                **{name: data[name] for name in RulesForm.Meta.fields},
+            ),
+            success=_("The rules of the time bank are saved."),
+            to="timebank:manage",
+        )
+        if done:
+            return done
+        rules = selectors.rules_or_none(hood)  # the form changed the instance
     return render(request, "timebank/manage.html", _manage_context(request, rules, rules_form=form))
 
 
@@ -188,21 +207,22 @@ def grant(request, slug):
     form = GrantForm(
         request.POST, members=selectors.member_choices(viewer=request.user, neighbourhood=hood)
     )
-    if form.is_valid():
-        try:
-            services.grant(
-                actor=request.user,
-                neighbourhood=hood,
-                to_user=User.objects.get(pk=form.cleaned_data["to_user"]),
-                minutes=form.total(),
-                reason=form.cleaned_data["reason"],
-                key=f"form:{request.user.pk}:{form.cleaned_data['key']}",
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The time has been granted from the community pot."))
-            return redirect("timebank:manage", slug=slug)
+    done = _attempt(
+        request,
+        form,
+        lambda data: services.grant(
+            actor=request.user,
+            neighbourhood=hood,
+            to_user=User.objects.get(pk=data["to_user"]),
+            minutes=form.total(),
+            reason=data["reason"],
+            key=form.key_for(request.user),
+        ),
+        success=_("The time has been granted from the community pot."),
+        to="timebank:manage",
+    )
+    if done:
+        return done
     return render(request, "timebank/manage.html", _manage_context(request, rules, grant=form))
 
 
@@ -273,19 +293,6 @@ EXPORT_HEADERS = [
 ]
 
 
-def _download(request, fmt: str, name: str, headers, rows, title) -> HttpResponse:
-    filename = f"{name}-{request.neighbourhood.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            write_xlsx(headers, rows, title=title),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 MY_HEADERS = ["datum", "soort", "met", "minuten", "uren", "omschrijving", "teruggedraaid"]
 
 
@@ -308,7 +315,13 @@ def my_export(request, slug, fmt: str):
         ]
         for line in reversed(selectors.statement(viewer=request.user, account=account, limit=None))
     ]
-    return _download(request, fmt, "mijn-tijdbank", MY_HEADERS, rows, _("Time bank"))
+    return download(
+        fmt=fmt,
+        stem=f"mijn-tijdbank-{request.neighbourhood.slug}",
+        headers=MY_HEADERS,
+        rows=rows,
+        title=_("Time bank"),
+    )
 
 
 @require_GET
@@ -316,8 +329,13 @@ def export(request, slug, fmt: str):
     access.require(request, Action.TIMEBANK_MANAGE)
     if selectors.rules_or_none(request.neighbourhood) is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    rows = _export_rows(request)
-    return _download(request, fmt, "tijdbank", EXPORT_HEADERS, rows, _("Time bank"))
+    return download(
+        fmt=fmt,
+        stem=f"tijdbank-{request.neighbourhood.slug}",
+        headers=EXPORT_HEADERS,
+        rows=_export_rows(request),
+        title=_("Time bank"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
