@@ -871,3 +871,31 @@ def test_the_demo_has_initiatives_in_every_state(demo):
     repair = Initiative.objects.get(name="Repair Café Lindenhof")
     assert repair.support.exists() and repair.updates.exists()
     assert repair.budget_requests.get().lines.count() == 3
+
+
+def test_the_demo_invites_neighbours_for_tasks_and_initiatives_hold_time(demo):
+    from buurtkracht.initiatives.models import Initiative, TaskInvitation
+    from buurtkracht.initiatives.selectors import task_suggestions
+    from buurtkracht.timebank.ledger import verify
+    from buurtkracht.timebank.models import Account
+
+    hood = Neighbourhood.objects.get(slug="lindenhof")
+    sanne = User.objects.get(username="bewoner")
+    assert TaskInvitation.objects.filter(invitee=sanne, status="pending").exists()
+    assert {"pending", "accepted", "declined"} == set(
+        TaskInvitation.objects.values_list("status", flat=True)
+    )
+    assert demo.counts["task_invitations"] == TaskInvitation.objects.count()
+    accounts = Account.objects.filter(kind="initiative", neighbourhood=hood)
+    assert accounts.count() == Initiative.objects.filter(is_open=True).count()
+    assert sum(a.balance for a in accounts) > 0
+    assert demo.counts["timebank_accounts"] == Account.objects.filter(neighbourhood=hood).count()
+    assert verify(hood).ok
+    # Karim (connector) sees who could hand out the Repair Café's flyers, with reasons.
+    karim = User.objects.get(username="verbinder")
+    task = Initiative.objects.get(name="Repair Café Lindenhof").tasks.get(
+        title="Flyers rondbrengen"
+    )
+    membership = karim.memberships.get(neighbourhood=hood)
+    found = task_suggestions(task, viewer=karim, membership=membership)
+    assert found and all("flyers" in s.reasons for s in found)

@@ -36,7 +36,15 @@ def _objects(world):
         text="Eerste oogst",
         photo=SimpleUploadedFile("oogst.jpg", _jpeg(), content_type="image/jpeg"),
     )
-    return {"initiative": initiative, "activity": activity, "update": update}
+    task = services.task_add(actor=world.resident, initiative=initiative, title="Koffie zetten")
+    invitation = services.task_invite(actor=world.resident, task=task, invitee=world.connector)
+    return {
+        "initiative": initiative,
+        "activity": activity,
+        "update": update,
+        "task": task,
+        "invitation": invitation,
+    }
 
 
 def _jpeg() -> bytes:
@@ -50,6 +58,17 @@ def _jpeg() -> bytes:
 def _detail(w, o):
     return {"slug": "lindenhof", "initiative_id": o["initiative"].pk}
 
+
+def _task(w, o):
+    return {"slug": "lindenhof", "initiative_id": o["initiative"].pk, "task_id": o["task"].pk}
+
+
+def _invitation(w, o):
+    return {"slug": "lindenhof", "invitation_id": o["invitation"].pk}
+
+
+NOT_FOUND = members_only(404)
+OWNERS_AND_CONNECTORS = {**NOT_FOUND, "resident": 200, "connector": 200}
 
 CASES = [
     Case("initiatives:list", everyone(200), kwargs=HOOD),
@@ -78,6 +97,24 @@ CASES = [
         members_only(REDIRECT),
         method="post",
         kwargs=lambda w, o: {"slug": "lindenhof", "activity_id": o["activity"].pk},
+    ),
+    # Who could take an open task: the owners (resident) and connectors; owners invite.
+    Case("initiatives:task_helpers", OWNERS_AND_CONNECTORS, kwargs=_task),
+    Case(
+        "initiatives:task_helpers",
+        {**OWNERS_AND_CONNECTORS, "resident": REDIRECT, "connector": REDIRECT},
+        method="post",
+        kwargs=_task,
+        data=lambda w, o: {"user": w.admin.pk},
+    ),
+    # An invitation to take a task: only the invited person (the connector) sees it.
+    Case("initiatives:invitation", {**NOT_FOUND, "connector": 200}, kwargs=_invitation),
+    Case(
+        "initiatives:invitation",
+        {**NOT_FOUND, "connector": REDIRECT},
+        method="post",
+        kwargs=_invitation,
+        data={"decline": "1"},
     ),
 ]
 

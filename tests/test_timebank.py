@@ -376,10 +376,16 @@ def test_a_refused_transfer_leaves_the_surrounding_transaction_usable(bank):
 
 
 def test_an_initiative_has_one_account_that_takes_donations_and_never_goes_below_zero(bank):
-    account = services.initiative_account(bank.hood, "Repair Café")
-    assert services.initiative_account(bank.hood, "Repair Café").pk == account.pk  # one
-    with pytest.raises(ValidationError, match="naam"):
-        services.initiative_account(bank.hood, "  ")
+    from buurtkracht.initiatives import services as initiatives
+
+    bank.hood.modules = [*bank.hood.modules, "initiatives"]
+    bank.hood.save()
+    initiative = initiatives.initiative_create(
+        actor=bank.resident, neighbourhood=bank.hood, name="Repair Café", what_and_why="Maken"
+    )
+    account = initiative.timebank_account  # opened with the initiative
+    assert services.initiative_account(initiative).pk == account.pk  # one
+    assert account.name == "Repair Café" and account.kind == "initiative"
     services.donate(actor=bank.resident, neighbourhood=bank.hood, to_account=account, minutes=45)
     account.refresh_from_db()
     assert account.balance == 45 and account.floor == 0

@@ -191,6 +191,8 @@ COUNT_LABELS = {
     "sign_ups": "aanmeldingen",
     "initiative_support": "keer steun (rugdekking)",
     "initiative_news": "nieuwsberichten van initiatieven",
+    "task_invitations": "uitnodigingen voor een taak",
+    "initiative_time_gifts": "keer tijd gegeven aan of door een initiatief",
 }
 
 
@@ -800,6 +802,10 @@ class _Builder:
             **helping,
             **timebank,
             **initiatives,
+            # Counted again after the initiatives opened theirs.
+            "timebank_accounts": initiatives.get(
+                "timebank_accounts", timebank.get("timebank_accounts", 0)
+            ),
         }
 
 

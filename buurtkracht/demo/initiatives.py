@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from buurtkracht.initiatives.models import (
@@ -21,6 +23,7 @@ from buurtkracht.initiatives.models import (
     SignUpStatus,
     Support,
     Task,
+    TaskInvitation,
     Update,
 )
 from buurtkracht.neighbourhoods.models import Membership
@@ -205,6 +208,7 @@ class Initiatives:
                 Activity.objects.filter(pk=activity.pk).update(confirmed=confirmed)
                 counts["sign_ups"] += len(rows)
         self.backing(counts)
+        self.invitations_and_time(counts)
         return counts
 
     def backing(self, counts: dict[str, int]) -> None:
@@ -258,3 +262,90 @@ class Initiatives:
         )
         counts["initiative_support"] = len(SUPPORT)
         counts["initiative_news"] = len(NEWS)
+
+    def invitations_and_time(self, counts: dict[str, int]) -> None:
+        """Owners invite suggested neighbours for open tasks (one said yes, one no, one
+        still thinking — Sanne, "bewoner", is asked to cook at the Sunday dinner), and
+        neighbours give time to the initiatives' time bank accounts; the Repair Café thanks
+        the member who makes the coffee with an hour."""
+        from buurtkracht.timebank import services as timebank
+        from buurtkracht.timebank.models import Account, Rules
+
+        initiatives = {i.name: i for i in Initiative.objects.filter(neighbourhood_id=self.hood_id)}
+        sanne = self.b.demo["bewoner"].id
+        invited = 0
+        for name, title, answer, reason in (
+            ("Zondagdiner", "Koken", "pending", "koken voor anderen · 350 m"),
+            ("Moestuin achter de flat", "Compost omscheppen", "accepted", "tuinieren · 200 m"),
+            (
+                "Moestuin achter de flat",
+                "Gereedschapsschuur openen op zaterdag",
+                "declined",
+                "tuinieren · vrij op zaterdagochtend",
+            ),
+        ):
+            initiative = initiatives[name]
+            task = initiative.tasks.get(title=title)
+            inside = set(initiative.people.values_list("user_id", flat=True))
+            owner = initiative.people.filter(role=Role.OWNER).values_list("user_id", flat=True)[0]
+            residents = [p.id for p in self.b.lindenhof if p.id is not None]
+            candidates = [sanne] if answer == "pending" and sanne not in inside else []
+            candidates += [r for r in residents if r not in inside and r != sanne]
+            invitee = candidates[0] if answer == "pending" else self.rng.choice(candidates[:40])
+            TaskInvitation.objects.create(
+                task=task,
+                invitee_id=invitee,
+                invited_by_id=owner,
+                message="Zou jij dit willen doen? Je bent van harte welkom.",
+                reason=reason,
+                status=answer,
+                answered_at=None if answer == "pending" else self.now - timedelta(days=2),
+            )
+            if answer == "accepted":
+                Involvement.objects.create(initiative=initiative, user_id=invitee, role=Role.MEMBER)
+                Task.objects.filter(pk=task.pk).update(carried_by_id=invitee)
+            invited += 1
+        counts["task_invitations"] = invited
+        if not Rules.objects.filter(neighbourhood_id=self.hood_id).exists():
+            return
+        User = get_user_model()
+        gifts = 0
+        # Givers: members with an account and time to spare (no new accounts here).
+        givers = sorted(
+            Account.objects.filter(
+                neighbourhood_id=self.hood_id, kind="member", is_open=True, balance__gte=150
+            ).values_list("user_id", flat=True)
+        )
+        for initiative in initiatives.values():
+            if not initiative.is_open:
+                continue
+            account = timebank.initiative_account(initiative)
+            for giver in self.rng.sample(givers, min(len(givers), 3)):
+                try:
+                    timebank.donate(
+                        actor=User(pk=giver),
+                        neighbourhood=initiative.neighbourhood,
+                        to_account=account,
+                        minutes=self.rng.choice((30, 45, 60, 90)),
+                    )
+                except ValidationError:  # the giver is at their lowest balance: skip
+                    continue
+                gifts += 1
+        repair = initiatives["Repair Café Lindenhof"]
+        coffee = repair.tasks.get(title="Koffie en thee zetten")
+        owner = repair.people.filter(role=Role.OWNER).values_list("user_id", flat=True)[0]
+        if coffee.carried_by_id and coffee.carried_by_id != owner:
+            try:
+                timebank.initiative_give(
+                    actor=User(pk=owner),
+                    initiative=repair,
+                    to_user=User(pk=coffee.carried_by_id),
+                    minutes=60,
+                    note="Dank voor de koffie, elke maand weer!",
+                )
+                gifts += 1
+            except ValidationError:  # not enough time in the account yet
+                pass
+        counts["initiative_time_gifts"] = gifts
+        # All of Lindenhof's accounts now, the initiatives' (and any opened here) included.
+        counts["timebank_accounts"] = Account.objects.filter(neighbourhood_id=self.hood_id).count()

@@ -100,14 +100,11 @@ class InvitationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-class HelpInvitation(models.Model):
-    """Someone is asked whether they want to help with a request (or a requester answers an
-    offer). Nobody is assigned: the invitee accepts or declines."""
+class Invitation(models.Model):
+    """What every invitation has: who asked, a short message, the matcher's reason, and
+    one answer (pending → accepted or declined). Requests (`HelpInvitation`) and an
+    initiative's open tasks (`initiatives.TaskInvitation`) share it: the same flow."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="invitations")
-    invitee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_invitations"
-    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -120,7 +117,20 @@ class HelpInvitation(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+
+class HelpInvitation(Invitation):
+    """Someone is asked whether they want to help with a request (or a requester answers an
+    offer). Nobody is assigned: the invitee accepts or declines."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_invitations"
+    )
+
+    class Meta(Invitation.Meta):
         constraints = [
             models.UniqueConstraint(fields=["post", "invitee"], name="invite_a_person_once"),
         ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtkracht.exchange.models import Invitation
 from buurtkracht.neighbourhoods.models import Neighbourhood
 
 NAME_MAX = 120
@@ -291,3 +292,22 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class TaskInvitation(Invitation):
+    """An owner asks a neighbour whether they want to take an open task — the same flow as
+    an invitation to help with a request: nobody is assigned, the invited person accepts
+    (and becomes a member who carries the task) or declines, once."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_invitations"
+    )
+
+    class Meta(Invitation.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["task", "invitee"], name="invite_for_a_task_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"task invitation {self.pk}"

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Activity, Initiative, SignUp, SignUpStatus, Task
+from buurtkracht.exchange.models import InvitationStatus
+
+from .models import Activity, Initiative, SignUp, SignUpStatus, Task, TaskInvitation
 
 NEW_DAYS = 30
 DORMANT_DAYS = 90
@@ -173,3 +175,35 @@ def calendar(*, name: str, activities, base_url: str) -> bytes:
         )
         cal.add_component(event)
     return cal.to_ical()
+
+
+def task_suggestions(task: Task, *, viewer, membership, limit: int = 6):
+    """Neighbours who could take an open task: their gifts fit its words, they live near
+    the initiative's place (or the postcode in its address), they have not been asked
+    often (the matching engine, `matching.suggestions`). People already in the initiative
+    and people already invited for this task are left out: the point is a wider circle
+    (seed 002: initiatives lean on too few residents)."""
+    from buurtkracht.matching.suggestions import Need, suggest_people
+
+    initiative = task.initiative
+    if not task.is_open or not initiative.is_open:
+        return []
+    exclude = set(initiative.people.values_list("user_id", flat=True))
+    exclude.update(task.invitations.values_list("invitee_id", flat=True))
+    need = Need(
+        neighbourhood=initiative.neighbourhood,
+        text=task.title,
+        place=initiative.place,
+        address=initiative.address,
+        exclude=frozenset(exclude),
+    )
+    return suggest_people(need=need, viewer=viewer, membership=membership, limit=limit)
+
+
+def task_invitations_for(*, user, neighbourhood):
+    """`user`'s open invitations to take a task in this neighbourhood."""
+    return TaskInvitation.objects.filter(
+        invitee=user,
+        task__initiative__neighbourhood=neighbourhood,
+        status=InvitationStatus.PENDING,
+    ).select_related("task__initiative")

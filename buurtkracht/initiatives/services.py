@@ -14,14 +14,20 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurtkracht.core.choices import Role as NeighbourhoodRole
 from buurtkracht.core.logging import log_action
+from buurtkracht.exchange.models import InvitationStatus
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.neighbourhoods.services import require_membership
+from buurtkracht.notifications.models import Kind
+from buurtkracht.notifications.services import notify
+from buurtkracht.people.services import contact_connect
+from buurtkracht.timebank import services as timebank
 
 from .models import (
     NAME_MAX,
@@ -34,6 +40,7 @@ from .models import (
     SignUp,
     SignUpStatus,
     Task,
+    TaskInvitation,
 )
 
 OWNER_ROLES = (NeighbourhoodRole.RESIDENT, NeighbourhoodRole.CONNECTOR, NeighbourhoodRole.ADMIN)
@@ -120,6 +127,7 @@ def initiative_create(
                 {"name": _("There is already an initiative with this name.")}
             ) from None
         Involvement.objects.create(initiative=initiative, user=actor, role=Role.OWNER)
+        timebank.initiative_opened(initiative)
         log_action(
             actor=actor, action="initiative.created", neighbourhood=neighbourhood, obj=initiative
         )
@@ -148,6 +156,7 @@ def initiative_update(*, actor, initiative: Initiative, **fields) -> Initiative:
         ):
             raise ValidationError({"name": _("There is already an initiative with this name.")})
         initiative.save()
+        timebank.initiative_changed(initiative)
         log_action(
             actor=actor,
             action="initiative.updated",
@@ -162,6 +171,8 @@ def initiative_close(*, actor, initiative: Initiative) -> Initiative:
     _require_owner(actor, initiative)
     with transaction.atomic():
         Initiative.objects.filter(pk=initiative.pk).update(is_open=False)
+        initiative.is_open = False
+        timebank.initiative_changed(initiative)
         log_action(
             actor=actor,
             action="initiative.closed",
@@ -328,6 +339,128 @@ def task_release(*, actor, task: Task) -> Task:
         )
     task.refresh_from_db()
     return task
+
+
+def task_invite(
+    *, actor, task: Task, invitee, message: str = "", reason: str = ""
+) -> TaskInvitation:
+    """An owner invites a neighbour to take an open task (the same flow as inviting someone
+    to help with a request: they decide themselves)."""
+    initiative = task.initiative
+    _require_owner(actor, initiative)
+    if task.carried_by_id is not None:
+        raise ValidationError(_("Someone else already carries this task."))
+    if invitee.pk == actor.pk:
+        raise ValidationError(_("You cannot invite yourself."))
+    if not Membership.objects.filter(user=invitee, neighbourhood=initiative.neighbourhood).exists():
+        raise ValidationError(_("This person is not a member of this neighbourhood."))
+    message = _text(message, field="message", required=False, limit=300)
+    try:
+        with transaction.atomic():
+            invitation = TaskInvitation.objects.create(
+                task=task,
+                invitee=invitee,
+                invited_by=actor,
+                message=message,
+                reason=(reason or "")[:300],
+            )
+            notify(
+                user=invitee,
+                kind=Kind.INVITATION,
+                title=gettext_lazy("Would you like to help with %(initiative)s?"),
+                body=gettext_lazy("You decide yourself. Saying no is fine."),
+                params={"initiative": initiative.name},
+                url=reverse(
+                    "initiatives:invitation",
+                    kwargs={"slug": initiative.neighbourhood.slug, "invitation_id": invitation.pk},
+                ),
+                neighbourhood=initiative.neighbourhood,
+            )
+            log_action(
+                actor=actor,
+                action="task.invited",
+                neighbourhood=initiative.neighbourhood,
+                obj=invitation,
+                data={"task": task.pk, "invitee": invitee.pk},
+            )
+    except IntegrityError:
+        raise ValidationError(_("You already invited this person for this task.")) from None
+    return invitation
+
+
+def task_invitation_answer(*, actor, invitation: TaskInvitation, accept: bool) -> Task | None:
+    """The invited person says yes or no, once. Yes makes them a member of the initiative
+    who carries the task, and puts them in contact with the owner who asked. When someone
+    else took the task meanwhile, the yes is refused and nothing changes (they may still
+    say no, or join the initiative another way)."""
+    if actor.pk != invitation.invitee_id:
+        raise ValidationError(_("Only the invited person can answer."))
+    task = invitation.task
+    initiative = task.initiative
+    new_status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    with transaction.atomic():
+        answered = TaskInvitation.objects.filter(
+            pk=invitation.pk, status=InvitationStatus.PENDING
+        ).update(status=new_status, answered_at=timezone.now())
+        if not answered:
+            raise ValidationError(_("You already answered this invitation."))
+        log_action(
+            actor=actor,
+            action="task.invitation_accepted" if accept else "task.invitation_declined",
+            neighbourhood=initiative.neighbourhood,
+            obj=invitation,
+        )
+        url = reverse(
+            "initiatives:detail",
+            kwargs={"slug": initiative.neighbourhood.slug, "initiative_id": initiative.pk},
+        )
+        if not accept:
+            notify(
+                user=invitation.invited_by,
+                kind=Kind.INVITATION_ANSWERED,
+                title=gettext_lazy("Someone said no this time. Invite someone else?"),
+                url=url,
+                neighbourhood=initiative.neighbourhood,
+            )
+            invitation.refresh_from_db()
+            return None
+        if not initiative.is_open:
+            raise ValidationError(_("This initiative has been closed."))
+        involvement, created = Involvement.objects.get_or_create(
+            initiative=initiative, user=actor, defaults={"role": Role.MEMBER}
+        )
+        if not created and involvement.role == Role.ASKED:
+            Involvement.objects.filter(pk=involvement.pk).update(role=Role.MEMBER)
+        if not Task.objects.filter(pk=task.pk, carried_by__isnull=True).update(carried_by=actor):
+            raise ValidationError(
+                _("Someone else took this task in the meantime. Thank you all the same!")
+            )
+        contact_connect(a=actor, b=invitation.invited_by, source="initiative")
+        notify(
+            user=invitation.invited_by,
+            kind=Kind.INVITATION_ANSWERED,
+            title=gettext_lazy("Good news: someone said yes to a task."),
+            body=gettext_lazy("You can now see each other's details."),
+            url=url,
+            neighbourhood=initiative.neighbourhood,
+        )
+    invitation.refresh_from_db()
+    task.refresh_from_db()
+    return task
+
+
+def time_donate(*, actor, initiative: Initiative, minutes, key: str | None = None):
+    """A member of the neighbourhood gives time to the initiative (its time bank account)."""
+    if not initiative.is_open:
+        raise ValidationError(_("This initiative has been closed."))
+    account = timebank.initiative_account(initiative)
+    return timebank.donate(
+        actor=actor,
+        neighbourhood=initiative.neighbourhood,
+        to_account=account,
+        minutes=minutes,
+        key=key,
+    )
 
 
 # --- Activities ----------------------------------------------------------------------------

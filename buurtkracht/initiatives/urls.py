@@ -24,6 +24,16 @@ urlpatterns = [
         name="photo",
     ),
     path(
+        "<buurt:slug>/initiatieven/<int:initiative_id>/taken/<int:task_id>/wie/",
+        views.task_helpers,
+        name="task_helpers",
+    ),
+    path(
+        "<buurt:slug>/taak-uitnodigingen/<int:invitation_id>/",
+        views.task_invitation,
+        name="invitation",
+    ),
+    path(
         "<buurt:slug>/activiteiten/<int:activity_id>/aanmelden/",
         views.activity_sign_up,
         name="sign_up",

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -17,6 +18,9 @@ from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.people.selectors import display_names
 from buurtkracht.places.models import Place
+from buurtkracht.timebank import selectors as timebank_selectors
+from buurtkracht.timebank import services as timebank_services
+from buurtkracht.timebank.forms import GiveForm, TimeForm
 
 from . import access as initiative_access
 from . import selectors, services
@@ -29,7 +33,18 @@ from .forms import (
     TaskForm,
     UpdateForm,
 )
-from .models import Activity, BudgetRequest, Involvement, Role, Support, Task, Update
+from .models import (
+    Activity,
+    BudgetRequest,
+    Involvement,
+    Role,
+    Support,
+    Task,
+    TaskInvitation,
+    Update,
+)
+
+User = get_user_model()
 
 
 def _aware(day, time_of_day):
@@ -50,6 +65,11 @@ def initiatives(request, slug):
             "support": Support.objects.filter(
                 initiative__neighbourhood=hood, initiative__is_open=True
             ).select_related("initiative", "organisation")[:20],
+            "task_invitations": selectors.task_invitations_for(
+                user=request.user, neighbourhood=hood
+            )
+            if request.membership is not None
+            else [],
         },
     )
 
@@ -105,6 +125,7 @@ def _detail_context(
     update_form=None,
     budget_form=None,
     edit_form=None,
+    time_forms=None,
 ):
     user, hood = request.user, request.neighbourhood
     role = services.role_of(user, initiative)
@@ -131,6 +152,9 @@ def _detail_context(
         return [(p, names.get(p.user_id, someone)) for p in people_list]
 
     return {
+        "time": _time_context(
+            request, initiative, is_owner=is_owner, names=names, people=people, forms=time_forms
+        ),
         "initiative": initiative,
         "role": role,
         "is_owner": is_owner and initiative.is_open,
@@ -180,6 +204,36 @@ def _detail_context(
     }
 
 
+def _time_context(request, initiative, *, is_owner, names, people, forms):
+    """The initiative's time bank account, for members of a neighbourhood that uses the
+    time bank: its balance, a form to give it time, and for owners a form to thank
+    someone of the initiative with its time."""
+    if request.membership is None or not access.decide(
+        request.user,
+        Action.TIMEBANK_USE,
+        neighbourhood=request.neighbourhood,
+        membership=request.membership,
+    ):
+        return None
+    account = timebank_selectors.initiative_account_of(initiative)
+    if account is None:
+        return None
+    open_ = account.is_open and initiative.is_open
+    carriers = [
+        (p.user_id, names.get(p.user_id, _("a neighbour")))
+        for p in people
+        if p.role in (Role.OWNER, Role.MEMBER) and p.user_id != request.user.pk
+    ]
+    return {
+        "account": account,
+        "balance": timebank_services.format_minutes(account.balance),
+        "donate_form": (forms.get("time_donate") or TimeForm(prefix="d")) if open_ else None,
+        "give_form": (forms.get("time_give") or GiveForm(prefix="g", members=carriers))
+        if open_ and is_owner and carriers
+        else None,
+    }
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def initiative_detail(request, slug, initiative_id: int):
@@ -205,6 +259,7 @@ def initiative_detail(request, slug, initiative_id: int):
             update_form=forms.get("update"),
             budget_form=forms.get("budget"),
             edit_form=forms.get("edit"),
+            time_forms=forms,
         ),
     )
 
@@ -305,6 +360,31 @@ def _act(request, initiative, forms):
             if not form.is_valid():
                 raise ValidationError(_("Choose where the request stands."))
             services.budget_status(actor=user, request=budget, **form.cleaned_data)
+        elif action == "time_donate":
+            form = forms["time_donate"] = TimeForm(request.POST, prefix="d")
+            if not form.is_valid():
+                return None
+            services.time_donate(
+                actor=user, initiative=initiative, minutes=form.total(), key=form.key_for(user)
+            )
+            done = _("Thank you for giving time to this initiative.")
+        elif action == "time_give":
+            people = [
+                (i.user_id, "")
+                for i in initiative.people.filter(role__in=[Role.OWNER, Role.MEMBER])
+            ]
+            form = forms["time_give"] = GiveForm(request.POST, prefix="g", members=people)
+            if not form.is_valid():
+                return None
+            timebank_services.initiative_give(
+                actor=user,
+                initiative=initiative,
+                to_user=User.objects.get(pk=form.cleaned_data["to_user"]),
+                minutes=form.total(),
+                note=form.cleaned_data["note"],
+                key=form.key_for(user),
+            )
+            done = _("Sent. Thank you for thanking.")
         elif action == "activity_cancel":
             activity = get_object_or_404(
                 Activity, pk=request.POST.get("activity"), initiative=initiative
@@ -321,6 +401,8 @@ def _act(request, initiative, forms):
                 "update_add": "update",
                 "budget_add": "budget",
                 "edit": "edit",
+                "time_donate": "time_donate",
+                "time_give": "time_give",
             }.get(action, "")
         )
         if target is not None:
@@ -399,3 +481,91 @@ def update_photo(request, slug, initiative_id: int, update_id: int):
     response = FileResponse(update.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def task_helpers(request, slug, initiative_id: int, task_id: int):
+    """Who could take this open task (owners and connectors see it); owners invite."""
+    access.require(request, Action.INITIATIVES_USE)
+    initiative = initiative_access.initiative_in(request.neighbourhood, initiative_id)
+    task = get_object_or_404(
+        Task.objects.select_related("initiative"), pk=task_id, initiative=initiative
+    )
+    role = services.role_of(request.user, initiative)
+    if not initiative_access.sees_fragility(role, request.membership):
+        raise Http404
+    if request.method == "POST":
+        user_id = request.POST.get("user", "")
+        invitee = get_object_or_404(
+            User,
+            pk=int(user_id) if user_id.isdigit() else None,
+            memberships__neighbourhood=request.neighbourhood,
+        )
+        try:
+            services.task_invite(
+                actor=request.user,
+                task=task,
+                invitee=invitee,
+                message=request.POST.get("message", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The invitation is sent. They decide themselves."))
+        return redirect(request.path)
+    invitations = list(task.invitations.all())
+    names = display_names(
+        viewer=request.user,
+        neighbourhood=request.neighbourhood,
+        user_ids=[i.invitee_id for i in invitations],
+    )
+    return render(
+        request,
+        "initiatives/task_helpers.html",
+        {
+            "initiative": initiative,
+            "task": task,
+            "can_invite": role == Role.OWNER and initiative.is_open,
+            "suggestions": selectors.task_suggestions(
+                task, viewer=request.user, membership=request.membership
+            ),
+            "invitations": [(i, names.get(i.invitee_id, _("a neighbour"))) for i in invitations],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def task_invitation(request, slug, invitation_id: int):
+    """The invited person reads the invitation and says yes or no."""
+    access.require(request, Action.INITIATIVES_USE)
+    invitation = get_object_or_404(
+        TaskInvitation.objects.select_related("task__initiative", "invited_by__profile"),
+        pk=invitation_id,
+        invitee=request.user,
+        task__initiative__neighbourhood=request.neighbourhood,
+    )
+    initiative = invitation.task.initiative
+    if request.method == "POST":
+        try:
+            task = services.task_invitation_answer(
+                actor=request.user, invitation=invitation, accept="accept" in request.POST
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        if task is not None:
+            messages.success(request, _("Thank you for taking this on!"))
+        else:
+            messages.success(request, _("You said no. That is fine."))
+        return redirect("initiatives:detail", slug=slug, initiative_id=initiative.pk)
+    inviter = display_names(
+        viewer=request.user,
+        neighbourhood=request.neighbourhood,
+        user_ids=[invitation.invited_by_id],
+    ).get(invitation.invited_by_id, _("an owner"))
+    return render(
+        request,
+        "initiatives/task_invitation.html",
+        {"invitation": invitation, "initiative": initiative, "inviter": inviter},
+    )

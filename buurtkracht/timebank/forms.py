@@ -7,7 +7,7 @@ from .models import Rules
 from .services import MAX_MINUTES, REASON_MAX
 
 
-class _TimeForm(forms.Form):
+class TimeForm(forms.Form):
     """Hours and minutes in two whole-number boxes (no decimals to get wrong), plus a
     one-time key so the same form sent twice makes one transfer."""
 
@@ -30,7 +30,7 @@ class _TimeForm(forms.Form):
         return f"form:{user.pk}:{self.cleaned_data['key']}"
 
 
-class GiveForm(_TimeForm):
+class GiveForm(TimeForm):
     to_user = forms.TypedChoiceField(label=_("To whom?"), coerce=int)
     note = forms.CharField(
         label=_("What for? (if you like)"), required=False, max_length=REASON_MAX
@@ -42,7 +42,7 @@ class GiveForm(_TimeForm):
         self.fields["to_user"].choices = [("", _("(choose)")), *members]
 
 
-class DonateForm(_TimeForm):
+class DonateForm(TimeForm):
     to_account = forms.TypedChoiceField(label=_("To what?"), coerce=int)
     field_order = ["to_account", "hours", "minutes"]
 

@@ -99,6 +99,14 @@ class Account(models.Model):
     """The member; None once they are erased (the account stays, pseudonymous)."""
     name = models.CharField(max_length=120, blank=True)
     """An initiative's name; empty for members (their name comes from their profile)."""
+    initiative = models.OneToOneField(
+        "initiatives.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="timebank_account",
+    )
+    """The initiative whose account this is (kind "initiative"); its name follows it."""
     is_open = models.BooleanField(default=True)
     balance = models.BigIntegerField(default=0)
     floor = models.BigIntegerField()

@@ -23,6 +23,11 @@ def rules_or_none(neighbourhood) -> Rules | None:
     return Rules.objects.filter(neighbourhood=neighbourhood).first()
 
 
+def initiative_account_of(initiative) -> Account | None:
+    """The initiative's account, when the neighbourhood uses the time bank."""
+    return Account.objects.filter(initiative=initiative).first()
+
+
 def names(*, viewer, neighbourhood, user_ids) -> dict[int, str]:
     """Display names of `user_ids` that `viewer` may see (the others are left out)."""
     return display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=user_ids)

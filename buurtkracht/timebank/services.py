@@ -177,19 +177,88 @@ def member_account(
     return account
 
 
-def initiative_account(neighbourhood, name: str) -> Account:
-    """An initiative's account (initiatives hold time given to them; never below zero)."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("Give the initiative a name."))
+def initiative_account(initiative) -> Account:
+    """The initiative's account, opened the first time it is needed (initiatives hold time
+    given to them; never below zero). A Dutch ValidationError when the neighbourhood does
+    not use the time bank."""
+    neighbourhood = initiative.neighbourhood
     floor, ceiling = _limits(AccountKind.INITIATIVE, rules_of(neighbourhood))
-    account, _created = Account.objects.get_or_create(
-        neighbourhood=neighbourhood,
-        kind=AccountKind.INITIATIVE,
-        name=name[:120],
-        defaults={"floor": floor, "ceiling": ceiling},
-    )
+    try:
+        with transaction.atomic():
+            account, _created = Account.objects.get_or_create(
+                initiative=initiative,
+                defaults={
+                    "neighbourhood": neighbourhood,
+                    "kind": AccountKind.INITIATIVE,
+                    "name": initiative.name[:120],
+                    "floor": floor,
+                    "ceiling": ceiling,
+                    "is_open": initiative.is_open,
+                },
+            )
+    except IntegrityError:  # opened at the same moment elsewhere
+        account = Account.objects.get(initiative=initiative)
     return account
+
+
+def initiative_opened(initiative) -> Account | None:
+    """A new initiative gets its account at once when the neighbourhood uses the time bank
+    (and when the time bank is switched on later, `rules_set` opens the accounts)."""
+    if not Rules.objects.filter(neighbourhood=initiative.neighbourhood).exists():
+        return None
+    if not initiative.neighbourhood.has_module("timebank"):
+        return None
+    return initiative_account(initiative)
+
+
+def initiative_changed(initiative) -> None:
+    """Keep the initiative's account in step: its name, and closed once the initiative is
+    (the balance and the entries stay; nothing new comes in or goes out)."""
+    Account.objects.filter(initiative=initiative).update(
+        name=initiative.name[:120], is_open=initiative.is_open
+    )
+
+
+def initiative_give(
+    *, actor, initiative, to_user, minutes, note: str = "", key: str | None = None
+) -> Transfer:
+    """An owner thanks someone who carries the initiative with time from its account
+    (decision 0025): to an owner or member of the initiative, never to oneself."""
+    from buurtkracht.initiatives.models import Involvement
+
+    minutes = _check_amount(minutes)
+    neighbourhood = initiative.neighbourhood
+    rules_of(neighbourhood)
+    roles = dict(
+        Involvement.objects.filter(
+            initiative=initiative, user_id__in=[actor.pk, getattr(to_user, "pk", None)]
+        ).values_list("user_id", "role")
+    )
+    if roles.get(actor.pk) != "owner":
+        raise ValidationError(_("Only the owners of this initiative can do this."))
+    if to_user is None or to_user.pk == actor.pk:
+        raise ValidationError(_("You cannot give time to yourself."))
+    if roles.get(to_user.pk) not in ("owner", "member"):
+        raise ValidationError(_("Only people of the initiative can be thanked with its time."))
+    with transaction.atomic():
+        source = initiative_account(initiative)
+        target = member_account(to_user, neighbourhood)
+        transfer = _post(
+            neighbourhood=neighbourhood,
+            kind=TransferKind.DIRECT,
+            legs=[(source, -minutes), (target, minutes)],
+            actor_account=member_account(actor, neighbourhood),
+            reason=(note or "").strip()[:REASON_MAX],
+            key=_caller_key(key),
+        )
+        log_action(
+            actor=actor,
+            action="timebank.initiative_gave",
+            neighbourhood=neighbourhood,
+            obj=transfer,
+            data={"minutes": minutes, "from_account": source.pk, "to_account": target.pk},
+        )
+    return transfer
 
 
 # --- The one way to move time --------------------------------------------------------------
@@ -527,6 +596,11 @@ def rules_set(*, actor, neighbourhood, **fields) -> Rules:
             neighbourhood.modules = [*neighbourhood.modules, "timebank"]
             neighbourhood.save(update_fields=["modules"])
         _fit_limits(Account.objects.filter(neighbourhood=neighbourhood, kind="member"), rules)
+        if created:  # every open initiative gets its account (new ones get it when started)
+            for initiative in neighbourhood.initiatives.filter(
+                is_open=True, timebank_account__isnull=True
+            ):
+                initiative_account(initiative)
         log_action(
             actor=actor,
             action="timebank.switched_on" if created else "timebank.rules_changed",

@@ -84,3 +84,78 @@ def test_start_an_initiative_and_see_the_fragility_signal_change(browse, hood):
     signal = karim.locator("main #fragility-h")
     expect(signal).to_contain_text("Nieuw")  # no longer "Kwetsbaar": two people carry it
     expect(signal).not_to_contain_text("Kwetsbaar")
+
+
+@pytest.fixture
+def vocabulary(hood):
+    """The shared taxonomy, loaded again: browser tests empty their database."""
+    from buurtkracht.gifts.models import TaxonomyCategory, TaxonomyItem
+    from buurtkracht.gifts.taxonomy import invalidate_index, sync_taxonomy
+
+    sync_taxonomy(category_model=TaxonomyCategory, item_model=TaxonomyItem)
+    invalidate_index()
+    yield
+    invalidate_index()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_invite_a_suggested_neighbour_for_an_open_task_and_give_time(
+    browse, hood, vocabulary, javascript
+):
+    """Sanne's inloop needs a host. The page suggests Karim (he likes hosting); Sanne
+    invites him, he says yes on his phone and now carries the task; he also gives the
+    initiative an hour of time. Also without JavaScript."""
+    from buurtkracht.gifts import services as gift_services
+    from buurtkracht.gifts.models import TaxonomyItem
+    from buurtkracht.gifts.steps import STEP_BY_KEY
+    from buurtkracht.initiatives import services
+    from buurtkracht.timebank import services as timebank
+    from buurtkracht.timebank.models import Account
+
+    timebank.rules_set(actor=hood.admin, neighbourhood=hood.hood, welcome_credit=120)
+    initiative = services.initiative_create(
+        actor=hood.resident,
+        neighbourhood=hood.hood,
+        name="Inloop De Linde",
+        what_and_why="Elke dinsdag koffie en een praatje.",
+    )
+    task = services.task_add(
+        actor=hood.resident, initiative=initiative, title="Gastvrouw of gastheer bij de inloop"
+    )
+    gift_services.step_save(
+        actor=hood.connector,
+        subject=hood.connector,
+        step=STEP_BY_KEY["handen"],
+        item_ids=[TaxonomyItem.objects.get(key="buurtkamer-gastvrouw").pk],
+        texts=[],
+        visibility="neighbourhood",
+    )
+    page_path = f"/lindenhof/initiatieven/{initiative.pk}/"
+
+    sanne = browse.new_page(narrow=True, javascript=javascript)
+    browse.log_in(sanne, hood.resident.email, f.PASSWORD)
+    browse.goto(sanne, page_path)
+    browse.click(sanne, sanne.locator("main a", has_text="Wie zou dit kunnen oppakken?"))
+    card = sanne.locator("main li.card", has_text="Karim")
+    expect(card).to_contain_text("gastvrouw", ignore_case=True)
+    card.locator("input[name=message]").fill("Iets voor jou?")
+    browse.click(sanne, card.locator("button[type=submit]"))
+    expect(sanne.locator("main")).to_contain_text("De uitnodiging is verstuurd")
+
+    karim = browse.new_page(narrow=True, javascript=javascript)
+    browse.log_in(karim, hood.connector.email, f.PASSWORD)
+    browse.goto(karim, "/lindenhof/initiatieven/")
+    browse.click(karim, karim.locator("main #invited-h + ul a"))
+    expect(karim.locator("main")).to_contain_text("Iets voor jou?")
+    browse.click(karim, karim.locator("main button[name=accept]"))
+    expect(karim.locator("main")).to_contain_text("Dank je")
+    task.refresh_from_db()
+    assert task.carried_by == hood.connector
+
+    karim.locator("summary", has_text="Geef tijd aan dit initiatief").click()
+    give = karim.locator("main form:has(input[name=action][value=time_donate])")
+    give.locator("input[name=d-hours]").fill("1")
+    give.locator("input[name=d-minutes]").fill("0")
+    browse.click(karim, give.locator("button[type=submit]"))
+    expect(karim.locator("main #time-h + p")).to_contain_text("1:00")
+    assert Account.objects.get(initiative=initiative).balance == 60
