@@ -611,3 +611,65 @@ def test_the_page_does_not_ask_the_database_once_per_activity(repair, client_for
             ends_at=end,
         )
     assert queries() == one
+
+
+def test_an_initiative_starts_with_a_photo_without_location_shown_on_its_page(world, client_for):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    world.hood.modules = [*world.hood.modules, "initiatives"]
+    world.hood.save()
+    response = client_for("resident").post(
+        reverse("initiatives:new", kwargs={"slug": "lindenhof"}),
+        {
+            "name": "Bloembakken",
+            "what_and_why": "Bloemen langs de stoep.",
+            "photo": SimpleUploadedFile("bak.jpg", _photo_with_location(), "image/jpeg"),
+        },
+    )
+    initiative = Initiative.objects.get(name="Bloembakken")
+    assert response.status_code == 302
+    with initiative.photo.open("rb") as handle, Image.open(handle) as stored:
+        assert max(stored.size) <= 800 and not stored.getexif().get(0x8825)
+    photo_url = _url("initiative_photo", initiative_id=initiative.pk)
+    page = client_for("anonymous").get(_url("detail", initiative_id=initiative.pk))
+    assert photo_url in page.content.decode()
+    served = client_for("anonymous").get(photo_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(b"".join(served.streaming_content))).format == "JPEG"
+    # An owner replaces it; a page without a photo answers 404 for the photo.
+    services.initiative_update(
+        actor=world.resident,
+        initiative=initiative,
+        photo=SimpleUploadedFile("nieuw.png", _photo_with_location("PNG"), "image/png"),
+    )
+    initiative.refresh_from_db()
+    assert initiative.photo.name.endswith(".jpg")
+    other = services.initiative_create(
+        actor=world.resident, neighbourhood=world.hood, name="Zonder foto", what_and_why="x"
+    )
+    missing = _url("initiative_photo", initiative_id=other.pk)
+    assert client_for("anonymous").get(missing).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content, message", [(b"dit is geen foto", "geen foto"), (b"x" * (6 * 1024 * 1024), "te groot")]
+)
+def test_starting_with_a_bad_photo_says_why_and_saves_nothing(world, client_for, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    world.hood.modules = [*world.hood.modules, "initiatives"]
+    world.hood.save()
+    response = client_for("resident").post(
+        reverse("initiatives:new", kwargs={"slug": "lindenhof"}),
+        {
+            "name": "Bloembakken",
+            "what_and_why": "Bloemen langs de stoep.",
+            "photo": SimpleUploadedFile("bak.jpg", content, "image/jpeg"),
+        },
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["photo"])
+    assert not Initiative.objects.exists()

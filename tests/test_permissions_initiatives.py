@@ -20,7 +20,11 @@ def _objects(world):
     world.hood.modules = [*world.hood.modules, "initiatives"]
     world.hood.save()
     initiative = services.initiative_create(
-        actor=world.resident, neighbourhood=world.hood, name="Moestuin", what_and_why="Groente"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        name="Moestuin",
+        what_and_why="Groente",
+        photo=SimpleUploadedFile("tuin.jpg", _jpeg(), content_type="image/jpeg"),
     )
     start = timezone.now() + timedelta(days=3)
     activity = services.activity_add(
@@ -82,6 +86,7 @@ CASES = [
         data={"action": "ask"},
     ),
     Case("initiatives:calendar", everyone(200), kwargs=_detail),
+    Case("initiatives:initiative_photo", everyone(200), kwargs=_detail),
     Case("initiatives:calendar_all", everyone(200), kwargs=HOOD),
     Case(
         "initiatives:photo",

@@ -21,6 +21,12 @@ class InitiativeForm(forms.Form):
         empty_label=_("(no place from the map)"),
     )
     address = forms.CharField(label=_("Or an address"), max_length=200, required=False)
+    photo = forms.FileField(
+        label=_("A photo (if you like)"),
+        help_text=_("JPG or PNG, at most 5 MB. We remove the location from it."),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
 
     def __init__(self, *args, places=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,6 +34,8 @@ class Initiative(models.Model):
         verbose_name=_("place"),
     )
     address = models.CharField(_("or an address"), max_length=200, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="initiatives/", blank=True)
+    """Checked and re-encoded on upload (`core/photos.py`): no EXIF, so no location."""
     is_open = models.BooleanField(default=True)
     """False once an owner has closed it."""
     created_at = models.DateTimeField(auto_now_add=True)

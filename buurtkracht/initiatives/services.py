@@ -96,6 +96,7 @@ def initiative_create(
     for_whom: str = "",
     place=None,
     address: str = "",
+    photo=None,
 ) -> Initiative:
     """A resident starts an initiative and is its first owner."""
     _membership(actor, neighbourhood)
@@ -109,6 +110,7 @@ def initiative_create(
     address = _text(address, field="address", required=False, limit=200)
     if place is not None and place.neighbourhood_id != neighbourhood.pk:
         raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
+    cleaned = _photo(photo)
     with transaction.atomic():
         if Initiative.objects.filter(neighbourhood=neighbourhood, name__iexact=name).exists():
             raise ValidationError({"name": _("There is already an initiative with this name.")})
@@ -122,6 +124,8 @@ def initiative_create(
                     place=place,
                     address=address,
                 )
+                if cleaned is not None:
+                    initiative.photo.save(cleaned.name, cleaned, save=True)
         except IntegrityError:
             raise ValidationError(
                 {"name": _("There is already an initiative with this name.")}
@@ -134,11 +138,27 @@ def initiative_create(
     return initiative
 
 
+def _photo(upload):
+    """A checked, re-encoded photo (no EXIF, so no location), or None when there is none."""
+    from buurtkracht.core.photos import clean_photo, validate_photo
+
+    if not upload:
+        return None
+    try:
+        validate_photo(upload)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
+    return clean_photo(upload)
+
+
 def initiative_update(*, actor, initiative: Initiative, **fields) -> Initiative:
-    allowed = {"name", "what_and_why", "for_whom", "place", "address"}
+    """An owner changes the description; a new photo replaces the old one (no photo in
+    `fields`, or None: the photo stays)."""
+    allowed = {"name", "what_and_why", "for_whom", "place", "address", "photo"}
     if set(fields) - allowed:
         raise ValueError(f"not editable: {sorted(set(fields) - allowed)}")
     _require_owner(actor, initiative)
+    cleaned = _photo(fields.pop("photo", None))
     limits = {"name": NAME_MAX, "what_and_why": TEXT_MAX, "for_whom": 300, "address": 200}
     with transaction.atomic():
         for key, value in fields.items():
@@ -155,6 +175,8 @@ def initiative_update(*, actor, initiative: Initiative, **fields) -> Initiative:
             .exists()
         ):
             raise ValidationError({"name": _("There is already an initiative with this name.")})
+        if cleaned is not None:
+            initiative.photo.save(cleaned.name, cleaned, save=False)
         initiative.save()
         timebank.initiative_changed(initiative)
         log_action(
@@ -162,7 +184,7 @@ def initiative_update(*, actor, initiative: Initiative, **fields) -> Initiative:
             action="initiative.updated",
             neighbourhood=initiative.neighbourhood,
             obj=initiative,
-            data={"fields": sorted(fields)},
+            data={"fields": sorted([*fields, *(["photo"] if cleaned else [])])},
         )
     return initiative
 

@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("<buurt:slug>/agenda.ics", views.calendar_neighbourhood, name="calendar_all"),
     path(
+        "<buurt:slug>/initiatieven/<int:initiative_id>/foto/",
+        views.initiative_photo,
+        name="initiative_photo",
+    ),
+    path(
         "<buurt:slug>/initiatieven/<int:initiative_id>/fotos/<int:update_id>/",
         views.update_photo,
         name="photo",

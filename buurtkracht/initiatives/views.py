@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +79,7 @@ def initiative_new(request, slug):
     access.require(request, Action.INITIATIVES_USE)
     hood = request.neighbourhood
     places = Place.objects.filter(neighbourhood=hood)
-    form = InitiativeForm(request.POST or None, places=places)
+    form = InitiativeForm(request.POST or None, request.FILES or None, places=places)
     if request.method == "POST" and form.is_valid():
         try:
             initiative = services.initiative_create(
@@ -291,7 +291,9 @@ def _act(request, initiative, forms):
             done = _("You have left the initiative.")
         elif action == "edit":
             places = Place.objects.filter(neighbourhood=request.neighbourhood)
-            form = forms["edit"] = InitiativeForm(request.POST, prefix="e", places=places)
+            form = forms["edit"] = InitiativeForm(
+                request.POST, request.FILES, prefix="e", places=places
+            )
             if not form.is_valid():
                 return None
             services.initiative_update(actor=user, initiative=initiative, **form.cleaned_data)
@@ -467,20 +469,31 @@ def calendar_neighbourhood(request, slug):
     return _ics(request, hood.name, activities)
 
 
+def _photo_response(photo) -> FileResponse:
+    if not photo:
+        raise Http404
+    response = FileResponse(photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @login_not_required
 @require_GET
 def update_photo(request, slug, initiative_id: int, update_id: int):
     """An update's photo: public like the page (re-encoded on upload, without EXIF)."""
-    from django.http import FileResponse
-
     access.require(request, Action.INITIATIVES_VIEW)
     initiative = initiative_access.initiative_in(request.neighbourhood, initiative_id)
-    update = get_object_or_404(Update, pk=update_id, initiative=initiative)
-    if not update.photo:
-        raise Http404
-    response = FileResponse(update.photo.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return _photo_response(get_object_or_404(Update, pk=update_id, initiative=initiative).photo)
+
+
+@login_not_required
+@require_GET
+def initiative_photo(request, slug, initiative_id: int):
+    """The initiative's own photo: public like the page (re-encoded, without EXIF)."""
+    access.require(request, Action.INITIATIVES_VIEW)
+    return _photo_response(
+        initiative_access.initiative_in(request.neighbourhood, initiative_id).photo
+    )
 
 
 @require_http_methods(["GET", "POST"])
