@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_inventory.py
 	$(BIN)/python benchmarks/bench_matching.py
 	$(BIN)/python benchmarks/bench_timebank.py
+	$(BIN)/python benchmarks/bench_network.py
 
 clean:
 	rm -rf $(VENV) node_modules var *.egg-info

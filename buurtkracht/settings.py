@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "buurtkracht.support",
     "buurtkracht.timebank",
     "buurtkracht.initiatives",
+    "buurtkracht.network",
     "buurtkracht.demo",
 ]
 
