@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("buurtkracht.exchange.urls")),
     path("", include("buurtkracht.timebank.urls")),
     path("", include("buurtkracht.initiatives.urls")),
+    path("", include("buurtkracht.network.urls")),
     path("", include("buurtkracht.support.urls")),
     path("", include("buurtkracht.notifications.urls")),
     path("", include("buurtkracht.neighbourhoods.urls")),

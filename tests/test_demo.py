@@ -899,3 +899,28 @@ def test_the_demo_invites_neighbours_for_tasks_and_initiatives_hold_time(demo):
     membership = karim.memberships.get(neighbourhood=hood)
     found = task_suggestions(task, viewer=karim, membership=membership)
     assert found and all("flyers" in s.reasons for s in found)
+
+
+def test_the_demo_network_has_ties_connectors_and_someone_to_include(demo):
+    from django.db.models import Q
+
+    from buurtkracht.network.models import Acquaintance, Introduction, WatchGroup
+    from buurtkracht.network.selectors import overview
+
+    hood = Neighbourhood.objects.get(slug="lindenhof")
+    karim = User.objects.get(username="verbinder")
+    data = overview(
+        neighbourhood=hood, viewer=karim, membership=karim.memberships.get(neighbourhood=hood)
+    )
+    assert data.figures.with_tie > 0.3 and data.connectors and data.groups
+    assert data.isolated or data.peripheral  # someone not included yet, by name
+    assert any(p.suggestions for p in data.isolated + data.peripheral)
+    assert WatchGroup.objects.get().members.exists() and data.watch[0].counted > 0
+    sanne = User.objects.get(username="bewoner")
+    assert (
+        Introduction.objects.filter(accepted_at__isnull=True)
+        .filter(Q(person_a=sanne) | Q(person_b=sanne))
+        .exists()
+    )
+    assert Acquaintance.objects.filter(to_user=sanne, answer="pending").exists()
+    assert demo.counts["introductions"] == Introduction.objects.count()

@@ -194,7 +194,8 @@ def test_suggest_introductions_takes_an_analysis_and_weights_kinds():
     assert plain["t"][0][0] == "x"  # x and y are equally rare: input order breaks the tie
     favour = suggest_introductions(result, ["t"], features, per_target=1, weights={"lang": 3})
     assert favour["t"] == [("x", pytest.approx(favour["t"][0][1]), ("lang:ar",))]
-    assert favour["t"][0][1] == pytest.approx(3 * np.log(4 / 2))
+    # idf counts everyone in the network (t, x, y, a, b), not only who has features.
+    assert favour["t"][0][1] == pytest.approx(3 * np.log(5 / 2))
 
 
 # -------------------------------------------------------------------------- layout

@@ -38,6 +38,7 @@ OUR_NAMESPACES = {
     "support",
     "timebank",
     "initiatives",
+    "network",
 }
 
 

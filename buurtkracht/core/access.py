@@ -48,6 +48,9 @@ class Action(StrEnum):
     INITIATIVES_VIEW = "initiatives.view"
     INITIATIVES_USE = "initiatives.use"
     TIMEBANK_MANAGE = "timebank.manage"
+    NETWORK_VIEW = "network.view"
+    NETWORK_USE = "network.use"
+    NETWORK_IMPORT = "network.import"
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -65,6 +68,9 @@ ACTION_MODULE: dict[Action, str] = {
     Action.INITIATIVES_VIEW: "initiatives",
     Action.INITIATIVES_USE: "initiatives",
     Action.TIMEBANK_MANAGE: "timebank",
+    Action.NETWORK_VIEW: "network",
+    Action.NETWORK_USE: "network",
+    Action.NETWORK_IMPORT: "network",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
 PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW, Action.INITIATIVES_VIEW})
@@ -80,11 +86,14 @@ _MEMBER = {
     Action.REQUESTS,
     Action.TIMEBANK_USE,
     Action.INITIATIVES_USE,
+    Action.NETWORK_USE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.RESIDENT: frozenset(_MEMBER),
-    Role.CONNECTOR: frozenset(_MEMBER | {Action.MANAGE_INVITATIONS, Action.PLACES_MANAGE}),
+    Role.CONNECTOR: frozenset(
+        _MEMBER | {Action.MANAGE_INVITATIONS, Action.PLACES_MANAGE, Action.NETWORK_VIEW}
+    ),
     Role.PROFESSIONAL: frozenset(
         _MEMBER
         | {
@@ -94,6 +103,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PLACES_MANAGE,
             Action.INVENTORY_TRANSFER,
             Action.SAFETY_NET,
+            Action.NETWORK_VIEW,
+            Action.NETWORK_IMPORT,
         }
     ),
     Role.FACILITATOR: frozenset(_MEMBER),
@@ -130,6 +141,13 @@ DENIED_REASONS: dict[Action, Promise] = {
     ),
     Action.TIMEBANK_MANAGE: _(
         "Only administrators of this neighbourhood can manage the time bank."
+    ),
+    Action.NETWORK_VIEW: _(
+        "Only connectors, professionals and administrators of this neighbourhood can see the "
+        "network."
+    ),
+    Action.NETWORK_IMPORT: _(
+        "Only professionals and administrators of this neighbourhood can import a relationship map."
     ),
 }
 NOT_A_MEMBER = _("You are not a member of this neighbourhood. Join it first.")
@@ -359,3 +377,35 @@ def note_reads(*, viewer, membership, subject_ids: Iterable[int], what: str) -> 
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
+
+
+def network_named(*, neighbourhood, user_ids, outreach: bool = False) -> set[int]:
+    """Who may appear by name in network overviews (product rule 6, privacy): people who
+    allowed it (`network_names`); with `outreach`, also people who allowed connectors to see
+    that they have few contacts yet (`connector_outreach`) — for the list of people not
+    included yet. Everyone else is an anonymous dot and a number."""
+    from buurtkracht.people.models import Consent
+
+    scopes = ["network_names", "connector_outreach"] if outreach else ["network_names"]
+    return set(
+        Consent.objects.filter(
+            neighbourhood=neighbourhood,
+            user_id__in=list(user_ids),
+            scope__in=scopes,
+            withdrawn_at__isnull=True,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def group_counted(*, neighbourhood, user_ids) -> set[int]:
+    """Who may be counted in a group the neighbourhood wants to connect (`group_count`)."""
+    from buurtkracht.people.models import Consent
+
+    return set(
+        Consent.objects.filter(
+            neighbourhood=neighbourhood,
+            user_id__in=list(user_ids),
+            scope="group_count",
+            withdrawn_at__isnull=True,
+        ).values_list("user_id", flat=True)
+    )

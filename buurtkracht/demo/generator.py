@@ -55,6 +55,7 @@ from .bulk import insert_rows
 from .helping import Helping
 from .initiatives import Initiatives
 from .names import ACCESSIBILITY_NOTES, BACKGROUNDS, INITIALS, Background
+from .network import Network
 from .sharing import Sharing
 from .timebank import TimeBank
 from .weighted import Weighted
@@ -192,6 +193,9 @@ COUNT_LABELS = {
     "initiative_support": "keer steun (rugdekking)",
     "initiative_news": "nieuwsberichten van initiatieven",
     "task_invitations": "uitnodigingen voor een taak",
+    "introductions": "kennismakingen voorgesteld door een verbinder",
+    "acquaintances": "keer 'ik ken' tussen buren",
+    "watch_groups": "groep die de buurt verbonden wil zien",
     "initiative_time_gifts": "keer tijd gegeven aan of door een initiatief",
 }
 
@@ -780,6 +784,8 @@ class _Builder:
         timebank = TimeBank(self, nb_ids).build()
         # Resident initiatives with tasks, activities and sign-ups (initiatives.py).
         initiatives = Initiatives(self, nb_ids).build()
+        # Network extras: a group to connect, introductions, "ik ken" (network.py).
+        network = Network(self, nb_ids).build()
 
         lindenhof_roles = [
             role for p in people for slug, role, _org in p.memberships if slug == LINDENHOF
@@ -802,6 +808,7 @@ class _Builder:
             **helping,
             **timebank,
             **initiatives,
+            **network,
             # Counted again after the initiatives opened theirs.
             "timebank_accounts": initiatives.get(
                 "timebank_accounts", timebank.get("timebank_accounts", 0)

@@ -575,7 +575,8 @@ def suggest_introductions(
 
     `nodes_edges_or_graph` is a `(nodes, edges)` pair, a `Network` or an `Analysis`.
     `features` gives each person tokens such as "gift:fietsen", "lang:ar" or
-    "near:2011AB". A shared token is worth its rarity, idf = log(N / people with it), times
+    "near:2011AB". A shared token is worth its rarity, idf = log(N / people with it), N
+    counting everyone in the network, times
     `weights[kind]` for its kind (the part before ":", default 1): two people who both speak
     Tigrinya have more to say to each other than two who both speak Dutch. A token everyone
     has is worth nothing. Then `connector_bonus * log(1 + ties)` is added: someone with ties
@@ -611,7 +612,7 @@ def suggest_introductions(
             postings[t].append(index[person])
             mine.append(t)
         person_tokens[index[person]] = mine
-    people = max(len(person_tokens), 1)
+    people = max(net.n, len(person_tokens), 1)
     token_names = list(token_ids)
     value = np.array(
         [

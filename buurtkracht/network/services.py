@@ -1,0 +1,283 @@
+"""Writes for the relationship network: "ik ken" ties (the other agrees), introductions a
+connector proposes (both agree; product rule 2), and importing a relationship map (a dry
+run first, then all or nothing). Each runs in a transaction and logs what it did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from buurtkracht.core import access
+from buurtkracht.core.access import Action
+from buurtkracht.core.logging import log_action
+from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import require_membership
+from buurtkracht.notifications.models import Kind
+from buurtkracht.notifications.services import notify
+from buurtkracht.people.services import contact_connect
+
+from . import edgelist
+from .models import Acquaintance, Answer, ImportedTie, Introduction, TieImport
+from .ties import PEOPLE_ROLES
+
+REASON_MAX = 300
+IMPORT_MAX_ROWS = 100_000
+"""A neighbourhood's relationship map; bigger files are refused with a clear message."""
+
+
+def _resident(user, neighbourhood) -> None:
+    if not Membership.objects.filter(
+        user=user, neighbourhood=neighbourhood, role__in=PEOPLE_ROLES
+    ).exists():
+        raise ValidationError(_("This person is not a resident of this neighbourhood."))
+
+
+# --- "Ik ken" ----------------------------------------------------------------------------
+
+
+def acquaintance_add(*, actor, neighbourhood, other) -> Acquaintance:
+    """A resident says they know `other`; it counts once `other` agrees."""
+    require_membership(actor, neighbourhood)
+    if other.pk == actor.pk:
+        raise ValidationError(_("You cannot add yourself."))
+    _resident(other, neighbourhood)
+    if Acquaintance.objects.filter(
+        neighbourhood=neighbourhood, from_user=other, to_user=actor
+    ).exists():
+        raise ValidationError(_("This neighbour already asked you. Answer their question."))
+    try:
+        with transaction.atomic():
+            made = Acquaintance.objects.create(
+                neighbourhood=neighbourhood, from_user=actor, to_user=other
+            )
+            notify(
+                user=other,
+                kind=Kind.INVITATION,
+                title=gettext_lazy("A neighbour says they know you. Is that right?"),
+                url=reverse("network:mine", kwargs={"slug": neighbourhood.slug}),
+                neighbourhood=neighbourhood,
+            )
+            log_action(
+                actor=actor, action="network.know_asked", neighbourhood=neighbourhood, obj=made
+            )
+    except IntegrityError:
+        raise ValidationError(_("You already added this neighbour.")) from None
+    return made
+
+
+def acquaintance_answer(*, actor, acquaintance: Acquaintance, yes: bool) -> Acquaintance:
+    if actor.pk != acquaintance.to_user_id:
+        raise ValidationError(_("Only the person who was named can answer."))
+    with transaction.atomic():
+        if not Acquaintance.objects.filter(pk=acquaintance.pk, answer=Answer.PENDING).update(
+            answer=Answer.YES if yes else Answer.NO, answered_at=timezone.now()
+        ):
+            raise ValidationError(_("You already answered this."))
+        if yes:
+            contact_connect(a=acquaintance.from_user, b=actor, source="acquaintance")
+        log_action(
+            actor=actor,
+            action="network.know_yes" if yes else "network.know_no",
+            neighbourhood=acquaintance.neighbourhood,
+            obj=acquaintance,
+        )
+    acquaintance.refresh_from_db()
+    return acquaintance
+
+
+# --- Introductions -----------------------------------------------------------------------
+
+
+def introduction_propose(*, actor, neighbourhood, one, other, reason: str = "") -> Introduction:
+    """A connector (or professional) proposes that two residents meet. Both decide."""
+    membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
+    if not access.decide(
+        actor, Action.NETWORK_VIEW, neighbourhood=neighbourhood, membership=membership
+    ):
+        raise ValidationError(_("Only connectors and professionals can propose an introduction."))
+    if one.pk == other.pk:
+        raise ValidationError(_("Choose two different people."))
+    if actor.pk in (one.pk, other.pk):
+        raise ValidationError(_("Introduce two other people; you can contact people yourself."))
+    for person in (one, other):
+        _resident(person, neighbourhood)
+    named = access.network_named(
+        neighbourhood=neighbourhood, user_ids=[one.pk, other.pk], outreach=True
+    )
+    if named != {one.pk, other.pk}:
+        raise ValidationError(
+            _("Both people must have allowed being named before you can introduce them.")
+        )
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("Keep it under %(max)d characters.") % {"max": 300}})
+    a, b = sorted((one, other), key=lambda u: u.pk)
+    try:
+        with transaction.atomic():
+            made = Introduction.objects.create(
+                neighbourhood=neighbourhood,
+                proposed_by=actor,
+                person_a=a,
+                person_b=b,
+                reason=reason,
+            )
+            for person in (a, b):
+                notify(
+                    user=person,
+                    kind=Kind.INVITATION,
+                    title=gettext_lazy("A connector would like you to meet a neighbour."),
+                    body=gettext_lazy("You decide yourself. Saying no is fine."),
+                    url=reverse(
+                        "network:introduction",
+                        kwargs={"slug": neighbourhood.slug, "introduction_id": made.pk},
+                    ),
+                    neighbourhood=neighbourhood,
+                )
+            log_action(
+                actor=actor, action="network.introduced", neighbourhood=neighbourhood, obj=made
+            )
+    except IntegrityError:
+        raise ValidationError(_("These two have already been introduced.")) from None
+    return made
+
+
+def introduction_answer(*, actor, introduction: Introduction, yes: bool) -> Introduction:
+    """One of the two says yes or no, once. The second yes makes the contact and the tie."""
+    if actor.pk == introduction.person_a_id:
+        field_name = "answer_a"
+    elif actor.pk == introduction.person_b_id:
+        field_name = "answer_b"
+    else:
+        raise ValidationError(_("Only the two people introduced can answer."))
+    with transaction.atomic():
+        if not Introduction.objects.filter(
+            pk=introduction.pk, **{field_name: Answer.PENDING}
+        ).update(**{field_name: Answer.YES if yes else Answer.NO}):
+            raise ValidationError(_("You already answered this."))
+        both = Introduction.objects.filter(
+            pk=introduction.pk, answer_a=Answer.YES, answer_b=Answer.YES, accepted_at__isnull=True
+        ).update(accepted_at=timezone.now())
+        introduction.refresh_from_db()
+        if both:
+            contact_connect(a=introduction.person_a, b=introduction.person_b, source="introduction")
+            for person in (introduction.person_a, introduction.person_b, introduction.proposed_by):
+                notify(
+                    user=person,
+                    kind=Kind.INVITATION_ANSWERED,
+                    title=gettext_lazy("Both said yes: you can now see each other's details."),
+                    url=reverse(
+                        "network:introduction",
+                        kwargs={
+                            "slug": introduction.neighbourhood.slug,
+                            "introduction_id": introduction.pk,
+                        },
+                    ),
+                    neighbourhood=introduction.neighbourhood,
+                )
+        log_action(
+            actor=actor,
+            action="network.introduction_yes" if yes else "network.introduction_no",
+            neighbourhood=introduction.neighbourhood,
+            obj=introduction,
+        )
+    return introduction
+
+
+# --- Importing a relationship map --------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    ties: list[tuple[int, int, float]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    file_name: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.ties)
+
+
+def import_plan(*, actor, neighbourhood, upload, fmt: str | None = None) -> ImportPlan:
+    """Read a relationship map (CSV source,target[,weight], Kumu JSON or XLSX) and match its
+    names to the neighbourhood's residents by their name as shown in the neighbourhood.
+    Nothing is written. Every problem names its line."""
+    membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
+    if not access.decide(
+        actor, Action.NETWORK_IMPORT, neighbourhood=neighbourhood, membership=membership
+    ):
+        raise ValidationError(
+            _(
+                "Only professionals and administrators of this neighbourhood can import a "
+                "relationship map."
+            )
+        )
+    plan = ImportPlan(file_name=getattr(upload, "name", "")[:200])
+    read = edgelist.read_edges(upload, fmt=fmt, max_rows=IMPORT_MAX_ROWS)
+    plan.problems = [problem.message for problem in read.problems]
+    if plan.problems:
+        return plan
+    from buurtkracht.people.models import Profile
+
+    by_name: dict[str, list[int]] = {}
+    for user_id, name in Profile.objects.filter(
+        user__memberships__neighbourhood=neighbourhood,
+        user__memberships__role__in=PEOPLE_ROLES,
+    ).values_list("user_id", "display_name"):
+        by_name.setdefault(name.strip().casefold(), []).append(user_id)
+    for edge in read.edges:
+        ends = []
+        for name in (edge.source, edge.target):
+            found = by_name.get(name.strip().casefold(), [])
+            if not found:
+                plan.problems.append(
+                    _("line %(line)d: nobody in this neighbourhood is called %(name)s")
+                    % {"line": edge.line, "name": name}
+                )
+            elif len(found) > 1:
+                plan.problems.append(
+                    _("line %(line)d: more than one resident is called %(name)s")
+                    % {"line": edge.line, "name": name}
+                )
+            else:
+                ends.append(found[0])
+        if len(ends) == 2:
+            a, b = sorted(ends)
+            plan.ties.append((a, b, edge.weight))
+    if len(plan.problems) > 50:
+        hidden = len(plan.problems) - 50
+        plan.problems = [
+            *plan.problems[:50],
+            _("more problems, not shown: %(count)d") % {"count": hidden},
+        ]
+    return plan
+
+
+def import_commit(*, actor, neighbourhood, plan: ImportPlan) -> TieImport:
+    """Write a plan without problems, all or nothing."""
+    if not plan.ok:
+        raise ValidationError(_("Fix the problems first; nothing was imported."))
+    with transaction.atomic():
+        batch = TieImport.objects.create(
+            neighbourhood=neighbourhood,
+            imported_by=actor,
+            file_name=plan.file_name,
+            ties=len(plan.ties),
+        )
+        ImportedTie.objects.bulk_create(
+            [ImportedTie(batch=batch, user_a_id=a, user_b_id=b, weight=w) for a, b, w in plan.ties],
+            batch_size=2000,
+        )
+        log_action(
+            actor=actor,
+            action="network.imported",
+            neighbourhood=neighbourhood,
+            obj=batch,
+            data={"ties": len(plan.ties)},
+        )
+    return batch

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("<buurt:slug>/netwerk/", views.overview, name="overview"),
+    path("<buurt:slug>/netwerk/mijn-buren/", views.mine, name="mine"),
+    path(
+        "<buurt:slug>/netwerk/kennismaken/<int:introduction_id>/",
+        views.introduction,
+        name="introduction",
+    ),
+    path("<buurt:slug>/netwerk/importeren/", views.import_map, name="import"),
+]

@@ -1,0 +1,176 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from buurtkracht.core import access
+from buurtkracht.core.access import Action
+from buurtkracht.people.selectors import display_names
+
+from . import selectors, services
+from .models import Acquaintance, Introduction
+from .ties import people_of
+
+User = get_user_model()
+
+
+def _person(request, key: str):
+    value = request.POST.get(key, "")
+    return get_object_or_404(
+        User,
+        pk=int(value) if value.isdigit() else None,
+        memberships__neighbourhood=request.neighbourhood,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def overview(request, slug):
+    """Connectors, who is not included yet (with whom they could meet), groups and bridges,
+    a picture and monthly figures — for connectors, professionals and administrators."""
+    access.require(request, Action.NETWORK_VIEW)
+    hood = request.neighbourhood
+    if request.method == "POST":
+        try:
+            services.introduction_propose(
+                actor=request.user,
+                neighbourhood=hood,
+                one=_person(request, "one"),
+                other=_person(request, "other"),
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The introduction is proposed. Both decide themselves."))
+        return redirect("network:overview", slug=slug)
+    data = selectors.overview(
+        neighbourhood=hood, viewer=request.user, membership=request.membership
+    )
+    return render(request, "network/overview.html", {"net": data})
+
+
+class KnowForm(forms.Form):
+    other = forms.TypedChoiceField(label=gettext_lazy("I know …"), coerce=int)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = [("", gettext_lazy("(choose a neighbour)")), *people]
+
+
+@require_http_methods(["GET", "POST"])
+def mine(request, slug):
+    """A resident's own network page: say whom you know ("ik ken"), answer questions."""
+    access.require(request, Action.NETWORK_USE)
+    hood, user = request.neighbourhood, request.user
+    names = display_names(viewer=user, neighbourhood=hood, user_ids=people_of(hood))
+    people = sorted(((uid, n) for uid, n in names.items() if uid != user.pk), key=lambda p: p[1])
+    form = KnowForm(prefix="k", people=people)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "know":
+                form = KnowForm(request.POST, prefix="k", people=people)
+                if form.is_valid():
+                    other = get_object_or_404(User, pk=form.cleaned_data["other"])
+                    services.acquaintance_add(actor=user, neighbourhood=hood, other=other)
+                    messages.success(request, _("Asked. It counts once they say yes."))
+                    return redirect("network:mine", slug=slug)
+            elif action in ("know_yes", "know_no"):
+                asked = get_object_or_404(
+                    Acquaintance, pk=request.POST.get("acquaintance", "0") or 0, neighbourhood=hood
+                )
+                services.acquaintance_answer(
+                    actor=user, acquaintance=asked, yes=action == "know_yes"
+                )
+                messages.success(request, _("Thank you for answering."))
+                return redirect("network:mine", slug=slug)
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("network:mine", slug=slug)
+    knows, introductions = selectors.pending_for(user=user, neighbourhood=hood)
+    asker_names = display_names(
+        viewer=user, neighbourhood=hood, user_ids=[k.from_user_id for k in knows]
+    )
+    return render(
+        request,
+        "network/mine.html",
+        {
+            "form": form,
+            "knows": [(k, asker_names.get(k.from_user_id, _("a neighbour"))) for k in knows],
+            "introductions": introductions,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def introduction(request, slug, introduction_id: int):
+    """One of the two people introduced reads it and says yes or no."""
+    access.require(request, Action.NETWORK_USE)
+    found = get_object_or_404(Introduction, pk=introduction_id, neighbourhood=request.neighbourhood)
+    if request.user.pk not in (found.person_a_id, found.person_b_id):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.introduction_answer(
+                actor=request.user, introduction=found, yes="yes" in request.POST
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you for answering."))
+        return redirect(request.path)
+    other_id = found.person_b_id if request.user.pk == found.person_a_id else found.person_a_id
+    mine_answer = found.answer_a if request.user.pk == found.person_a_id else found.answer_b
+    other = display_names(
+        viewer=request.user, neighbourhood=request.neighbourhood, user_ids=[other_id]
+    ).get(other_id, _("a neighbour"))
+    return render(
+        request,
+        "network/introduction.html",
+        {"introduction": found, "other": other, "answer": mine_answer},
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Relationship map"),
+        help_text=gettext_lazy(
+            "A CSV file with the columns source,target and optionally weight (or bron,doel,"
+            "gewicht), or a Kumu export (JSON or Excel). Names as shown in the neighbourhood."
+        ),
+    )
+    save = forms.BooleanField(
+        label=gettext_lazy("Import now (leave empty to check first)"), required=False
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_map(request, slug):
+    """Import a relationship map a community worker keeps: a dry run first, then all or
+    nothing."""
+    access.require(request, Action.NETWORK_IMPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.import_plan(
+                actor=request.user,
+                neighbourhood=request.neighbourhood,
+                upload=form.cleaned_data["file"],
+            )
+            if plan.ok and form.cleaned_data["save"]:
+                batch = services.import_commit(
+                    actor=request.user, neighbourhood=request.neighbourhood, plan=plan
+                )
+                messages.success(request, _("Imported: %(count)d ties.") % {"count": batch.ties})
+                return redirect("network:overview", slug=slug)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "network/import.html", {"form": form, "plan": plan})

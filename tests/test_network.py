@@ -1,0 +1,294 @@
+"""The relationship network in the app: ties derived from what people do together (and
+fading), "ik ken" ties, introductions both must accept, importing a map (dry run, all or
+nothing), the overview with names only where consent allows — and Davis Southern Women
+loaded as attendance at activities, compared with NetworkX's exact betweenness."""
+
+from datetime import timedelta
+
+import networkx as nx
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from buurtkracht.core.choices import Role
+from buurtkracht.exchange.models import Exchange, HelpInvitation, Post
+from buurtkracht.initiatives.models import Activity, Initiative, SignUp, Task
+from buurtkracht.network import selectors, services
+from buurtkracht.network.models import Acquaintance, ImportedTie, Introduction, TieImport
+from buurtkracht.network.ties import network_of
+from buurtkracht.people.models import AccessLog, Contact
+from buurtkracht.people.services import consent_grant
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+HOOD = {"slug": "lindenhof"}
+
+
+@pytest.fixture
+def net(world):
+    world.hood.modules = [*world.hood.modules, "network", "initiatives"]
+    world.hood.save()
+    world.bas = f.make_member(world.hood, name="Bas")
+    world.fatma = f.make_member(world.hood, name="Fatma")
+    return world
+
+
+def _pair(a, b):
+    return (a.pk, b.pk) if a.pk < b.pk else (b.pk, a.pk)
+
+
+def _exchange(world, helper, helped, days_ago):
+    post = Post.objects.create(neighbourhood=world.hood, author=helped, kind="request", text="Hulp")
+    invitation = HelpInvitation.objects.create(post=post, invitee=helper, invited_by=helped)
+    done = timezone.now() - timedelta(days=days_ago)
+    Exchange.objects.create(
+        post=post,
+        invitation=invitation,
+        helper=helper,
+        helped=helped,
+        done_by_helper_at=done,
+        done_by_helped_at=done,
+    )
+
+
+def test_a_done_exchange_is_a_tie_that_fades_and_an_unfinished_one_is_not(net):
+    _exchange(net, net.resident, net.bas, days_ago=0)
+    _exchange(net, net.connector, net.fatma, days_ago=180)
+    _exchange(net, net.connector, net.bas, days_ago=400)  # outside the year: gone
+    ties = network_of(net.hood)
+    assert ties.weights[_pair(net.resident, net.bas)] == pytest.approx(1.0, abs=0.01)
+    assert ties.weights[_pair(net.connector, net.fatma)] == pytest.approx(0.5, abs=0.01)
+    assert _pair(net.connector, net.bas) not in ties.weights
+    # Professionals and facilitators are not counted in the residents' network.
+    assert net.professional.pk not in ties.people and net.resident.pk in ties.people
+
+
+def test_carrying_tasks_together_and_small_activities_make_ties(net):
+    initiative = Initiative.objects.create(neighbourhood=net.hood, name="Tuin", what_and_why="x")
+    Task.objects.create(initiative=initiative, title="Water", carried_by=net.resident)
+    Task.objects.create(initiative=initiative, title="Zaad", carried_by=net.bas)
+    start = timezone.now() - timedelta(days=1)
+    small = Activity.objects.create(
+        initiative=initiative, title="Wieden", starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    for person in (net.connector, net.fatma, net.resident):
+        SignUp.objects.create(activity=small, user=person, status="confirmed")
+    SignUp.objects.create(activity=small, user=net.admin, status="cancelled")
+    ties = network_of(net.hood)
+    assert ties.weights[_pair(net.resident, net.bas)] == pytest.approx(1.0)
+    assert ties.weights[_pair(net.connector, net.fatma)] == pytest.approx(0.5, abs=0.01)
+    assert ties.sources[_pair(net.connector, net.resident)] == {"activity"}
+    assert _pair(net.connector, net.admin) not in ties.weights  # cancelled: not there
+
+
+def test_ik_ken_counts_once_the_other_says_yes(net):
+    asked = services.acquaintance_add(actor=net.resident, neighbourhood=net.hood, other=net.bas)
+    assert _pair(net.resident, net.bas) not in network_of(net.hood).weights
+    with pytest.raises(ValidationError, match="al"):
+        services.acquaintance_add(actor=net.resident, neighbourhood=net.hood, other=net.bas)
+    with pytest.raises(ValidationError, match="jezelf"):
+        services.acquaintance_add(actor=net.resident, neighbourhood=net.hood, other=net.resident)
+    with pytest.raises(ValidationError, match="Alleen"):
+        services.acquaintance_answer(actor=net.resident, acquaintance=asked, yes=True)
+    services.acquaintance_answer(actor=net.bas, acquaintance=asked, yes=True)
+    assert _pair(net.resident, net.bas) in network_of(net.hood).weights
+    assert Contact.objects.filter(source="acquaintance").count() == 1
+    with pytest.raises(ValidationError, match="al op geantwoord"):
+        services.acquaintance_answer(actor=net.bas, acquaintance=asked, yes=False)
+
+
+def _consent(world, *people, scope="network_names"):
+    for person in people:
+        consent_grant(user=person, neighbourhood=world.hood, scope=scope)
+
+
+def test_an_introduction_needs_permission_and_both_yeses(net):
+    with pytest.raises(ValidationError, match="toestemming"):
+        services.introduction_propose(
+            actor=net.connector, neighbourhood=net.hood, one=net.bas, other=net.fatma
+        )
+    _consent(net, net.bas, net.fatma)
+    with pytest.raises(ValidationError, match="verbinders"):
+        services.introduction_propose(
+            actor=net.resident, neighbourhood=net.hood, one=net.bas, other=net.fatma
+        )
+    made = services.introduction_propose(
+        actor=net.connector, neighbourhood=net.hood, one=net.fatma, other=net.bas, reason="taal"
+    )
+    with pytest.raises(ValidationError, match="al"):
+        services.introduction_propose(
+            actor=net.connector, neighbourhood=net.hood, one=net.bas, other=net.fatma
+        )
+    services.introduction_answer(actor=net.bas, introduction=made, yes=True)
+    assert not Contact.objects.exists()  # one yes is not enough
+    with pytest.raises(ValidationError, match="Alleen"):
+        services.introduction_answer(actor=net.resident, introduction=made, yes=True)
+    services.introduction_answer(actor=net.fatma, introduction=made, yes=True)
+    made.refresh_from_db()
+    assert made.accepted_at is not None and Contact.objects.count() == 1
+    assert _pair(net.bas, net.fatma) in network_of(net.hood).weights
+    with pytest.raises(ValidationError, match="al op geantwoord"):
+        services.introduction_answer(actor=net.fatma, introduction=made, yes=False)
+
+
+def test_a_no_means_no_tie(net):
+    _consent(net, net.bas, net.fatma)
+    made = services.introduction_propose(
+        actor=net.connector, neighbourhood=net.hood, one=net.bas, other=net.fatma
+    )
+    services.introduction_answer(actor=net.bas, introduction=made, yes=False)
+    services.introduction_answer(actor=net.fatma, introduction=made, yes=True)
+    made.refresh_from_db()
+    assert made.accepted_at is None and not Contact.objects.exists()
+
+
+def _csv(text: str, name="kaart.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_importing_a_map_checks_first_then_all_or_nothing(net):
+    good = "bron,doel,gewicht\nBas,Fatma,2\nSanne,Karim,1\n"
+    plan = services.import_plan(actor=net.professional, neighbourhood=net.hood, upload=_csv(good))
+    assert plan.ok and len(plan.ties) == 2 and not TieImport.objects.exists()  # a dry run
+    services.import_commit(actor=net.professional, neighbourhood=net.hood, plan=plan)
+    assert ImportedTie.objects.count() == 2
+    assert network_of(net.hood).weights[_pair(net.bas, net.fatma)] == pytest.approx(2.0, abs=0.01)
+    bad = "bron,doel,gewicht\nBas,Fatma,1\nBas,Onbekend,1\nFatma,Fatma,1\nSanne,Bas,veel\n"
+    plan = services.import_plan(actor=net.professional, neighbourhood=net.hood, upload=_csv(bad))
+    text = " ".join(plan.problems)
+    assert "regel 4" in text and "regel 5" in text  # self-loop, not a number
+    assert not plan.ok
+    with pytest.raises(ValidationError):
+        services.import_commit(actor=net.professional, neighbourhood=net.hood, plan=plan)
+    unknown = services.import_plan(
+        actor=net.professional, neighbourhood=net.hood, upload=_csv("source,target\nBas,Niemand\n")
+    )
+    assert "regel 2" in unknown.problems[0] and "Niemand" in unknown.problems[0]
+    assert TieImport.objects.count() == 1
+    with pytest.raises(ValidationError, match="Alleen"):
+        services.import_plan(actor=net.connector, neighbourhood=net.hood, upload=_csv(good))
+
+
+def test_the_import_page_shows_the_dry_run_and_imports(net, client_for):
+    client = client_for("professional")
+    url = reverse("network:import", kwargs=HOOD)
+    page = client.post(url, {"file": _csv("bron,doel\nBas,Fatma\n")})
+    assert page.status_code == 200 and page.context["plan"].ok
+    assert not TieImport.objects.exists()
+    done = client.post(url, {"file": _csv("bron,doel\nBas,Fatma\n"), "save": "on"})
+    assert done.status_code == 302 and ImportedTie.objects.count() == 1
+    empty = client.post(url, {"file": _csv("bron,doel\n")})
+    assert empty.status_code == 200 and empty.context["plan"].problems
+    assert ImportedTie.objects.count() == 1
+
+
+def test_the_overview_names_only_people_who_allowed_it_and_logs_professionals(net, client_for):
+    _exchange(net, net.connector, net.bas, days_ago=1)
+    _exchange(net, net.connector, net.fatma, days_ago=1)
+    _consent(net, net.connector)
+    _consent(net, net.resident, scope="connector_outreach")  # Sanne has no ties
+    f.make_member(net.hood, name="Wim")  # no ties and no permission: only counted
+    page = client_for("connector").get(reverse("network:overview", kwargs=HOOD))
+    data = page.context["net"]
+    assert data.connectors[0].name == "Karim"  # he links Bas and Fatma
+    assert [p.name for p in data.isolated] == ["Sanne"]
+    assert data.anonymous_isolated == 1  # the admin: no permission, only counted
+    html = page.content.decode()
+    assert "Bas" not in html and "Fatma" not in html  # ties without names
+    assert "<svg" in html and html.count("<circle") == len(data.picture["dots"])
+    assert data.figures.people == 5 and data.figures.isolated == 2
+    assert "Wim" not in html
+    assert not AccessLog.objects.filter(what="network").exists()  # connectors: not logged
+    client_for("professional").get(reverse("network:overview", kwargs=HOOD))
+    logged = set(AccessLog.objects.filter(what="network").values_list("subject_id", flat=True))
+    assert logged == {net.connector.pk, net.resident.pk}
+    assert client_for("resident").get(reverse("network:overview", kwargs=HOOD)).status_code == 403
+
+
+def test_isolated_people_get_introduction_suggestions_with_a_reason(net, client_for):
+    from buurtkracht.gifts import services as gift_services
+    from buurtkracht.gifts.models import TaxonomyItem
+    from buurtkracht.gifts.steps import STEP_BY_KEY
+
+    for person in (net.resident, net.fatma):
+        gift_services.step_save(
+            actor=person,
+            subject=person,
+            step=STEP_BY_KEY["handen"],
+            item_ids=[TaxonomyItem.objects.get(key="tuinieren").pk],
+            texts=[],
+            visibility="neighbourhood",
+        )
+    _consent(net, net.fatma)
+    _consent(net, net.resident, scope="connector_outreach")
+    data = client_for("connector").get(reverse("network:overview", kwargs=HOOD)).context["net"]
+    sanne = next(p for p in data.isolated if p.name == "Sanne")
+    assert sanne.suggestions and sanne.suggestions[0][1] == "Fatma"
+    assert "uinieren" in sanne.suggestions[0][2]
+    response = client_for("connector").post(
+        reverse("network:overview", kwargs=HOOD),
+        {"one": net.resident.pk, "other": net.fatma.pk, "reason": sanne.suggestions[0][2]},
+    )
+    assert response.status_code == 302 and Introduction.objects.count() == 1
+
+
+def test_the_monthly_figures_go_back_six_months(net):
+    _exchange(net, net.connector, net.bas, days_ago=100)
+    rows = selectors.history(net.hood, now=timezone.now())
+    assert len(rows) == 6
+    assert rows[0].with_tie == 0 and rows[-1].with_tie > 0
+
+
+def test_the_pages_for_residents_ik_ken_and_introductions(net, client_for):
+    sanne = client_for("resident")
+    page = sanne.get(reverse("network:mine", kwargs=HOOD))
+    choices = dict(page.context["form"].fields["other"].choices)
+    assert net.bas.pk in choices and net.resident.pk not in choices
+    response = sanne.post(
+        reverse("network:mine", kwargs=HOOD), {"action": "know", "k-other": net.bas.pk}
+    )
+    assert response.status_code == 302 and Acquaintance.objects.count() == 1
+    bad = sanne.post(reverse("network:mine", kwargs=HOOD), {"action": "know", "k-other": "x"})
+    assert bad.status_code == 200 and bad.context["form"].errors
+
+
+def test_davis_southern_women_as_activities_rank_connectors_like_exact_betweenness(net):
+    """The 18 women are residents, the 14 events activities they attended: the app derives
+    the network, and its connector ranking equals NetworkX's exact betweenness on the
+    women's projected network."""
+    davis = nx.davis_southern_women_graph()
+    women = sorted(n for n, d in davis.nodes(data=True) if d["bipartite"] == 0)
+    events = sorted(n for n, d in davis.nodes(data=True) if d["bipartite"] == 1)
+    hood = f.make_neighbourhood(slug="davis", name="Natchez")
+    hood.modules = [*hood.modules, "network", "initiatives"]
+    hood.save()
+    users = {w: f.make_member(hood, role=Role.RESIDENT, name=w) for w in women}
+    club = Initiative.objects.create(neighbourhood=hood, name="Club", what_and_why="x")
+    start = timezone.now() - timedelta(days=200)
+    for day, event in enumerate(events):
+        moment = start + timedelta(days=day)
+        activity = Activity.objects.create(
+            initiative=club, title=event, starts_at=moment, ends_at=moment + timedelta(hours=2)
+        )
+        SignUp.objects.bulk_create(
+            [
+                SignUp(activity=activity, user=users[w], status="confirmed")
+                for w in davis.neighbors(event)
+            ]
+        )
+    ties = network_of(hood)
+    assert len(ties.weights) == nx.bipartite.projected_graph(davis, women).number_of_edges()
+    result = selectors._analyse(ties)
+    ours = dict(result.connectors)
+    exact = nx.betweenness_centrality(nx.bipartite.projected_graph(davis, women))
+    by_id = {users[w].pk: w for w in women}
+    for user_id, name in by_id.items():
+        assert ours.get(user_id, 0.0) == pytest.approx(exact[name], abs=1e-9)
+    ranked_ours = [by_id[uid] for uid, _score in result.connectors]
+    ranked_exact = [w for w in sorted(women, key=lambda w: -exact[w]) if exact[w] > 0]
+    assert ranked_ours == ranked_exact or all(
+        exact[a] >= exact[b] - 1e-12 for a, b in zip(ranked_ours, ranked_ours[1:], strict=False)
+    )

@@ -1,0 +1,58 @@
+"""Permission matrix for the relationship network: never public; the overview is for
+connectors, professionals and administrators; importing for professionals and
+administrators; an introduction only for the two people in it."""
+
+import pytest
+
+from buurtkracht.network.models import Introduction
+
+from .conftest import PERSONAS
+from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, only, run_case
+
+HOOD = {"slug": "lindenhof"}
+VIEWERS = ["connector", "professional", "admin"]
+
+
+def _objects(world):
+    world.hood.modules = [*world.hood.modules, "network"]
+    world.hood.save()
+    a, b = sorted((world.resident, world.connector), key=lambda u: u.pk)
+    introduction = Introduction.objects.create(
+        neighbourhood=world.hood, proposed_by=world.admin, person_a=a, person_b=b
+    )
+    return {"introduction": introduction}
+
+
+def _introduction(w, o):
+    return {"slug": "lindenhof", "introduction_id": o["introduction"].pk}
+
+
+CASES = [
+    Case("network:overview", only(VIEWERS), kwargs=HOOD),
+    Case(
+        "network:overview",
+        only(VIEWERS, REDIRECT),
+        method="post",
+        kwargs=HOOD,
+        data=lambda w, o: {"one": w.resident.pk, "other": w.facilitator.pk},
+    ),
+    Case("network:mine", members_only(200), kwargs=HOOD),
+    Case("network:import", only(["professional", "admin"]), kwargs=HOOD),
+    Case(
+        "network:introduction",
+        {**members_only(404), "resident": 200, "connector": 200, "anonymous": LOGIN},
+        kwargs=_introduction,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix_network(case, persona, world, client_for):
+    run_case(case, persona, world, client_for, _objects(world))
+
+
+def test_the_network_pages_are_not_there_where_the_module_is_off(world, client_for):
+    from django.urls import reverse
+
+    assert client_for("admin").get(reverse("network:overview", kwargs=HOOD)).status_code == 404
