@@ -1,0 +1,73 @@
+"""The network on a phone: Karim (connector) sees who is not included yet and proposes an
+introduction; Sanne and Bas each say yes on their own page, and Sanne also says whom she
+knows. Every page is audited with axe-core at 320 px, also without JavaScript."""
+
+import pytest
+from playwright.sync_api import expect
+
+from buurtkracht.gifts.models import TaxonomyCategory, TaxonomyItem
+from buurtkracht.gifts.services import step_save
+from buurtkracht.gifts.steps import STEP_BY_KEY
+from buurtkracht.gifts.taxonomy import sync_taxonomy
+from buurtkracht.network.models import Acquaintance, Introduction
+from buurtkracht.people.services import consent_grant
+
+from .. import factories as f
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_connector_introduces_two_neighbours_who_both_say_yes(browse, live_world, javascript):
+    world = live_world
+    world.hood.modules = [*world.hood.modules, "network"]
+    world.hood.save()
+    bas = f.make_member(world.hood, name="Bas")
+    sync_taxonomy(category_model=TaxonomyCategory, item_model=TaxonomyItem)
+    for person in (world.resident, bas):
+        consent_grant(user=person, neighbourhood=world.hood, scope="connector_outreach")
+        consent_grant(user=person, neighbourhood=world.hood, scope="network_names")
+        step_save(
+            actor=person,
+            subject=person,
+            step=STEP_BY_KEY["handen"],
+            item_ids=[TaxonomyItem.objects.get(key="tuinieren").pk],
+            texts=[],
+            visibility="neighbourhood",
+        )
+
+    karim = browse.new_page(narrow=True, javascript=javascript)
+    browse.log_in(karim, world.connector.email, f.PASSWORD)
+    browse.goto(karim, "/lindenhof/netwerk/")
+    main = karim.locator("main")
+    expect(main.locator("#out-h")).to_be_visible()
+    expect(main).to_contain_text("Sanne")
+    expect(main.locator("svg[role=img] title").first).to_contain_text("bewoners")
+
+    card = main.locator("li.card", has=karim.locator("strong", has_text="Sanne"))
+    expect(card).to_contain_text("Bas")  # both like gardening: a suggestion with a reason
+    browse.click(karim, card.locator("button[type=submit]").first)
+    expect(karim.locator("main")).to_contain_text("De kennismaking is voorgesteld")
+    introduction = Introduction.objects.get()
+
+    sanne = browse.new_page(narrow=True, javascript=javascript)
+    browse.log_in(sanne, world.resident.email, f.PASSWORD)
+    browse.goto(sanne, "/lindenhof/netwerk/mijn-buren/")
+    browse.click(sanne, sanne.locator("main #intro-h + ul a"))
+    expect(sanne.locator("main h1")).to_contain_text("Bas")
+    browse.click(sanne, sanne.locator("main button[name=yes]"))
+    expect(sanne.locator("main")).to_contain_text("Je hebt geantwoord")
+
+    browse.goto(sanne, "/lindenhof/netwerk/mijn-buren/")
+    form = sanne.locator("main form:has(input[name=action][value=know])")
+    form.locator("select[name=k-other]").select_option(str(world.connector.pk))
+    browse.click(sanne, form.locator("button[type=submit]"))
+    expect(sanne.locator("main")).to_contain_text("Gevraagd")
+    assert Acquaintance.objects.get().to_user == world.connector
+
+    bas_page = browse.new_page(narrow=True, javascript=javascript)
+    browse.log_in(bas_page, bas.email, f.PASSWORD)
+    browse.goto(bas_page, f"/lindenhof/netwerk/kennismaken/{introduction.pk}/")
+    browse.click(bas_page, bas_page.locator("main button[name=yes]"))
+    introduction.refresh_from_db()
+    assert introduction.accepted_at is not None
