@@ -273,6 +273,7 @@ class Initiatives:
 
         initiatives = {i.name: i for i in Initiative.objects.filter(neighbourhood_id=self.hood_id)}
         sanne = self.b.demo["bewoner"].id
+        residents = [p.id for p in self.b.lindenhof if p.id is not None]
         invited = 0
         for name, title, answer, reason in (
             ("Zondagdiner", "Koken", "pending", "koken voor anderen · 350 m"),
@@ -288,7 +289,6 @@ class Initiatives:
             task = initiative.tasks.get(title=title)
             inside = set(initiative.people.values_list("user_id", flat=True))
             owner = initiative.people.filter(role=Role.OWNER).values_list("user_id", flat=True)[0]
-            residents = [p.id for p in self.b.lindenhof if p.id is not None]
             candidates = [sanne] if answer == "pending" and sanne not in inside else []
             candidates += [r for r in residents if r not in inside and r != sanne]
             invitee = candidates[0] if answer == "pending" else self.rng.choice(candidates[:40])

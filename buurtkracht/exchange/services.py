@@ -175,19 +175,27 @@ def invitation_send(
     return invitation
 
 
+def answer_once(invitation, *, actor, accept: bool) -> None:
+    """Record the invited person's yes or no on any invitation (`models.Invitation`: to
+    help with a request, or to take a task), once: a conditional update, so a second
+    answer — or the same one sent twice at once — is refused. Call it inside the caller's
+    transaction, so what a yes sets off rolls back with it."""
+    if actor.pk != invitation.invitee_id:
+        raise ValidationError(_("Only the invited person can answer."))
+    new_status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    if (
+        not type(invitation)
+        .objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING)
+        .update(status=new_status, answered_at=timezone.now())
+    ):
+        raise ValidationError(_("You already answered this invitation."))
+
+
 def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exchange | None:
     """The invited person says yes or no, once. Yes makes the exchange and the contact, so
     both now see each other's contact details."""
-    if actor.pk != invitation.invitee_id:
-        raise ValidationError(_("Only the invited person can answer."))
-    now = timezone.now()
-    new_status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     with transaction.atomic():
-        answered = HelpInvitation.objects.filter(
-            pk=invitation.pk, status=InvitationStatus.PENDING
-        ).update(status=new_status, answered_at=now)
-        if not answered:
-            raise ValidationError(_("You already answered this invitation."))
+        answer_once(invitation, actor=actor, accept=accept)
         invitation.refresh_from_db()
         post = invitation.post
         log_action(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from buurtkracht.core.choices import Role as NeighbourhoodRole
 from buurtkracht.core.logging import log_action
-from buurtkracht.exchange.models import InvitationStatus
+from buurtkracht.exchange.services import answer_once
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.neighbourhoods.services import require_membership
 from buurtkracht.notifications.models import Kind
@@ -415,17 +415,10 @@ def task_invitation_answer(*, actor, invitation: TaskInvitation, accept: bool) -
     who carries the task, and puts them in contact with the owner who asked. When someone
     else took the task meanwhile, the yes is refused and nothing changes (they may still
     say no, or join the initiative another way)."""
-    if actor.pk != invitation.invitee_id:
-        raise ValidationError(_("Only the invited person can answer."))
     task = invitation.task
     initiative = task.initiative
-    new_status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     with transaction.atomic():
-        answered = TaskInvitation.objects.filter(
-            pk=invitation.pk, status=InvitationStatus.PENDING
-        ).update(status=new_status, answered_at=timezone.now())
-        if not answered:
-            raise ValidationError(_("You already answered this invitation."))
+        answer_once(invitation, actor=actor, accept=accept)
         log_action(
             actor=actor,
             action="task.invitation_accepted" if accept else "task.invitation_declined",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
+from buurtkracht.neighbourhoods.selectors import member_or_404
 from buurtkracht.people.selectors import display_names
 from buurtkracht.places.models import Place
 from buurtkracht.timebank import selectors as timebank_selectors
@@ -508,12 +509,7 @@ def task_helpers(request, slug, initiative_id: int, task_id: int):
     if not initiative_access.sees_fragility(role, request.membership):
         raise Http404
     if request.method == "POST":
-        user_id = request.POST.get("user", "")
-        invitee = get_object_or_404(
-            User,
-            pk=int(user_id) if user_id.isdigit() else None,
-            memberships__neighbourhood=request.neighbourhood,
-        )
+        invitee = member_or_404(request.neighbourhood, request.POST.get("user"))
         try:
             services.task_invite(
                 actor=request.user,

@@ -77,3 +77,17 @@ def organisations_with_counts(*, neighbourhood):
     return Organisation.objects.annotate(
         here=Count("memberships", filter=Q(memberships__neighbourhood=neighbourhood))
     ).order_by("-here", "name")
+
+
+def member_or_404(neighbourhood, user_id: str | int | None):
+    """The member of `neighbourhood` whose id a form sent (as text), or 404 — also for ids
+    that are not numbers, so a tampered form never reaches the database as a traceback."""
+    from django.contrib.auth import get_user_model
+    from django.shortcuts import get_object_or_404
+
+    text = str(user_id or "")
+    return get_object_or_404(
+        get_user_model(),
+        pk=int(text) if text.isdigit() else None,
+        memberships__neighbourhood=neighbourhood,
+    )

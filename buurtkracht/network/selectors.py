@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from buurtkracht.core import access
 
 from . import analysis
-from .ties import Ties, network_of
+from .ties import MONTHS, Ties, events_of, fold, network_of, people_of, window
 
 NOT_INCLUDED_SHOWN = 30
 SUGGESTIONS_EACH = 3
@@ -70,7 +70,7 @@ class Overview:
 
 
 def _figures(ties: Ties, result: analysis.Analysis, label: str) -> Figures:
-    degree = ties.degree()
+    degree = ties.degree
     people = len(ties.people)
     return Figures(
         month=label,
@@ -86,26 +86,35 @@ def _analyse(ties: Ties) -> analysis.Analysis:
     return analysis.analyse(ties.people, ties.edges(), seed=0)
 
 
-def features_of(neighbourhood, user_ids) -> dict[int, set[str]]:
-    """What people could share, as tokens for introductions: the gifts they show the
-    neighbourhood ("gift:<taxonomy item>"), languages ("lang:ar") and postcode area
-    ("near:2031AB") — only what they made visible to the neighbourhood."""
+def features_of(neighbourhood, user_ids, *, viewer) -> dict[int, set[str]]:
+    """What people could share, as tokens for introductions: their gifts ("gift:<taxonomy
+    item>"), languages ("lang:ar") and postcode area ("near:2031AB") — only what `viewer`
+    may see of them (`access.visible_q`), since the reasons are shown to the viewer."""
     from buurtkracht.gifts.models import Gift
     from buurtkracht.people.models import Profile
+
+    def visible(owner_field: str, level_field: str):
+        return access.visible_q(
+            viewer, owner_field=owner_field, level_field=level_field, neighbourhood=neighbourhood
+        )
 
     found: dict[int, set[str]] = defaultdict(set)
     ids = list(user_ids)
     for owner_id, item_id in Gift.objects.filter(
-        owner_id__in=ids, item__isnull=False, visibility__in=["neighbourhood", "public"]
+        visible("owner_id", "visibility"), owner_id__in=ids, item__isnull=False
     ).values_list("owner_id", "item_id"):
         found[owner_id].add(f"gift:{item_id}")
-    for profile in Profile.objects.filter(user_id__in=ids).only(
-        "user_id", "languages", "languages_visibility", "postcode", "postcode_visibility"
+    profiles = Profile.objects.filter(user_id__in=ids)
+    for user_id, languages in profiles.filter(
+        visible("user_id", "languages_visibility")
+    ).values_list("user_id", "languages"):
+        found[user_id].update(f"lang:{code}" for code in languages or ())
+    for user_id, postcode in (
+        profiles.filter(visible("user_id", "postcode_visibility"))
+        .exclude(postcode="")
+        .values_list("user_id", "postcode")
     ):
-        if profile.languages_visibility in ("neighbourhood", "public"):
-            found[profile.user_id].update(f"lang:{code}" for code in profile.languages or ())
-        if profile.postcode and profile.postcode_visibility in ("neighbourhood", "public"):
-            found[profile.user_id].add(f"near:{profile.postcode}")
+        found[user_id].add(f"near:{postcode}")
     return found
 
 
@@ -133,7 +142,7 @@ def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) 
     now = now or timezone.now()
     ties = network_of(neighbourhood, now=now)
     result = _analyse(ties)
-    degree = ties.degree()
+    degree = ties.degree
     everyone = ties.people
     named_ids = access.network_named(neighbourhood=neighbourhood, user_ids=everyone)
     outreach_ids = access.network_named(
@@ -159,7 +168,7 @@ def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) 
         suggestions = analysis.suggest_introductions(
             (everyone, ties.edges()),
             targets,
-            features_of(neighbourhood, everyone),
+            features_of(neighbourhood, everyone, viewer=viewer),
             per_target=SUGGESTIONS_EACH * 10,
         )
         item_ids = {
@@ -214,7 +223,7 @@ def picture(ties: Ties, result: analysis.Analysis, named: dict[int, str]) -> dic
     people who may be named), a line per tie, a colour per group."""
     positions = analysis.layout(ties.people, ties.edges(), seed=0) if ties.people else {}
     size, margin = 600, 20
-    degree = ties.degree()
+    degree = ties.degree
     dots = [
         {
             "x": round(margin + x * (size - 2 * margin), 1),
@@ -233,17 +242,18 @@ def picture(ties: Ties, result: analysis.Analysis, named: dict[int, str]) -> dic
 
 
 def history(neighbourhood, *, now: datetime, months: int = 6) -> list[Figures]:
-    """The figures at the end of each of the last `months` months (and now)."""
+    """The figures at the start of each of the last `months` months, labelled with the
+    month that just ended. The events are read once and folded at each moment."""
+    starts = [timezone.localdate(now).replace(day=1)]
+    for _step in range(months - 1):
+        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
+    moments = [timezone.make_aware(datetime.combine(day, datetime.min.time())) for day in starts]
+    events = events_of(neighbourhood, since=moments[0] - window(MONTHS), until=moments[-1])
+    people = people_of(neighbourhood)
     rows = []
-    first = timezone.localdate(now).replace(day=1)
-    for back in range(months, 0, -1):
-        month_start = first
-        for _step in range(back - 1):
-            month_start = (month_start - timedelta(days=1)).replace(day=1)
-        moment = timezone.make_aware(datetime.combine(month_start, datetime.min.time()))
-        before = (month_start - timedelta(days=1)).strftime("%Y-%m")
-        ties = network_of(neighbourhood, now=moment)
-        rows.append(_figures(ties, _analyse(ties), before))
+    for day, moment in zip(starts, moments, strict=True):
+        ties = fold(people, events, now=moment)
+        rows.append(_figures(ties, _analyse(ties), (day - timedelta(days=1)).strftime("%Y-%m")))
     return rows
 
 

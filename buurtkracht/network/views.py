@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
+from buurtkracht.neighbourhoods.selectors import member_or_404
 from buurtkracht.people.selectors import display_names
 
 from . import selectors, services
@@ -17,15 +18,6 @@ from .models import Acquaintance, Introduction
 from .ties import people_of
 
 User = get_user_model()
-
-
-def _person(request, key: str):
-    value = request.POST.get(key, "")
-    return get_object_or_404(
-        User,
-        pk=int(value) if value.isdigit() else None,
-        memberships__neighbourhood=request.neighbourhood,
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,8 +31,8 @@ def overview(request, slug):
             services.introduction_propose(
                 actor=request.user,
                 neighbourhood=hood,
-                one=_person(request, "one"),
-                other=_person(request, "other"),
+                one=member_or_404(hood, request.POST.get("one")),
+                other=member_or_404(hood, request.POST.get("other")),
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as error:
