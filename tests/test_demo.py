@@ -915,6 +915,9 @@ def test_the_demo_network_has_ties_connectors_and_someone_to_include(demo):
     assert data.figures.with_tie > 0.3 and data.connectors and data.groups
     assert data.isolated or data.peripheral  # someone not included yet, by name
     assert any(p.suggestions for p in data.isolated + data.peripheral)
+    # Pairs anywhere in the neighbourhood: a request one can answer, and shared gifts.
+    assert any(p.reason.startswith("vraagt:") for p in data.pairs)
+    assert any(not p.reason.startswith("vraagt:") and p.reason for p in data.pairs)
     assert WatchGroup.objects.get().members.exists() and data.watch[0].counted > 0
     sanne = User.objects.get(username="bewoner")
     assert (

@@ -2,6 +2,7 @@
 abundance and scarcity."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -306,6 +307,9 @@ def test_abundance_counts_people_not_names(world, client):
     html = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"})).content.decode()
     assert "<svg" in html and bike.label in html
     assert "Sanne" not in html  # only numbers
+    # SVG numbers are never written the Dutch way ("12,5"): the browser would misread them.
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert not re.search(r'(width|x)="\d+,\d', svg) and re.search(r'width="\d+(\.\d)?"', svg)
 
 
 def test_a_person_with_a_gift_and_a_resource_in_one_area_counts_once(world):

@@ -3,6 +3,7 @@ fading), "ik ken" ties, introductions both must accept, importing a map (dry run
 nothing), the overview with names only where consent allows — and Davis Southern Women
 loaded as attendance at activities, compared with NetworkX's exact betweenness."""
 
+import re
 from datetime import timedelta
 
 import networkx as nx
@@ -199,6 +200,8 @@ def test_the_overview_names_only_people_who_allowed_it_and_logs_professionals(ne
     html = page.content.decode()
     assert "Bas" not in html and "Fatma" not in html  # ties without names
     assert "<svg" in html and html.count("<circle") == len(data.picture["dots"])
+    assert 'cx="20.0"' in html or 'cx="580.0"' in html  # SVG numbers are never "20,0"
+    assert not re.search(r'c[xy]="\d+,\d', html)
     assert data.figures.people == 5 and data.figures.isolated == 2
     assert "Wim" not in html
     assert not AccessLog.objects.filter(what="network").exists()  # connectors: not logged
@@ -209,19 +212,8 @@ def test_the_overview_names_only_people_who_allowed_it_and_logs_professionals(ne
 
 
 def test_isolated_people_get_introduction_suggestions_with_a_reason(net, client_for):
-    from buurtkracht.gifts import services as gift_services
-    from buurtkracht.gifts.models import TaxonomyItem
-    from buurtkracht.gifts.steps import STEP_BY_KEY
-
     for person in (net.resident, net.fatma):
-        gift_services.step_save(
-            actor=person,
-            subject=person,
-            step=STEP_BY_KEY["handen"],
-            item_ids=[TaxonomyItem.objects.get(key="tuinieren").pk],
-            texts=[],
-            visibility="neighbourhood",
-        )
+        _gift(person, "tuinieren")
     _consent(net, net.fatma)
     _consent(net, net.resident, scope="connector_outreach")
     data = client_for("connector").get(reverse("network:overview", kwargs=HOOD)).context["net"]
@@ -292,3 +284,240 @@ def test_davis_southern_women_as_activities_rank_connectors_like_exact_betweenne
     assert ranked_ours == ranked_exact or all(
         exact[a] >= exact[b] - 1e-12 for a, b in zip(ranked_ours, ranked_ours[1:], strict=False)
     )
+
+
+# --- Groups to connect --------------------------------------------------------------------
+
+
+def test_professionals_make_groups_and_add_only_residents_who_allowed_it(net, client_for):
+    from buurtkracht.network.models import WatchGroup
+    from buurtkracht.notifications.models import Notification
+    from buurtkracht.people.services import consent_withdraw
+
+    petra = client_for("professional")
+    url = reverse("network:groups", kwargs=HOOD)
+    assert petra.get(url).status_code == 200
+    empty = petra.post(url, {"name": "   "})
+    assert empty.status_code == 200 and empty.context["form"].errors["name"]
+    too_long = petra.post(url, {"name": "x" * 121})
+    assert too_long.status_code == 200 and too_long.context["form"].errors["name"]
+    made = petra.post(url, {"name": "Beschut  wonen"})
+    group = WatchGroup.objects.get()
+    assert group.name == "Beschut wonen"
+    assert made["Location"] == reverse("network:group", kwargs={**HOOD, "group_id": group.pk})
+    again = petra.post(url, {"name": "Beschut wonen"})
+    assert "al een groep" in " ".join(again.context["form"].errors["name"])
+    assert WatchGroup.objects.count() == 1
+
+    _consent(net, net.bas, scope="group_count")
+    page_url = reverse("network:group", kwargs={**HOOD, "group_id": group.pk})
+    page = petra.get(page_url)
+    assert [name for _uid, name in page.context["candidates"]] == ["Bas"]  # Fatma: no consent
+    assert AccessLog.objects.filter(what="network_groups", subject_id=net.bas.pk).exists()
+    refused = petra.post(page_url, {"action": "add", "person": net.fatma.pk}, follow=True)
+    assert "toestemming" in refused.content.decode() and not group.members.exists()
+    petra.post(page_url, {"action": "add", "person": net.bas.pk})
+    assert list(group.members.all()) == [net.bas]
+    assert Notification.objects.filter(user=net.bas, title__contains="Beschut wonen").exists()
+    twice = petra.post(page_url, {"action": "add", "person": net.bas.pk}, follow=True)
+    assert "al in de groep" in twice.content.decode() and group.members.count() == 1
+    assert petra.post(page_url, {"action": "add", "person": "x"}).status_code == 404
+    assert petra.post(page_url, {"action": "nonsense"}).status_code == 404
+    blank = petra.post(page_url, {"action": "rename", "g-name": ""})
+    assert blank.status_code == 200 and blank.context["form"].errors
+    petra.post(page_url, {"action": "rename", "g-name": "Beschut wonen Lindenplein"})
+    group.refresh_from_db()
+    assert group.name == "Beschut wonen Lindenplein"
+
+    overview = client_for("connector").get(reverse("network:overview", kwargs=HOOD))
+    assert overview.context["net"].watch[0].counted == 1
+    consent_withdraw(user=net.bas, neighbourhood=net.hood, scope="group_count")
+    assert petra.get(page_url).context["members"] == [(net.bas.pk, "Bas", False)]
+    assert (
+        (client_for("connector").get(reverse("network:overview", kwargs=HOOD)).context["net"])
+        .watch[0]
+        .counted
+        == 0
+    )  # withdrawn: no longer counted, even while on the list
+
+    with pytest.raises(ValidationError, match="Alleen"):
+        services.watch_group_save(actor=net.connector, neighbourhood=net.hood, name="Jongeren")
+    with pytest.raises(ValidationError, match="Alleen"):
+        services.watch_group_remove(actor=net.connector, group=group, person=net.bas)
+    petra.post(page_url, {"action": "delete"})
+    assert not WatchGroup.objects.exists() and net.bas.memberships.exists()
+
+
+def test_residents_see_the_groups_they_are_counted_in_and_can_leave(net, client_for):
+    from buurtkracht.core.models import ActionLog
+    from buurtkracht.network.models import WatchGroup
+
+    _consent(net, net.resident, scope="group_count")
+    group = services.watch_group_save(
+        actor=net.professional, neighbourhood=net.hood, name="Beschut wonen"
+    )
+    services.watch_group_add(actor=net.professional, group=group, person=net.resident)
+    sanne = client_for("resident")
+    url = reverse("network:mine", kwargs=HOOD)
+    assert "Beschut wonen" in sanne.get(url).content.decode()
+    other = WatchGroup.objects.create(neighbourhood=net.hood, name="Andere groep")
+    assert sanne.post(url, {"action": "group_leave", "group": "x"}).status_code == 404
+    left_nothing = sanne.post(url, {"action": "group_leave", "group": other.pk}, follow=True)
+    assert "niet in de groep" in left_nothing.content.decode()
+    sanne.post(url, {"action": "group_leave", "group": group.pk})
+    assert not group.members.exists()
+    assert ActionLog.objects.filter(action="network.group_left", actor=net.resident).exists()
+    assert "Beschut wonen" not in sanne.get(url).content.decode()
+
+
+# --- Introductions between any two neighbours ---------------------------------------------
+
+
+def _gift(person, key):
+    from buurtkracht.gifts import services as gift_services
+    from buurtkracht.gifts.models import TaxonomyItem
+    from buurtkracht.gifts.steps import STEP_BY_KEY
+
+    gift_services.step_save(
+        actor=person,
+        subject=person,
+        step=STEP_BY_KEY["handen"],
+        item_ids=[TaxonomyItem.objects.get(key=key).pk],
+        texts=[],
+        visibility="neighbourhood",
+    )
+
+
+def test_pairs_who_could_meet_a_need_one_can_answer_and_shared_gifts(net, client_for):
+    _gift(net.fatma, "fiets-repareren")
+    for person in (net.resident, net.connector):
+        _gift(person, "tuinieren")
+    _consent(net, net.bas, net.fatma, net.resident)
+    _consent(net, net.connector, scope="connector_outreach")
+    Post.objects.create(
+        neighbourhood=net.hood, author=net.bas, kind="request", text="Mijn fietsband is lek"
+    )
+    petra = client_for("professional")
+    url = reverse("network:overview", kwargs=HOOD)
+    pairs = petra.get(url).context["net"].pairs
+    need = pairs[0]
+    assert {need.one, need.other} == {net.bas.pk, net.fatma.pk}
+    assert need.reason.startswith("vraagt: Mijn fietsband is lek") and "iets" in need.reason
+    garden = next(p for p in pairs if {p.one, p.other} == {net.resident.pk, net.connector.pk})
+    assert "uinieren" in garden.reason
+    assert all(net.admin.pk not in (p.one, p.other) for p in pairs)  # no permission to name
+    assert AccessLog.objects.filter(
+        what="network", viewer=net.professional, subject_id=net.fatma.pk
+    ).exists()
+    # The connector proposes it with one button; once proposed, the pair is not suggested.
+    response = client_for("connector").post(
+        url, {"one": need.one, "other": need.other, "reason": need.reason}
+    )
+    assert response.status_code == 302 and Introduction.objects.get().reason == need.reason
+    # (Karim, a connector who is in the pair, cannot introduce himself: he is left out.)
+    after = petra.get(url).context["net"].pairs
+    assert all({p.one, p.other} != {net.bas.pk, net.fatma.pk} for p in after)
+    # Neighbours who are already tied are not suggested either.
+    _exchange(net, net.resident, net.connector, days_ago=2)
+    after = petra.get(url).context["net"].pairs
+    assert all({p.one, p.other} != {net.resident.pk, net.connector.pk} for p in after)
+
+
+def test_the_computed_network_is_reused_until_something_changes(net, monkeypatch):
+    from buurtkracht.network import analysis
+
+    calls = {"analyse": 0, "betweenness": 0}
+    real_analyse, real_exact = analysis.analyse, analysis.exact_betweenness
+
+    def counting_analyse(*args, **kwargs):
+        calls["analyse"] += 1
+        return real_analyse(*args, **kwargs)
+
+    def counting_exact(*args, **kwargs):
+        calls["betweenness"] += 1
+        return real_exact(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "analyse", counting_analyse)
+    monkeypatch.setattr(analysis, "exact_betweenness", counting_exact)
+    _exchange(net, net.resident, net.bas, days_ago=3)
+    first = selectors.computed(net.hood)
+    assert calls == {"analyse": 7, "betweenness": 1}  # now + six months; connectors once
+    again = selectors.computed(net.hood)
+    assert calls["analyse"] == 7 and again.ties.weights == first.ties.weights  # cached
+    _exchange(net, net.connector, net.fatma, days_ago=1)  # a change: computed anew
+    changed = selectors.computed(net.hood)
+    assert calls["analyse"] == 14 and _pair(net.connector, net.fatma) in changed.ties.weights
+    f.make_member(net.hood, name="Wim")  # a new resident changes it too
+    assert net.hood.memberships.count() and selectors.computed(net.hood).ties.people != (
+        changed.ties.people
+    )
+    assert calls["analyse"] == 21
+
+
+# --- Importing through the page: every format, and a file far too big ----------------------
+
+
+def test_the_import_page_reads_kumu_json_and_excel(net, client_for, tmp_path):
+    import json
+
+    from openpyxl import Workbook
+
+    client = client_for("professional")
+    url = reverse("network:import", kwargs=HOOD)
+    kumu = {
+        "elements": [{"label": "Bas"}, {"label": "Fatma"}, {"label": "Sanne"}],
+        "connections": [{"from": "Bas", "to": "Fatma"}, {"from": "Sanne", "to": "Bas"}],
+    }
+    upload = SimpleUploadedFile("kaart.json", json.dumps(kumu).encode(), "application/json")
+    page = client.post(url, {"file": upload})
+    assert page.context["plan"].ok and len(page.context["plan"].ties) == 2
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Connections"
+    sheet.append(["From", "To", "Strength"])
+    sheet.append(["Fatma", "Karim", 2])
+    sheet.append(["Karim", "Karim", 1])
+    path = tmp_path / "kaart.xlsx"
+    workbook.save(path)
+    bad = client.post(
+        url, {"file": SimpleUploadedFile("kaart.xlsx", path.read_bytes()), "save": "on"}
+    )
+    assert bad.status_code == 200 and not TieImport.objects.exists()
+    assert "rij 3" in " ".join(bad.context["plan"].problems)  # the self-loop, by its row
+    sheet.delete_rows(3)
+    workbook.save(path)
+    done = client.post(
+        url, {"file": SimpleUploadedFile("kaart.xlsx", path.read_bytes()), "save": "on"}
+    )
+    assert done.status_code == 302 and ImportedTie.objects.get().weight == 2.0
+
+
+def test_a_five_million_row_upload_is_refused_by_line_and_nothing_is_imported(
+    net, client_for, tmp_path
+):
+    path = tmp_path / "enorm.csv"
+    with path.open("w") as out:
+        out.write("bron,doel\n")
+        out.writelines("Bas,Fatma\n" for _row in range(5_000_000))
+    client = client_for("professional")
+    with path.open("rb") as upload:
+        page = client.post(reverse("network:import", kwargs=HOOD), {"file": upload, "save": "on"})
+    assert page.status_code == 200
+    problems = page.context["plan"].problems
+    assert "meer dan 100000" in problems[0].replace(".", "") and "regel 100002" in problems[0]
+    assert len(problems) == 1 + 50 + 1 and problems[-1].startswith("meer problemen, niet getoond")
+    assert "regel 100002" in page.content.decode()
+    assert not TieImport.objects.exists() and not ImportedTie.objects.exists()
+
+
+def test_a_big_neighbourhood_gets_a_picture_of_its_groups(net, monkeypatch):
+    monkeypatch.setattr(selectors, "PICTURE_LIMIT", 3)
+    _exchange(net, net.resident, net.bas, days_ago=1)
+    _exchange(net, net.connector, net.fatma, days_ago=1)
+    _exchange(net, net.fatma, net.bas, days_ago=1)
+    made = selectors.computed(net.hood)
+    assert made.positions == {} and len(made.ties.people) > 3
+    drawn = selectors.picture(made.ties, made.result, made.positions, {})
+    assert drawn["groups"] and len(drawn["dots"]) == len(made.result.groups)
+    assert all(dot["name"] == "" for dot in drawn["dots"])  # groups have no names
+    assert len(drawn["lines"]) == len(made.result.bridges)

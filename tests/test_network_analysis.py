@@ -17,7 +17,13 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from networkx.algorithms import bipartite
 
-from buurtkracht.network.analysis import analyse, build_network, layout, suggest_introductions
+from buurtkracht.network.analysis import (
+    analyse,
+    build_network,
+    layout,
+    suggest_introductions,
+    suggest_pairs,
+)
 from buurtkracht.network.edgelist import read_edges
 
 
@@ -196,6 +202,31 @@ def test_suggest_introductions_takes_an_analysis_and_weights_kinds():
     assert favour["t"] == [("x", pytest.approx(favour["t"][0][1]), ("lang:ar",))]
     # idf counts everyone in the network (t, x, y, a, b), not only who has features.
     assert favour["t"][0][1] == pytest.approx(3 * np.log(5 / 2))
+
+
+def test_suggest_pairs_finds_the_best_untied_pairs_anywhere_once_each():
+    edges = [("ann", "bob", 1), ("bob", "cor", 1)]
+    nodes = ["ann", "bob", "cor", "dik", "eef", "fay"]
+    features = {
+        "ann": {"lang:ti", "gift:fietsen"},
+        "dik": {"lang:ti", "gift:fietsen"},  # ann & dik: two rare things in common
+        "bob": {"gift:fietsen"},  # tied to ann: never suggested with her
+        "cor": {"gift:koken"},
+        "eef": {"gift:koken"},  # cor & eef: one thing
+        "fay": {"gift:koken", "lang:ti"},
+    }
+    pairs = suggest_pairs((nodes, edges), features, limit=10)
+    keys = [(a, b) for a, b, _score, _tokens in pairs]
+    assert keys[0] == ("ann", "dik") and set(pairs[0][3]) == {"lang:ti", "gift:fietsen"}
+    assert ("ann", "bob") not in keys  # already tied
+    assert len(keys) == len(set(keys)) and all(a < b for a, b in keys)  # each pair once
+    assert [s for _a, _b, s, _t in pairs] == sorted((s for _a, _b, s, _t in pairs), reverse=True)
+    # Only people who may be named, and never a pair already introduced.
+    among = suggest_pairs((nodes, edges), features, among={"ann", "dik", "cor", "eef"})
+    assert {(a, b) for a, b, _s, _t in among} == {("ann", "dik"), ("cor", "eef")}
+    rest = suggest_pairs((nodes, edges), features, exclude=[("dik", "ann")], limit=1)
+    assert rest and rest[0][:2] != ("ann", "dik")
+    assert suggest_pairs((nodes, edges), {"ann": {"lang:ti"}}) == []  # nobody to meet
 
 
 # -------------------------------------------------------------------------- layout

@@ -1,10 +1,10 @@
 """Permission matrix for the relationship network: never public; the overview is for
-connectors, professionals and administrators; importing for professionals and
-administrators; an introduction only for the two people in it."""
+connectors, professionals and administrators; importing and the groups to connect for
+professionals and administrators; an introduction only for the two people in it."""
 
 import pytest
 
-from buurtkracht.network.models import Introduction
+from buurtkracht.network.models import Introduction, WatchGroup
 
 from .conftest import PERSONAS
 from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, only, run_case
@@ -20,7 +20,12 @@ def _objects(world):
     introduction = Introduction.objects.create(
         neighbourhood=world.hood, proposed_by=world.admin, person_a=a, person_b=b
     )
-    return {"introduction": introduction}
+    group = WatchGroup.objects.create(neighbourhood=world.hood, name="Beschut wonen")
+    return {"introduction": introduction, "group": group}
+
+
+def _group(w, o):
+    return {"slug": "lindenhof", "group_id": o["group"].pk}
 
 
 def _introduction(w, o):
@@ -38,6 +43,15 @@ CASES = [
     ),
     Case("network:mine", members_only(200), kwargs=HOOD),
     Case("network:import", only(["professional", "admin"]), kwargs=HOOD),
+    Case("network:groups", only(["professional", "admin"]), kwargs=HOOD),
+    Case(
+        "network:groups",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=HOOD,
+        data=lambda w, o: {"name": "Jongeren"},
+    ),
+    Case("network:group", only(["professional", "admin"]), kwargs=_group),
     Case(
         "network:introduction",
         {**members_only(404), "resident": 200, "connector": 200, "anonymous": LOGIN},

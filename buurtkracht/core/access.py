@@ -51,6 +51,7 @@ class Action(StrEnum):
     NETWORK_VIEW = "network.view"
     NETWORK_USE = "network.use"
     NETWORK_IMPORT = "network.import"
+    NETWORK_GROUPS = "network.groups"
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -71,6 +72,7 @@ ACTION_MODULE: dict[Action, str] = {
     Action.NETWORK_VIEW: "network",
     Action.NETWORK_USE: "network",
     Action.NETWORK_IMPORT: "network",
+    Action.NETWORK_GROUPS: "network",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
 PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW, Action.INITIATIVES_VIEW})
@@ -105,6 +107,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.SAFETY_NET,
             Action.NETWORK_VIEW,
             Action.NETWORK_IMPORT,
+            Action.NETWORK_GROUPS,
         }
     ),
     Role.FACILITATOR: frozenset(_MEMBER),
@@ -148,6 +151,10 @@ DENIED_REASONS: dict[Action, Promise] = {
     ),
     Action.NETWORK_IMPORT: _(
         "Only professionals and administrators of this neighbourhood can import a relationship map."
+    ),
+    Action.NETWORK_GROUPS: _(
+        "Only professionals and administrators of this neighbourhood can manage the groups "
+        "to connect."
     ),
 }
 NOT_A_MEMBER = _("You are not a member of this neighbourhood. Join it first.")

@@ -131,7 +131,7 @@ def _text_reason(scored, _=gettext) -> str:
     return _("close in meaning") if scored.meaning > 0 else ""
 
 
-def _reason_parts(components) -> list[str]:
+def reason_parts(components) -> list[str]:
     """The reasons of the components that count for someone."""
     return [c.reason for c in components if c.value > 0 and c.reason]
 
@@ -252,7 +252,7 @@ def rank(
             continue
         fairness, fairness_note, excluded = _fairness(candidate, _)
         total = 0.0 if excluded else relevance * (FAIRNESS_BASE + (1 - FAIRNESS_BASE) * fairness)
-        parts = _reason_parts(components)
+        parts = reason_parts(components)
         if fairness_note:
             parts.append(fairness_note)
         ranked.append(
@@ -291,7 +291,7 @@ def _explained(request: Request, ranked, candidates, taxonomy) -> list[Ranked]:
             else c
             for c in r.components
         )
-        fairness_note = r.parts[len(_reason_parts(r.components)) :]
-        parts = (*_reason_parts(components), *fairness_note)
+        fairness_note = r.parts[len(reason_parts(r.components)) :]
+        parts = (*reason_parts(components), *fairness_note)
         result.append(replace(r, components=components, parts=parts, reasons=_because(parts)))
     return result

@@ -54,6 +54,8 @@ class Suggestion:
     name: str
     reasons: str
     score: float
+    fit: str = ""
+    """The relevance part of the reasons only (what fits), without fairness notes."""
 
 
 def ask_history(user_ids) -> dict[int, tuple[int, int | None]]:
@@ -90,7 +92,7 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
     from buurtkracht.gifts.models import AvailabilitySlot, Gift, Resource, TimeOffer
     from buurtkracht.matching import semantic
     from buurtkracht.matching.index import neighbourhood_index, offer_text
-    from buurtkracht.matching.ranker import Request, rank
+    from buurtkracht.matching.ranker import Request, rank, reason_parts
     from buurtkracht.matching.relevance import Candidate
     from buurtkracht.neighbourhoods.models import Membership
     from buurtkracht.people.models import Profile
@@ -239,6 +241,7 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
             name=profiles[int(r.id)].display_name,
             reasons=" · ".join(r.parts),
             score=r.total,
+            fit=" · ".join(reason_parts(r.components)),
         )
         for r in ranked[:limit]
     ]

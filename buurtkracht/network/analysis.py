@@ -437,6 +437,7 @@ def analyse(
     weak: float = WEAK,
     min_weight: float = 0.0,
     resolution: float = 1.0,
+    connectors: bool = True,
 ) -> Analysis:
     """Connectors, isolated and peripheral people, groups and bridges of one network.
 
@@ -451,7 +452,9 @@ def analyse(
       heaviest first.
 
     `edges` may also be a `Network` from `build_network` (then `nodes` is ignored), so a
-    caller that already built one does not parse a million ties twice.
+    caller that already built one does not parse a million ties twice. With
+    `connectors=False` betweenness is skipped (figures over time need only groups and
+    isolated people) and `connectors` is empty.
     """
     net = (
         edges if isinstance(edges, Network) else build_network(nodes, edges, min_weight=min_weight)
@@ -459,13 +462,15 @@ def analyse(
     n = net.n
     started = time.perf_counter()
     exact = n <= exact_limit
-    scores = exact_betweenness(net) if exact else sampled_betweenness(net, samples, seed)
+    found: list[tuple[Node, float]] = []
+    if connectors:
+        scores = exact_betweenness(net) if exact else sampled_betweenness(net, samples, seed)
+        ranked = np.flatnonzero(scores > 1e-15)
+        ranked = ranked[np.lexsort((ranked, -scores[ranked]))]
+        if top is not None:
+            ranked = ranked[:top]
+        found = [(net.ids[i], float(scores[i])) for i in ranked]
     timings = {"connectors": time.perf_counter() - started}
-    ranked = np.flatnonzero(scores > 1e-15)
-    ranked = ranked[np.lexsort((ranked, -scores[ranked]))]
-    if top is not None:
-        ranked = ranked[:top]
-    connectors = [(net.ids[i], float(scores[i])) for i in ranked]
 
     degree = net.degree()
     strength = net.strength()
@@ -505,7 +510,7 @@ def analyse(
     timings["the rest"] = time.perf_counter() - started
 
     return Analysis(
-        connectors=connectors,
+        connectors=found,
         isolated=isolated,
         peripheral=peripheral,
         groups=groups,
@@ -658,3 +663,45 @@ def suggest_introductions(
                 (ids[other], float(score[j]), tuple(token_names[t] for t in shared))
             )
     return result
+
+
+def suggest_pairs(
+    nodes_edges_or_graph,
+    features: Mapping[Node, Iterable[str]],
+    *,
+    among: Iterable[Node] | None = None,
+    exclude: Iterable[tuple[Node, Node]] = (),
+    limit: int = 10,
+    per_person: int = 5,
+    weights: Mapping[str, float] | None = None,
+) -> list[tuple[Node, Node, float, tuple[str, ...]]]:
+    """Pairs of people anywhere in the network who are not tied yet and have the most in
+    common, best first: `(a, b, score, shared tokens)` with `a < b`.
+
+    Scored as `suggest_introductions` does for each person of `among` (default: everyone
+    with features) and their best `per_person * 3` matches; rarity (idf) is counted over
+    everyone, not only `among`. Both people of a pair are in `among`; pairs in `exclude`
+    (in either order: already introduced, say) are left out; a pair found from both sides
+    keeps its better score.
+    """
+    allowed = set(features if among is None else among)
+    skip = {(a, b) if a < b else (b, a) for a, b in exclude}
+    found = suggest_introductions(
+        nodes_edges_or_graph,
+        [p for p in features if p in allowed],
+        features,
+        per_target=per_person * 3,
+        weights=weights,
+    )
+    best: dict[tuple[Node, Node], tuple[float, tuple[str, ...]]] = {}
+    for person, matches in found.items():
+        for other, score, tokens in matches:
+            if other not in allowed:
+                continue
+            key = (person, other) if person < other else (other, person)
+            if key in skip:
+                continue
+            if key not in best or score > best[key][0]:
+                best[key] = (score, tokens)
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+    return [(a, b, score, tokens) for (a, b), (score, tokens) in ranked[:limit]]

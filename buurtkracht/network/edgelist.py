@@ -76,15 +76,16 @@ class _TooMany(Exception):
 class _Collector:
     """Checks ties one by one and collects edges, names and problems."""
 
-    def __init__(self, result: EdgeList, max_rows: int):
+    def __init__(self, result: EdgeList, max_rows: int, max_problems: int = MAX_PROBLEMS):
         self.result = result
         self.max_rows = max_rows
+        self.max_problems = max_problems
         self.seen: dict[tuple[str, str], str] = {}
         self.names: dict[str, None] = {}
         self.dropped = 0
 
     def problem(self, line: int, message: str) -> None:
-        if len(self.result.problems) < MAX_PROBLEMS:
+        if len(self.result.problems) < self.max_problems:
             self.result.problems.append(Problem(line, message))
         else:
             self.dropped += 1
@@ -95,13 +96,17 @@ class _Collector:
     def count_row(self, line: int, where: str) -> None:
         self.result.rows += 1
         if self.result.rows > self.max_rows:
-            self.problem(
-                line,
-                _(
-                    "the file has more than %(max)d ties; stopped reading at %(where)s. "
-                    "Split the file into smaller parts."
-                )
-                % {"max": self.max_rows, "where": where},
+            # The reason reading stopped comes first, whatever else was found.
+            self.result.problems.insert(
+                0,
+                Problem(
+                    line,
+                    _(
+                        "the file has more than %(max)d ties; stopped reading at %(where)s. "
+                        "Split the file into smaller parts."
+                    )
+                    % {"max": self.max_rows, "where": where},
+                ),
             )
             raise _TooMany
 
@@ -434,7 +439,13 @@ class _Peek(io.RawIOBase):
         return len(data)
 
 
-def read_edges(fileobj_or_path, *, fmt: str | None = None, max_rows: int = 1_000_000) -> EdgeList:
+def read_edges(
+    fileobj_or_path,
+    *,
+    fmt: str | None = None,
+    max_rows: int = 1_000_000,
+    max_problems: int = MAX_PROBLEMS,
+) -> EdgeList:
     """Read ties from a path, bytes or a file object (binary or text) in `fmt` (guessed
     from the name or the first bytes when None). See the module docstring."""
     if fmt is not None and fmt not in FORMATS:
@@ -447,7 +458,7 @@ def read_edges(fileobj_or_path, *, fmt: str | None = None, max_rows: int = 1_000
         fmt = fmt or guess_format(name, head)
         stream = io.BufferedReader(_Peek(head, raw), buffer_size=1 << 16)
         result = EdgeList(format=fmt)
-        collect = _Collector(result, max_rows)
+        collect = _Collector(result, max_rows, max_problems)
         try:
             if fmt == "csv":
                 _read_csv(stream, collect)

@@ -8,10 +8,13 @@ log (`access.note_reads`)."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,7 +22,7 @@ from django.utils.translation import gettext as _
 from buurtkracht.core import access
 
 from . import analysis
-from .ties import MONTHS, Ties, events_of, fold, network_of, people_of, window
+from .ties import MONTHS, Ties, events_of, fold, people_of, window
 
 NOT_INCLUDED_SHOWN = 30
 SUGGESTIONS_EACH = 3
@@ -65,6 +68,7 @@ class Overview:
     groups: list[tuple[int, int]]  # (group number, size)
     bridges: list[tuple[int, int, float]]
     watch: list[WatchFigures]
+    pairs: list
     picture: dict
     history: list[Figures]
 
@@ -121,27 +125,200 @@ def features_of(neighbourhood, user_ids, *, viewer) -> dict[int, set[str]]:
 def _reason(tokens, item_labels: dict[int, str]) -> str:
     from buurtkracht.people.selectors import LANGUAGE_LABELS
 
-    words = []
-    for token in tokens[:3]:
+    words: list[str] = []
+    for token in tokens:
         kind, _colon, value = token.partition(":")
         if kind == "gift":
-            words.append(item_labels.get(int(value), ""))
+            word = item_labels.get(int(value), "")
         elif kind == "lang":
-            words.append(str(LANGUAGE_LABELS.get(value, value)))
-        elif kind == "near":
-            words.append(_("lives close by"))
-    return " · ".join(w for w in words if w)
+            word = str(LANGUAGE_LABELS.get(value, value))
+        else:
+            word = _("lives close by") if kind == "near" else ""
+        if word and word not in words:
+            words.append(word)
+        if len(words) == 3:
+            break
+    return " · ".join(words)
+
+
+CACHE_SECONDS = 600
+"""How long a computed network is reused while nothing in it changes (decision 0027)."""
+PAIRS_SHOWN = 10
+REQUESTS_LOOKED_AT = 10
+PAIR_TARGETS = 1000
+"""Pairs are looked for from at most this many people, those with the fewest ties first."""
+PICTURE_LIMIT = 2000
+"""Above this many people the picture shows groups and bridges instead of people (a
+layout of every person would be slow and unreadable)."""
+
+
+@dataclass
+class Computed:
+    """What the overview computes from the events, the same for every viewer: the network
+    now, its analysis (without the graph), the picture's positions and the figures over
+    time. Cached by the digest of the events, so any change makes a new one."""
+
+    ties: Ties
+    result: analysis.Analysis
+    positions: dict[int, tuple[float, float]]
+    history: list[Figures]
+
+
+def _month_starts(now: datetime, months: int) -> list:
+    starts = [timezone.localdate(now).replace(day=1)]
+    for _step in range(months - 1):
+        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
+    return starts
+
+
+def computed(neighbourhood, *, now: datetime | None = None, months: int = 6) -> Computed:
+    """The network of `neighbourhood` at `now` with its analysis, picture and the figures
+    at the start of each of the last `months` months. The events are read once; the rest is
+    taken from the cache when the same events were analysed in the last `CACHE_SECONDS`
+    on the same day (a new exchange, tie, sign-up or import changes the digest)."""
+    now = now or timezone.now()
+    starts = _month_starts(now, months)
+    moments = [timezone.make_aware(datetime.combine(day, datetime.min.time())) for day in starts]
+    events = events_of(neighbourhood, since=moments[0] - window(MONTHS), until=now)
+    people = people_of(neighbourhood)
+    digest = hashlib.blake2b(
+        pickle.dumps((people, events, timezone.localdate(now).isoformat(), months), protocol=5),
+        digest_size=16,
+    ).hexdigest()
+    key = f"network:{neighbourhood.pk}:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    ties = fold(people, events, now=now)
+    result = _analyse(ties)
+    positions = (
+        analysis.layout(ties.people, result.network, seed=0)
+        if ties.people and len(ties.people) <= PICTURE_LIMIT
+        else {}
+    )
+    rows = []
+    for day, moment in zip(starts, moments, strict=True):
+        then = fold(people, events, now=moment)
+        rows.append(
+            _figures(
+                then,
+                analysis.analyse(then.people, then.edges(), seed=0, connectors=False),
+                (day - timedelta(days=1)).strftime("%Y-%m"),
+            )
+        )
+    made = Computed(ties, replace(result, network=None), positions, rows)
+    cache.set(key, made, CACHE_SECONDS)
+    return made
+
+
+@dataclass
+class Pair:
+    """Two neighbours a connector could introduce, and why."""
+
+    one: int
+    one_name: str
+    other: int
+    other_name: str
+    reason: str
+
+
+def _introduced(neighbourhood) -> set[tuple[int, int]]:
+    from .models import Introduction
+
+    return set(
+        Introduction.objects.filter(neighbourhood=neighbourhood).values_list(
+            "person_a_id", "person_b_id"
+        )
+    )
+
+
+def _need_pairs(
+    *, neighbourhood, viewer, membership, ties: Ties, allowed: set[int], skip, names
+) -> list[Pair]:
+    """A need one can answer: for the newest open requests of people who may be named, the
+    best helper the matching engine finds (`matching.suggestions`) who is not tied to the
+    asker yet. The reason is the request and the engine's own reason."""
+    from django.utils.text import Truncator
+
+    from buurtkracht.exchange.models import PostKind
+    from buurtkracht.exchange.selectors import open_posts, suggested_helpers
+
+    pairs = []
+    posts = open_posts(neighbourhood=neighbourhood, kind=PostKind.REQUEST).filter(
+        author_id__in=allowed
+    )[:REQUESTS_LOOKED_AT]
+    for post in posts:
+        for found in suggested_helpers(post=post, viewer=viewer, membership=membership, limit=3):
+            key = tuple(sorted((post.author_id, found.user_id)))
+            if found.user_id not in allowed or key in ties.weights or key in skip:
+                continue
+            skip.add(key)
+            asks = Truncator(" ".join(post.text.split())).chars(60)
+            pairs.append(
+                Pair(
+                    one=post.author_id,
+                    one_name=names[post.author_id],
+                    other=found.user_id,
+                    other_name=names[found.user_id],
+                    reason=_("asks: %(request)s · %(reasons)s")
+                    % {"request": asks, "reasons": found.fit},
+                )
+            )
+            break
+    return pairs
+
+
+def pairs(
+    *, neighbourhood, viewer, membership, ties: Ties, allowed: set[int], names, features, labels
+) -> list[Pair]:
+    """Introduction suggestions between any two neighbours who may be named and are not
+    tied or introduced yet: first a need one can answer, then the most in common (rare
+    gifts, languages, living close by), at most `PAIRS_SHOWN`."""
+    allowed = {uid for uid in allowed if uid in names}
+    if len(allowed) > PAIR_TARGETS:
+        degree = ties.degree
+        allowed = set(sorted(allowed, key=lambda uid: (degree.get(uid, 0), uid))[:PAIR_TARGETS])
+    skip = _introduced(neighbourhood)
+    found = _need_pairs(
+        neighbourhood=neighbourhood,
+        viewer=viewer,
+        membership=membership,
+        ties=ties,
+        allowed=allowed,
+        skip=skip,
+        names=names,
+    )
+    for a, b, _score, tokens in analysis.suggest_pairs(
+        (ties.people, ties.edges()),
+        features,
+        among=allowed,
+        exclude=skip,
+        limit=PAIRS_SHOWN,
+    ):
+        if len(found) >= PAIRS_SHOWN:
+            break
+        found.append(Pair(a, names[a], b, names[b], _reason(list(tokens), labels)))
+    return found[:PAIRS_SHOWN]
+
+
+def _item_labels(token_lists) -> dict[int, str]:
+    from buurtkracht.gifts.models import TaxonomyItem
+
+    item_ids = {
+        int(t.split(":", 1)[1]) for tokens in token_lists for t in tokens if t.startswith("gift:")
+    }
+    label = "label_en" if (get_language() or "nl").startswith("en") else "label_nl"
+    return dict(TaxonomyItem.objects.filter(pk__in=item_ids).values_list("pk", label))
 
 
 def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) -> Overview:
-    from buurtkracht.gifts.models import TaxonomyItem
     from buurtkracht.people.selectors import display_names
 
     from .models import WatchGroup
 
     now = now or timezone.now()
-    ties = network_of(neighbourhood, now=now)
-    result = _analyse(ties)
+    made = computed(neighbourhood, now=now)
+    ties, result = made.ties, made.result
     degree = ties.degree
     everyone = ties.people
     named_ids = access.network_named(neighbourhood=neighbourhood, user_ids=everyone)
@@ -160,32 +337,35 @@ def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) 
     peripheral = [person(uid, outreach=True) for uid in result.peripheral]
     shown_isolated = [p for p in isolated if p.name][:NOT_INCLUDED_SHOWN]
     shown_peripheral = [p for p in peripheral if p.name][:NOT_INCLUDED_SHOWN]
+    features = features_of(neighbourhood, everyone, viewer=viewer)
     # Whom the people shown could meet: shared gifts, languages, living close by; people
     # with ties weigh a little more (they can bring someone in). Only people who may be
     # named are suggested: an introduction needs both names.
     targets = [p.user_id for p in shown_isolated + shown_peripheral]
-    if targets:
-        suggestions = analysis.suggest_introductions(
-            (everyone, ties.edges()),
-            targets,
-            features_of(neighbourhood, everyone, viewer=viewer),
-            per_target=SUGGESTIONS_EACH * 10,
+    suggestions = (
+        analysis.suggest_introductions(
+            (everyone, ties.edges()), targets, features, per_target=SUGGESTIONS_EACH * 10
         )
-        item_ids = {
-            int(t.split(":", 1)[1])
-            for found in suggestions.values()
-            for _uid, _score, tokens in found
-            for t in tokens
-            if t.startswith("gift:")
-        }
-        label = "label_en" if (get_language() or "nl").startswith("en") else "label_nl"
-        labels = dict(TaxonomyItem.objects.filter(pk__in=item_ids).values_list("pk", label))
-        for p in shown_isolated + shown_peripheral:
-            p.suggestions = [
-                (uid, names[uid], _reason(list(tokens), labels))
-                for uid, _score, tokens in suggestions.get(p.user_id, [])
-                if uid in named_ids and uid in names
-            ][:SUGGESTIONS_EACH]
+        if targets
+        else {}
+    )
+    labels = _item_labels(features.values())  # every shared token is someone's feature
+    for p in shown_isolated + shown_peripheral:
+        p.suggestions = [
+            (uid, names[uid], _reason(list(tokens), labels))
+            for uid, _score, tokens in suggestions.get(p.user_id, [])
+            if uid in named_ids and uid in names
+        ][:SUGGESTIONS_EACH]
+    meet = pairs(
+        neighbourhood=neighbourhood,
+        viewer=viewer,
+        membership=membership,
+        ties=ties,
+        allowed=outreach_ids,
+        names=names,
+        features=features,
+        labels=labels,
+    )
     watch = []
     for group in WatchGroup.objects.filter(neighbourhood=neighbourhood).prefetch_related("members"):
         counted = access.group_counted(
@@ -199,6 +379,7 @@ def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) 
         watch.append(WatchFigures(group.name, len(counted), inside, outside, len(connected)))
     shown = [p.user_id for p in connectors + shown_isolated + shown_peripheral if p.name]
     shown += [uid for p in shown_isolated + shown_peripheral for uid, _n, _r in p.suggestions]
+    shown += [uid for pair in meet for uid in (pair.one, pair.other)]
     access.note_reads(viewer=viewer, membership=membership, subject_ids=shown, what="network")
     return Overview(
         figures=_figures(ties, result, timezone.localdate(now).strftime("%Y-%m")),
@@ -210,19 +391,24 @@ def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) 
         groups=[(number + 1, len(members)) for number, members in enumerate(result.groups)],
         bridges=[(a + 1, b + 1, round(w, 1)) for a, b, w in result.bridges[:15]],
         watch=watch,
-        picture=picture(ties, result, {uid: names[uid] for uid in named_ids if uid in names}),
-        history=history(neighbourhood, now=now),
+        pairs=meet,
+        picture=picture(
+            ties, result, made.positions, {uid: names[uid] for uid in named_ids if uid in names}
+        ),
+        history=made.history,
     )
 
 
 PALETTE = ("#1b6e4a", "#8a4b08", "#1f4e8c", "#7a1f5c", "#4b5d12", "#0d6b73", "#6b3fa0")
 
 
-def picture(ties: Ties, result: analysis.Analysis, named: dict[int, str]) -> dict:
-    """Positions for an SVG picture (computed layout): a dot per person (a name only for
-    people who may be named), a line per tie, a colour per group."""
-    positions = analysis.layout(ties.people, ties.edges(), seed=0) if ties.people else {}
+def picture(ties: Ties, result: analysis.Analysis, positions, named: dict[int, str]) -> dict:
+    """An SVG picture from the computed layout (`positions` in [0, 1]²): a dot per person
+    (a name only for people who may be named), a line per tie, a colour per group. Without
+    positions (more than `PICTURE_LIMIT` people) it is a picture of the groups instead."""
     size, margin = 600, 20
+    if not positions and ties.people:
+        return _group_picture(result, size, margin)
     degree = ties.degree
     dots = [
         {
@@ -241,20 +427,33 @@ def picture(ties: Ties, result: analysis.Analysis, named: dict[int, str]) -> dic
     return {"size": size, "dots": dots, "lines": lines}
 
 
+def _group_picture(result: analysis.Analysis, size: int, margin: int) -> dict:
+    """A dot per group (area by its size; the 60 largest), a line per bridge between them."""
+    import math
+
+    shown = result.groups[:60]
+    bridges = [(a, b, w) for a, b, w in result.bridges if a < len(shown) and b < len(shown)]
+    spots = analysis.layout(range(len(shown)), bridges, seed=0) if shown else {}
+    largest = max((len(g) for g in shown), default=1)
+    dots = [
+        {
+            "x": round(margin + x * (size - 2 * margin), 1),
+            "y": round(margin + y * (size - 2 * margin), 1),
+            "r": round(3 + 27 * math.sqrt(len(shown[g]) / largest), 1),
+            "colour": PALETTE[g % len(PALETTE)],
+            "name": "",
+        }
+        for g, (x, y) in spots.items()
+    ]
+    where = {g: (d["x"], d["y"]) for g, d in zip(spots, dots, strict=True)}
+    lines = [(*where[a], *where[b]) for a, b, _w in bridges if a in where and b in where]
+    return {"size": size, "dots": dots, "lines": lines, "groups": True}
+
+
 def history(neighbourhood, *, now: datetime, months: int = 6) -> list[Figures]:
     """The figures at the start of each of the last `months` months, labelled with the
-    month that just ended. The events are read once and folded at each moment."""
-    starts = [timezone.localdate(now).replace(day=1)]
-    for _step in range(months - 1):
-        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
-    moments = [timezone.make_aware(datetime.combine(day, datetime.min.time())) for day in starts]
-    events = events_of(neighbourhood, since=moments[0] - window(MONTHS), until=moments[-1])
-    people = people_of(neighbourhood)
-    rows = []
-    for day, moment in zip(starts, moments, strict=True):
-        ties = fold(people, events, now=moment)
-        rows.append(_figures(ties, _analyse(ties), (day - timedelta(days=1)).strftime("%Y-%m")))
-    return rows
+    month that just ended."""
+    return computed(neighbourhood, now=now, months=months).history
 
 
 def pending_for(*, user, neighbourhood):
@@ -271,3 +470,58 @@ def pending_for(*, user, neighbourhood):
         neighbourhood=neighbourhood,
     )
     return knows, introductions
+
+
+def watch_groups(*, neighbourhood):
+    """The groups a neighbourhood wants to see connected, each with its number of members
+    counted now (members who withdrew `group_count` are not counted)."""
+    from .models import WatchGroup
+
+    groups = list(
+        WatchGroup.objects.filter(neighbourhood=neighbourhood)
+        .prefetch_related("members")
+        .order_by("name")
+    )
+    for group in groups:
+        group.counted = len(
+            access.group_counted(
+                neighbourhood=neighbourhood, user_ids=[m.pk for m in group.members.all()]
+            )
+        )
+    return groups
+
+
+def watch_group_people(*, group, viewer, membership):
+    """For the page of one group: its members and the residents who could be added (they
+    allowed being counted in a group, `group_count`), by the name the viewer may see. A
+    professional's look is written to the access log."""
+    from buurtkracht.people.selectors import display_names
+
+    hood = group.neighbourhood
+    member_ids = set(group.members.values_list("pk", flat=True))
+    everyone = people_of(hood)
+    consenting = access.group_counted(neighbourhood=hood, user_ids=everyone)
+    names = display_names(
+        viewer=viewer, neighbourhood=hood, user_ids=sorted(consenting | member_ids)
+    )
+    fallback = _("a neighbour")
+
+    def by_name(ids):
+        return sorted(((uid, names.get(uid, fallback)) for uid in ids), key=lambda p: p[1])
+
+    members = [(uid, name, uid in consenting) for uid, name in by_name(member_ids)]
+    candidates = by_name(consenting - member_ids)
+    access.note_reads(
+        viewer=viewer,
+        membership=membership,
+        subject_ids=[uid for uid in consenting | member_ids if uid in names],
+        what="network_groups",
+    )
+    return members, candidates
+
+
+def groups_of(*, user, neighbourhood):
+    """The groups `user` is counted in, so they can see it and leave."""
+    from .models import WatchGroup
+
+    return WatchGroup.objects.filter(neighbourhood=neighbourhood, members=user).order_by("name")

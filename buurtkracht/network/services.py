@@ -23,12 +23,21 @@ from buurtkracht.notifications.services import notify
 from buurtkracht.people.services import contact_connect
 
 from . import edgelist
-from .models import Acquaintance, Answer, ImportedTie, Introduction, TieImport
+from .models import Acquaintance, Answer, ImportedTie, Introduction, TieImport, WatchGroup
 from .ties import PEOPLE_ROLES
 
 REASON_MAX = 300
 IMPORT_MAX_ROWS = 100_000
 """A neighbourhood's relationship map; bigger files are refused with a clear message."""
+PROBLEMS_SHOWN = 50
+"""Problems listed on the page (the rest are counted)."""
+
+
+def _may(actor, neighbourhood, action: Action, refusal: str) -> None:
+    """Services check the central access module too (views are not the only way in)."""
+    membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
+    if not access.decide(actor, action, neighbourhood=neighbourhood, membership=membership):
+        raise ValidationError(refusal)
 
 
 def _resident(user, neighbourhood) -> None:
@@ -96,11 +105,12 @@ def acquaintance_answer(*, actor, acquaintance: Acquaintance, yes: bool) -> Acqu
 
 def introduction_propose(*, actor, neighbourhood, one, other, reason: str = "") -> Introduction:
     """A connector (or professional) proposes that two residents meet. Both decide."""
-    membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
-    if not access.decide(
-        actor, Action.NETWORK_VIEW, neighbourhood=neighbourhood, membership=membership
-    ):
-        raise ValidationError(_("Only connectors and professionals can propose an introduction."))
+    _may(
+        actor,
+        neighbourhood,
+        Action.NETWORK_VIEW,
+        _("Only connectors and professionals can propose an introduction."),
+    )
     if one.pk == other.pk:
         raise ValidationError(_("Choose two different people."))
     if actor.pk in (one.pk, other.pk):
@@ -207,18 +217,19 @@ def import_plan(*, actor, neighbourhood, upload, fmt: str | None = None) -> Impo
     """Read a relationship map (CSV source,target[,weight], Kumu JSON or XLSX) and match its
     names to the neighbourhood's residents by their name as shown in the neighbourhood.
     Nothing is written. Every problem names its line."""
-    membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
-    if not access.decide(
-        actor, Action.NETWORK_IMPORT, neighbourhood=neighbourhood, membership=membership
-    ):
-        raise ValidationError(
-            _(
-                "Only professionals and administrators of this neighbourhood can import a "
-                "relationship map."
-            )
-        )
+    _may(
+        actor,
+        neighbourhood,
+        Action.NETWORK_IMPORT,
+        _(
+            "Only professionals and administrators of this neighbourhood can import a "
+            "relationship map."
+        ),
+    )
     plan = ImportPlan(file_name=getattr(upload, "name", "")[:200])
-    read = edgelist.read_edges(upload, fmt=fmt, max_rows=IMPORT_MAX_ROWS)
+    read = edgelist.read_edges(
+        upload, fmt=fmt, max_rows=IMPORT_MAX_ROWS, max_problems=PROBLEMS_SHOWN
+    )
     plan.problems = [problem.message for problem in read.problems]
     if plan.problems:
         return plan
@@ -249,10 +260,10 @@ def import_plan(*, actor, neighbourhood, upload, fmt: str | None = None) -> Impo
         if len(ends) == 2:
             a, b = sorted(ends)
             plan.ties.append((a, b, edge.weight))
-    if len(plan.problems) > 50:
-        hidden = len(plan.problems) - 50
+    if len(plan.problems) > PROBLEMS_SHOWN:
+        hidden = len(plan.problems) - PROBLEMS_SHOWN
         plan.problems = [
-            *plan.problems[:50],
+            *plan.problems[:PROBLEMS_SHOWN],
             _("more problems, not shown: %(count)d") % {"count": hidden},
         ]
     return plan
@@ -281,3 +292,113 @@ def import_commit(*, actor, neighbourhood, plan: ImportPlan) -> TieImport:
             data={"ties": len(plan.ties)},
         )
     return batch
+
+
+# --- Groups the neighbourhood wants to see connected -------------------------------------
+
+WATCH_NAME_MAX = 120
+
+
+def _may_manage_groups(actor, neighbourhood) -> None:
+    _may(
+        actor,
+        neighbourhood,
+        Action.NETWORK_GROUPS,
+        _(
+            "Only professionals and administrators of this neighbourhood can manage the groups "
+            "to connect."
+        ),
+    )
+
+
+def watch_group_save(*, actor, neighbourhood, name: str, group: WatchGroup | None = None):
+    """Make a group to watch (e.g. "residents of sheltered housing"), or rename one."""
+    _may_manage_groups(actor, neighbourhood)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Give the group a name.")})
+    if len(name) > WATCH_NAME_MAX:
+        raise ValidationError(
+            {"name": _("Keep it under %(max)d characters.") % {"max": WATCH_NAME_MAX}}
+        )
+    if group is not None and group.neighbourhood_id != neighbourhood.pk:
+        raise ValidationError(_("This group belongs to another neighbourhood."))
+    try:
+        with transaction.atomic():
+            if group is None:
+                group = WatchGroup.objects.create(neighbourhood=neighbourhood, name=name)
+                action = "network.group_made"
+            else:
+                group.name = name
+                group.save(update_fields=["name"])
+                action = "network.group_renamed"
+            log_action(actor=actor, action=action, neighbourhood=neighbourhood, obj=group)
+    except IntegrityError:
+        raise ValidationError({"name": _("There is already a group with this name.")}) from None
+    return group
+
+
+def watch_group_delete(*, actor, group: WatchGroup) -> None:
+    _may_manage_groups(actor, group.neighbourhood)
+    with transaction.atomic():
+        log_action(
+            actor=actor,
+            action="network.group_deleted",
+            neighbourhood=group.neighbourhood,
+            obj=group,
+            data={"name": group.name},
+        )
+        group.delete()
+
+
+def watch_group_add(*, actor, group: WatchGroup, person) -> None:
+    """Count a resident in the group. Only people who allowed it (`group_count`); they are
+    told, and they can leave the group themselves on their "my neighbours" page."""
+    hood = group.neighbourhood
+    _may_manage_groups(actor, hood)
+    _resident(person, hood)
+    if not access.group_counted(neighbourhood=hood, user_ids=[person.pk]):
+        raise ValidationError(
+            _("This person has not allowed being counted in a group. Ask them first.")
+        )
+    with transaction.atomic():
+        if group.members.filter(pk=person.pk).exists():
+            raise ValidationError(_("This person is already in the group."))
+        group.members.add(person)
+        notify(
+            user=person,
+            kind=Kind.MESSAGE,
+            title=gettext_lazy("You are counted in the group %(group)s."),
+            body=gettext_lazy(
+                "Only as a number, to see whether the group is connected to the neighbourhood. "
+                "You can leave the group on your page 'My neighbours'."
+            ),
+            params={"group": group.name},
+            url=reverse("network:mine", kwargs={"slug": hood.slug}),
+            neighbourhood=hood,
+        )
+        log_action(
+            actor=actor,
+            action="network.group_added",
+            neighbourhood=hood,
+            obj=group,
+            data={"person": person.pk},
+        )
+
+
+def watch_group_remove(*, actor, group: WatchGroup, person) -> None:
+    """Take someone out of the group: a manager, or the person themselves."""
+    hood = group.neighbourhood
+    if actor.pk != person.pk:
+        _may_manage_groups(actor, hood)
+    with transaction.atomic():
+        if not group.members.filter(pk=person.pk).exists():
+            raise ValidationError(_("This person is not in the group."))
+        group.members.remove(person)
+        log_action(
+            actor=actor,
+            action="network.group_left" if actor.pk == person.pk else "network.group_removed",
+            neighbourhood=hood,
+            obj=group,
+            data={"person": person.pk},
+        )

@@ -13,4 +13,6 @@ urlpatterns = [
         name="introduction",
     ),
     path("<buurt:slug>/netwerk/importeren/", views.import_map, name="import"),
+    path("<buurt:slug>/netwerk/groepen/", views.groups, name="groups"),
+    path("<buurt:slug>/netwerk/groepen/<int:group_id>/", views.group, name="group"),
 ]

@@ -14,10 +14,16 @@ from buurtkracht.neighbourhoods.selectors import member_or_404
 from buurtkracht.people.selectors import display_names
 
 from . import selectors, services
-from .models import Acquaintance, Introduction
+from .models import Acquaintance, Introduction, WatchGroup
 from .ties import people_of
 
 User = get_user_model()
+
+
+def _posted_id(request, name: str) -> int:
+    """An id a form sent; 0 (found nowhere, so 404) when it is not a number."""
+    text = request.POST.get(name, "")
+    return int(text) if text.isdigit() else 0
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,9 +78,16 @@ def mine(request, slug):
                     services.acquaintance_add(actor=user, neighbourhood=hood, other=other)
                     messages.success(request, _("Asked. It counts once they say yes."))
                     return redirect("network:mine", slug=slug)
+            elif action == "group_leave":
+                left = get_object_or_404(
+                    WatchGroup, pk=_posted_id(request, "group"), neighbourhood=hood
+                )
+                services.watch_group_remove(actor=user, group=left, person=user)
+                messages.success(request, _("You left the group. You are no longer counted in it."))
+                return redirect("network:mine", slug=slug)
             elif action in ("know_yes", "know_no"):
                 asked = get_object_or_404(
-                    Acquaintance, pk=request.POST.get("acquaintance", "0") or 0, neighbourhood=hood
+                    Acquaintance, pk=_posted_id(request, "acquaintance"), neighbourhood=hood
                 )
                 services.acquaintance_answer(
                     actor=user, acquaintance=asked, yes=action == "know_yes"
@@ -97,6 +110,7 @@ def mine(request, slug):
             "form": form,
             "knows": [(k, asker_names.get(k.from_user_id, _("a neighbour"))) for k in knows],
             "introductions": introductions,
+            "groups": selectors.groups_of(user=user, neighbourhood=hood),
         },
     )
 
@@ -166,3 +180,88 @@ def import_map(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
     return render(request, "network/import.html", {"form": form, "plan": plan})
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name of the group"),
+        max_length=services.WATCH_NAME_MAX,
+        help_text=gettext_lazy("For example: residents of the sheltered housing on Lindenplein."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def groups(request, slug):
+    """The groups the neighbourhood wants to see connected to the rest; make a new one."""
+    access.require(request, Action.NETWORK_GROUPS)
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.watch_group_save(
+                actor=request.user,
+                neighbourhood=request.neighbourhood,
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The group is made. Now add the people in it."))
+            return redirect("network:group", slug=slug, group_id=made.pk)
+    return render(
+        request,
+        "network/groups.html",
+        {"form": form, "groups": selectors.watch_groups(neighbourhood=request.neighbourhood)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group(request, slug, group_id: int):
+    """One group: rename it, add residents who allowed being counted, take people out,
+    or remove the group."""
+    access.require(request, Action.NETWORK_GROUPS)
+    hood = request.neighbourhood
+    found = get_object_or_404(WatchGroup, pk=group_id, neighbourhood=hood)
+    form = GroupForm(prefix="g", initial={"name": found.name})
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "rename":
+                form = GroupForm(request.POST, prefix="g")
+                if form.is_valid():
+                    services.watch_group_save(
+                        actor=request.user,
+                        neighbourhood=hood,
+                        name=form.cleaned_data["name"],
+                        group=found,
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect(request.path)
+            elif action in ("add", "remove"):
+                person = member_or_404(hood, request.POST.get("person"))
+                if action == "add":
+                    services.watch_group_add(actor=request.user, group=found, person=person)
+                else:
+                    services.watch_group_remove(actor=request.user, group=found, person=person)
+                messages.success(request, _("Saved."))
+                return redirect(request.path)
+            elif action == "delete":
+                services.watch_group_delete(actor=request.user, group=found)
+                messages.success(request, _("The group is removed. Nobody's data was deleted."))
+                return redirect("network:groups", slug=slug)
+            else:
+                raise Http404
+        except ValidationError as error:
+            if action == "rename":
+                found.refresh_from_db()
+                form.add_error(None, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.path)
+    members, candidates = selectors.watch_group_people(
+        group=found, viewer=request.user, membership=request.membership
+    )
+    return render(
+        request,
+        "network/group.html",
+        {"group": found, "form": form, "members": members, "candidates": candidates},
+    )

@@ -152,6 +152,8 @@ class AccessLog(models.Model):
         ("gifts", _("what you bring (your talents and what you share)")),
         ("lending", _("your name next to something you lend, or on a booking")),
         ("safety_net", _("your request in the safety net")),
+        ("network", _("your name in the network overview")),
+        ("network_groups", _("your name in a group the neighbourhood wants to connect")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -341,3 +341,13 @@ def wait_for_mail(mailbox, contains, timeout=5.0) -> str:
                 return body
         time.sleep(0.1)
     raise AssertionError(f"no mail containing {contains!r} within {timeout} s")
+
+
+def log_in_with_totp(browse, page, user):
+    """Log in a professional or administrator: password, then the authenticator code."""
+    browse.log_in(page, user.email, f.PASSWORD)
+    assert page.url.startswith(browse.base_url + "/account/2fa/authenticate/")
+    form = page.locator('main form[action="/account/2fa/authenticate/"]')
+    form.locator("input[name=code]").fill(fresh_totp())
+    browse.click(page, form.locator("button[type=submit]:not([form])"))
+    assert page.url == browse.base_url + "/mijn/"

@@ -8,23 +8,13 @@ from playwright.sync_api import expect
 
 from buurtkracht.accounts.models import User
 
-from .. import factories as f
-from .conftest import fresh_totp
+from .conftest import log_in_with_totp
 
 pytestmark = pytest.mark.browser
 
 A4_HEIGHT_PX = 1123  # 297 mm at 96 dpi
 A4_WIDTH_PX = 794  # 210 mm at 96 dpi
 PIN = "48213"
-
-
-def log_in_with_totp(browse, page, user):
-    browse.log_in(page, user.email, f.PASSWORD)
-    assert page.url.startswith(browse.base_url + "/account/2fa/authenticate/")
-    form = page.locator('main form[action="/account/2fa/authenticate/"]')
-    form.locator("input[name=code]").fill(fresh_totp())
-    browse.click(page, form.locator("button[type=submit]:not([form])"))
-    assert page.url == browse.base_url + "/mijn/"
 
 
 def register_resident(browse, page, name):

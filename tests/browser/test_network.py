@@ -1,6 +1,7 @@
 """The network on a phone: Karim (connector) sees who is not included yet and proposes an
 introduction; Sanne and Bas each say yes on their own page, and Sanne also says whom she
-knows. Every page is audited with axe-core at 320 px, also without JavaScript."""
+knows; Petra (professional) makes a group to connect and adds a resident who allowed it.
+Every page is audited with axe-core at 320 px, also without JavaScript."""
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +14,7 @@ from buurtkracht.network.models import Acquaintance, Introduction
 from buurtkracht.people.services import consent_grant
 
 from .. import factories as f
+from .conftest import log_in_with_totp
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +46,8 @@ def test_a_connector_introduces_two_neighbours_who_both_say_yes(browse, live_wor
     expect(main).to_contain_text("Sanne")
     expect(main.locator("svg[role=img] title").first).to_contain_text("bewoners")
 
-    card = main.locator("li.card", has=karim.locator("strong", has_text="Sanne"))
+    out = main.locator("section[aria-labelledby=out-h]")
+    card = out.locator("li.card", has=karim.locator("strong", has_text="Sanne"))
     expect(card).to_contain_text("Bas")  # both like gardening: a suggestion with a reason
     browse.click(karim, card.locator("button[type=submit]").first)
     expect(karim.locator("main")).to_contain_text("De kennismaking is voorgesteld")
@@ -71,3 +74,33 @@ def test_a_connector_introduces_two_neighbours_who_both_say_yes(browse, live_wor
     browse.click(bas_page, bas_page.locator("main button[name=yes]"))
     introduction.refresh_from_db()
     assert introduction.accepted_at is not None
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_professional_makes_a_group_to_connect(browse, live_world, javascript):
+    from buurtkracht.network.models import WatchGroup
+
+    world = live_world
+    world.hood.modules = [*world.hood.modules, "network"]
+    world.hood.save()
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="group_count")
+
+    petra = browse.new_page(narrow=True, javascript=javascript)
+    log_in_with_totp(browse, petra, world.professional)
+    browse.goto(petra, "/lindenhof/netwerk/")
+    browse.click(petra, petra.locator("main a", has_text="Groepen om te verbinden"))
+    petra.locator("main input[name=name]").fill("Beschut wonen")
+    browse.click(petra, petra.locator("main button[type=submit]"))
+    expect(petra.locator("main h1")).to_have_text("Beschut wonen")
+    add = petra.locator("main form:has(input[name=action][value=add])")
+    add.locator("select[name=person]").select_option(str(world.resident.pk))
+    browse.click(petra, add.locator("button[type=submit]"))
+    expect(petra.locator("main #members-h + ul")).to_contain_text("Sanne")
+    assert list(WatchGroup.objects.get().members.all()) == [world.resident]
+
+    sanne = browse.new_page(narrow=True, javascript=javascript)
+    browse.log_in(sanne, world.resident.email, f.PASSWORD)
+    browse.goto(sanne, "/lindenhof/netwerk/mijn-buren/")
+    browse.click(sanne, sanne.locator("main button[value=group_leave]"))
+    expect(sanne.locator("main")).to_contain_text("Je bent uit de groep")
+    assert not WatchGroup.objects.get().members.exists()
