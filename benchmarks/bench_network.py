@@ -14,6 +14,17 @@ In one run:
   exact betweenness (overlap of the sets, Spearman's rank correlation), and times
   NetworkX's exact `betweenness_centrality` and `louvain_communities` against ours.
 
+- in the app (`--app`, on by default; a child process so its memory is its own): a
+  throwaway SQLite database filled by the demo generator (`buurtkracht demo` at
+  `--residents`, all in Lindenhof), the city's ties for those residents written as one
+  imported relationship map (as the import page writes it), then timed as the app does it:
+  reading the events from the database and folding them into the network
+  (`ties.network_of`), the analysis, each person's features as the connector may see them
+  (`selectors.features_of`) and introduction suggestions for the first 1,000 isolated
+  residents; then the connector's whole overview page data (`selectors.overview`: also six
+  months of figures, the picture, pairs who could meet) cold and from the cache — for the
+  city and for a neighbourhood of 2,000 residents.
+
 The figures go to the section "## Network analysis (issue 7)" at the end of
 docs/benchmarks.md (replaced when it is there, appended otherwise).
 """
@@ -21,9 +32,11 @@ docs/benchmarks.md (replaced when it is there, appended otherwise).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -39,6 +52,8 @@ HEADING = "## Network analysis (issue 7)"
 from buurtkracht.network import analysis  # noqa: E402 (after the path is set)
 
 STREET = 50
+APP_NEIGHBOURHOOD = 2000
+"""A realistic big neighbourhood, whose overview page is timed next to the city's."""
 BLOCK = 2000
 LANGUAGES = {"nl": 0.9, "en": 0.3, "ar": 0.05, "tr": 0.05, "pl": 0.02, "ti": 0.01, "so": 0.01}
 
@@ -167,6 +182,114 @@ def whole_analysis(residents: int, samples: int) -> dict:
     }
 
 
+def in_the_app(residents: int) -> dict:
+    """The database phase (see the module docstring); run in a child process."""
+    path = ROOT / "var" / "bench_network.sqlite3"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buurtkracht.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone, translation
+
+    from buurtkracht.demo.bulk import insert_rows
+    from buurtkracht.demo.generator import LINDENHOF, generate
+    from buurtkracht.matching.index import neighbourhood_index
+    from buurtkracht.neighbourhoods.models import Neighbourhood
+    from buurtkracht.network import selectors
+    from buurtkracht.network.models import ImportedTie, TieImport
+    from buurtkracht.network.ties import network_of, people_of
+
+    translation.activate("nl")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    generate(residents=residents, seed=1)
+    hood = Neighbourhood.objects.get(slug=LINDENHOF)
+    people = np.array(people_of(hood), dtype=np.int64)
+    u, v, w, _street = city(people.size)
+    a, b = people[u], people[v]
+    keep = a != b
+    low, high, w = np.minimum(a, b)[keep], np.maximum(a, b)[keep], w[keep]
+    pairs, inverse = np.unique(low * (int(people.max()) + 1) + high, return_inverse=True)
+    weights = np.bincount(inverse, weights=w)
+    now = timezone.now()
+    with transaction.atomic():
+        batch = TieImport.objects.create(
+            neighbourhood=hood, file_name="stad.csv", ties=int(pairs.size)
+        )
+        base = int(people.max()) + 1
+        insert_rows(
+            ImportedTie,
+            ("batch", "user_a", "user_b", "weight"),
+            (
+                (batch.pk, int(p // base), int(p % base), float(x))
+                for p, x in zip(pairs.tolist(), weights.tolist(), strict=True)
+            ),
+            now=now,
+        )
+    karim = get_user_model().objects.get(username="verbinder")
+    membership = karim.memberships.get(neighbourhood=hood)
+    index_started = time.perf_counter()
+    neighbourhood_index(hood)  # the matching engine's warm index, used by "who could meet"
+    index_seconds = time.perf_counter() - index_started
+    prepared = time.perf_counter() - started
+
+    timings = {}
+    t = time.perf_counter()
+    ties = network_of(hood)
+    timings["read the events and fold them (database)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result = analysis.analyse(ties.people, ties.edges(), seed=0)
+    timings["connectors (betweenness)"] = result.timings["connectors"]
+    timings["groups (Louvain)"] = result.timings["groups"]
+    timings["graph, isolated, peripheral, bridges"] = (
+        time.perf_counter() - t - result.timings["connectors"] - result.timings["groups"]
+    )
+    t = time.perf_counter()
+    features = selectors.features_of(hood, ties.people, viewer=karim)
+    timings["features as the connector may see them (database)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    targets = result.isolated[:1000]
+    suggestions = analysis.suggest_introductions(result, targets, features, per_target=3)
+    timings["introductions (1,000)"] = time.perf_counter() - t
+    total = sum(timings.values())
+    whole_peak = peak_mb()
+
+    cache.clear()
+    t = time.perf_counter()
+    page = selectors.overview(neighbourhood=hood, viewer=karim, membership=membership)
+    cold = time.perf_counter() - t
+    t = time.perf_counter()
+    selectors.overview(neighbourhood=hood, viewer=karim, membership=membership)
+    warm = time.perf_counter() - t
+    return {
+        "residents": len(ties.people),
+        "ties": len(ties.weights),
+        "imported": int(pairs.size),
+        "prepared": prepared,
+        "index": index_seconds,
+        "timings": timings,
+        "total": total,
+        "peak_mb": whole_peak,
+        "overview_cold": cold,
+        "overview_warm": warm,
+        "overview_peak_mb": peak_mb(),
+        "isolated": len(result.isolated),
+        "suggested": sum(1 for found in suggestions.values() if found),
+        "targets": len(targets),
+        "pairs": len(page.pairs),
+        "need_pairs": sum(1 for pair in page.pairs if pair.reason.startswith("vraagt")),
+        "picture_groups": len(page.picture["dots"]),
+    }
+
+
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
     ra = np.argsort(np.argsort(-a)).astype(float)
     rb = np.argsort(np.argsort(-b)).astype(float)
@@ -244,7 +367,38 @@ def machine() -> str:
     )
 
 
-def report(big: dict, small: dict) -> str:
+def report_app(app: dict) -> list[str]:
+    rows = [
+        "",
+        f"In the app: the demo generator's city (**{app['residents']:,} residents** of "
+        f"Lindenhof in SQLite) with the synthetic city's ties written as one imported map "
+        f"({app['imported']:,} rows), **{app['ties']:,} ties** in all with the generator's "
+        f"own exchanges, activities and introductions. Generating, importing and warming the "
+        f"matching index took {app['prepared']:.0f} s (not timed below; the index "
+        f"{app['index']:.0f} s).",
+        "",
+        "| step (as the app runs it) | seconds |",
+        "|---|---:|",
+    ]
+    rows += [f"| {step} | {seconds:.1f} |" for step, seconds in app["timings"].items()]
+    rows += [
+        f"| **whole analysis in the app** | **{app['total']:.1f}** |",
+        "",
+        f"- Peak memory of that process (generator and import included): "
+        f"**{app['peak_mb'] / 1024:.2f} GB**; {app['suggested']:,} of the {app['targets']:,} "
+        f"isolated residents got an introduction suggestion.",
+        f"- The connector's overview page data (`selectors.overview`: the analysis again, "
+        f"six months of figures without betweenness, a picture of {app['picture_groups']} "
+        f"groups, {app['pairs']} pairs who could meet of which {app['need_pairs']} for an "
+        f"open request): **{app['overview_cold']:.1f} s** cold, "
+        f"**{app['overview_warm']:.1f} s** from the cache (the events are still read and "
+        f"hashed; names, features and suggestions are per viewer); peak "
+        f"{app['overview_peak_mb'] / 1024:.2f} GB.",
+    ]
+    return rows
+
+
+def report(big: dict, small: dict, app: dict | None = None, small_app: dict | None = None) -> str:
     import networkx
 
     rows = [
@@ -257,7 +411,7 @@ def report(big: dict, small: dict) -> str:
     ]
     rows += [f"| {step} | {seconds:.1f} |" for step, seconds in big["timings"].items()]
     rows += [
-        f"| **whole analysis** | **{big['total']:.1f}** |",
+        f"| **whole analysis (in memory)** | **{big['total']:.1f}** |",
         "",
         f"- Peak memory (max RSS of the process, city and features included): "
         f"**{big['peak_mb'] / 1024:.2f} GB**.",
@@ -267,6 +421,7 @@ def report(big: dict, small: dict) -> str:
         f"{big['targets']:,} isolated residents got at least one introduction suggestion.",
         f"- Building the city and its features (not part of the analysis): "
         f"{big['prepared']:.1f} s.",
+        *(report_app(app) if app else []),
         "",
         f"Sample: a **{small['residents']:,}-resident city** of the same shape "
         f"({small['ties']:,} ties), NetworkX {networkx.__version__}.",
@@ -296,6 +451,20 @@ def report(big: dict, small: dict) -> str:
         f"{big['peak_mb'] / 1024:.1f} GB (budget: 60 s, 4 GB); a neighbourhood of a few "
         "thousand people is exact and takes seconds, so the app can recompute it nightly or on "
         "demand.",
+        *(
+            [
+                f"- In the app, reading a million ties from the database and the connector's "
+                f"features adds to that: {app['total']:.0f} s and "
+                f"{app['peak_mb'] / 1024:.1f} GB for the same work, within the budget. The "
+                f"whole overview page of such a city is slow ({app['overview_cold']:.0f} s "
+                f"cold, {app['overview_warm']:.0f} s cached), because the events are read and "
+                "the names and features are looked up for every viewer; for a neighbourhood of "
+                f"{small_app['residents']:,} residents it took {small_app['overview_cold']:.1f}"
+                f" s cold and {small_app['overview_warm']:.1f} s cached (decision 0027)."
+            ]
+            if app and small_app
+            else []
+        ),
         "- Sampling costs some precision at the bottom of the top 100, where exact scores lie "
         "close together; the strongest connectors are found every time. Below 5,000 people "
         "the app never samples.",
@@ -325,11 +494,38 @@ def main() -> None:
     parser.add_argument("--sample-residents", type=int, default=5000)
     parser.add_argument("--samples", type=int, default=analysis.SAMPLES)
     parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument(
+        "--no-app", action="store_true", help="skip the database phase (the app's own path)"
+    )
+    parser.add_argument("--app-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.app_child:
+        print(json.dumps(in_the_app(args.residents)))
+        return
+    app = small_app = None
+    if not args.no_app:
+
+        def child(residents: int) -> dict:
+            done = subprocess.run(  # noqa: S603 (our own script)
+                [sys.executable, __file__, "--app-child", "--residents", str(residents)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            found = json.loads(done.stdout.strip().splitlines()[-1])
+            print(
+                f"in the app at {residents:,}: {found['total']:.1f} s, overview cold "
+                f"{found['overview_cold']:.1f} s, cached {found['overview_warm']:.1f} s",
+                flush=True,
+            )
+            return found
+
+        small_app = child(APP_NEIGHBOURHOOD)
+        app = child(args.residents)
     big = whole_analysis(args.residents, args.samples)
     print(f"whole analysis: {big['total']:.1f} s, peak {big['peak_mb']:.0f} MB", flush=True)
     small = sample_quality(args.sample_residents, args.samples)
-    text = report(big, small)
+    text = report(big, small, app, small_app)
     print(text)
     if not args.no_docs:
         write_docs(text)

@@ -53,6 +53,13 @@ CASES = [
     ),
     Case("network:group", only(["professional", "admin"]), kwargs=_group),
     Case(
+        "network:group",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=_group,
+        data=lambda w, o: {"action": "rename", "g-name": "Beschut wonen Lindenplein"},
+    ),
+    Case(
         "network:introduction",
         {**members_only(404), "resident": 200, "connector": 200, "anonymous": LOGIN},
         kwargs=_introduction,

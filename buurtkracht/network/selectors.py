@@ -275,9 +275,10 @@ def pairs(
     tied or introduced yet: first a need one can answer, then the most in common (rare
     gifts, languages, living close by), at most `PAIRS_SHOWN`."""
     allowed = {uid for uid in allowed if uid in names}
-    if len(allowed) > PAIR_TARGETS:
+    among = allowed
+    if len(among) > PAIR_TARGETS:
         degree = ties.degree
-        allowed = set(sorted(allowed, key=lambda uid: (degree.get(uid, 0), uid))[:PAIR_TARGETS])
+        among = set(sorted(among, key=lambda uid: (degree.get(uid, 0), uid))[:PAIR_TARGETS])
     skip = _introduced(neighbourhood)
     found = _need_pairs(
         neighbourhood=neighbourhood,
@@ -291,7 +292,7 @@ def pairs(
     for a, b, _score, tokens in analysis.suggest_pairs(
         (ties.people, ties.edges()),
         features,
-        among=allowed,
+        among=among,
         exclude=skip,
         limit=PAIRS_SHOWN,
     ):
