@@ -368,10 +368,7 @@ def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) 
         labels=labels,
     )
     watch = []
-    for group in WatchGroup.objects.filter(neighbourhood=neighbourhood).prefetch_related("members"):
-        counted = access.group_counted(
-            neighbourhood=neighbourhood, user_ids=[m.pk for m in group.members.all()]
-        )
+    for group, counted in _counted_groups(neighbourhood, WatchGroup.objects.all()):
         inside = sum(1 for a, b in ties.weights if a in counted and b in counted)
         outside = sum(1 for a, b in ties.weights if (a in counted) != (b in counted))
         connected = {
@@ -478,18 +475,22 @@ def watch_groups(*, neighbourhood):
     counted now (members who withdrew `group_count` are not counted)."""
     from .models import WatchGroup
 
-    groups = list(
-        WatchGroup.objects.filter(neighbourhood=neighbourhood)
-        .prefetch_related("members")
-        .order_by("name")
-    )
-    for group in groups:
-        group.counted = len(
-            access.group_counted(
-                neighbourhood=neighbourhood, user_ids=[m.pk for m in group.members.all()]
-            )
-        )
+    groups = []
+    for group, counted in _counted_groups(neighbourhood, WatchGroup.objects.order_by("name")):
+        group.counted = len(counted)
+        groups.append(group)
     return groups
+
+
+def _counted_groups(neighbourhood, groups):
+    """Each group of `neighbourhood` with the members who may be counted now
+    (`group_count`), asking the consents once for all groups."""
+    groups = list(groups.filter(neighbourhood=neighbourhood).prefetch_related("members"))
+    members = {group.pk: {m.pk for m in group.members.all()} for group in groups}
+    counted = access.group_counted(
+        neighbourhood=neighbourhood, user_ids=set().union(*members.values())
+    )
+    return [(group, members[group.pk] & counted) for group in groups]
 
 
 def watch_group_people(*, group, viewer, membership):
