@@ -264,14 +264,22 @@ def test_metrics():
 def test_match_eval_beats_bm25():
     stdout = StringIO()
     results = commands.match_eval(stdout, semantic=False)
-    ours, bm25 = results["dev"].values()
+    dev = results["dev"]
+    ours, bm25 = dev["buurtkracht (taal + taxonomie)"], dev["BM25 (ongestemd, baseline)"]
     table = stdout.getvalue()
     assert "nDCG@10" in table and "recall@5" in table and "BM25" in table
     assert "100 vragen, 150 kandidaten" in table
-    # Measured: 0.85 vs 0.34 (per-clause scoring, lexicon, category overlap); goal 0.90.
-    assert ours["ndcg"] >= 0.83
-    assert ours["ndcg"] >= bm25["ndcg"] + 0.25
+    # Measured without the semantic part: 0.892 vs 0.383 (0.900 with it, test_semantic).
+    assert ours["ndcg"] >= 0.88
+    assert ours["ndcg"] >= bm25["ndcg"] + 0.4
     assert ours["recall5"] > bm25["recall5"]
+    # Two independent per-pair gradings agree closely (measured 0.987): the aim is not
+    # above what careful readers agree on.
+    assert dev["tweede beoordelaar (los gegradeerd)"]["ndcg"] >= 0.95
+    # The earlier grading by groups of candidates is still reported (measured 0.861).
+    earlier = results["dev:qrels_clusters.jsonl"]
+    assert "qrels_clusters.jsonl" in table
+    assert earlier["buurtkracht (taal + taxonomie)"]["ndcg"] >= 0.85
     # The held-out set, never tuned on: a smaller but clear lead (measured 0.67 vs 0.39).
     ours, bm25 = (
         results["heldout"]["buurtkracht (taal + taxonomie)"],
@@ -344,3 +352,61 @@ def test_context_words_count_less_than_the_subject():
     ]
     ranked = text_relevance("koekjes bakken voor de bingo in het buurthuis", candidates)
     assert ranked[0].id == "bakker"
+
+
+# --- Generic heads, light verbs, lending (decision 0028) --------------------------
+
+
+MUSIC = [
+    Candidate("accordion", "Ik speel accordeon en leer het je graag"),
+    Candidate("guitar", "Ik geef gitaarles aan beginners"),
+    Candidate("piano", "Pianoles voor jong en oud"),
+    Candidate("chess", "Ik speel graag schaak en dammen met buurtgenoten"),
+    Candidate("cycling", "Ik leer volwassenen fietsen, ook als je het nooit gedaan hebt"),
+    *PEOPLE,
+]
+
+
+def test_a_generic_head_is_split_off_the_compound():
+    assert (
+        relevance._offer_text("Ik geef gitaarles aan beginners")
+        == "Ik geef gitaar les aan beginners"
+    )
+    assert relevance._offer_text("Wandelmaatje gezocht?") == "wandel maatje gezocht?"
+    assert relevance._offer_text("Ik les graag") == "Ik les graag"  # no modifier: unchanged
+    # The guitar teacher, not whoever plays and teaches anything.
+    assert text_relevance("Mijn dochter wil graag gitaar leren spelen", MUSIC)[0].id == "guitar"
+    assert text_relevance("Ik wil op mijn 70e nog piano leren", MUSIC)[0].id == "piano"
+
+
+def test_light_verbs_count_as_context():
+    assert relevance._without_light_verbs("gitaar leren spelen", "") == ("gitaar", "leren spelen")
+    assert relevance._without_light_verbs("leren", "") == ("leren", "")  # nothing else named
+    # Without this, "leer het je graag" and "speel" outweigh the guitar itself.
+    assert text_relevance("Mijn dochter wil graag gitaar leren spelen", MUSIC)[0].id == "guitar"
+
+
+WHEELCHAIR = [
+    Candidate("lends", "Ik heb een rolstoel en rollator die je kunt lenen"),
+    Candidate("pushes", "Ik duw graag iemand in de rolstoel naar buiten"),
+    *PEOPLE,
+]
+
+
+def test_lending_answers_borrowing_not_doing(monkeypatch):
+    def raw(request_text):
+        return {s.id: s.raw for s in text_relevance(request_text, WHEELCHAIR)}
+
+    doing = "Wie wil met mijn oma in de rolstoel een rondje maken?"
+    borrowing = ["Mag ik ergens een rolstoel lenen?", "Ik heb een rolstoel nodig voor een dagje"]
+    lowered = raw(doing)
+    as_asked = [raw(text) for text in borrowing]
+    factor = relevance.LEND_FACTOR
+    monkeypatch.setattr(relevance, "LEND_FACTOR", 1.0)
+    plain = raw(doing)
+    # Someone who lends counts less when nobody asks to borrow; the others do not change.
+    assert lowered["lends"] == pytest.approx(factor * plain["lends"], abs=1e-5)
+    assert 0 < lowered["lends"] < plain["lends"]
+    assert lowered["pushes"] == plain["pushes"]
+    assert [raw(text) for text in borrowing] == as_asked  # asked to borrow: unchanged
+    assert all(found["lends"] > found["pushes"] for found in as_asked)

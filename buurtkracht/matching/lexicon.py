@@ -75,6 +75,18 @@ EQUIVALENTS: dict[str, str] = {
     "weduwnaar": "verdriet gezelschap",
     "langskomt": "bezoek",
     "langskomen": "bezoek",
+    "langs komen": "bezoek",
+    "langs te komen": "bezoek",
+    "langs kan komen": "bezoek",
+    # school
+    "bijles": "huiswerkbegeleiding huiswerk",
+    "huiswerkbegeleiding": "bijles huiswerk",
+    # meals
+    "eten brengen": "maaltijd koken",
+    "eten koken": "maaltijd koken",
+    # work
+    "solliciteren": "sollicitatie sollicitatiebrief",
+    "sollicitatie": "sollicitatiebrief cv",
     # paperwork
     "administratie": "post ordenen papieren",
     "paperassen": "post ordenen papieren",
@@ -101,5 +113,8 @@ EQUIVALENTS: dict[str, str] = {
     "conditie": "sport bewegen",
     # moving house
     "kasten": "meubels",
+    "dragen": "sjouwen tillen",
+    "sjouwen": "dragen tillen",
+    "tillen": "dragen sjouwen",
     "verdieping": "trap op",
 }

@@ -51,6 +51,12 @@ Score (raw, then squashed into [0, 1])
     score = raw / (raw + SQUASH): 0 for no match, 0.5 at raw = SQUASH, towards 1 above.
     It is comparable between candidates of one request, not a probability.
 
+Offers and requests, before searching (decision 0028)
+    An offer's compound with a generic head is split ("gitaarles" → "gitaar les",
+    GENERIC_HEADS); light verbs of a request ("leren", "spelen", "ophangen") count as
+    context when it names something else; an offer to lend gets LEND_FACTOR (0.8) of its
+    raw score unless the request asks to borrow (BORROW_WORDS).
+
 Reasons
     The candidate's own words that matched, the synonym phrases that matched, and the
     labels of shared taxonomy entries ("fiets repareren"), in that order, without repeats.
@@ -506,6 +512,59 @@ def _clause_search(
     return best
 
 
+# A compound ending in one of these generic heads is split before searching: someone who
+# gives "gitaarles" offers guitar, as much as someone who writes "gitaar" ("les" and
+# "maatje" say how, not what). Normalised forms, longest first.
+GENERIC_HEADS = ("lessen", "les", "maatjes", "maatje")
+MIN_MODIFIER_LENGTH = 4
+# Verbs that say how rather than what ("leren", "spelen", "ophangen"): in a request that
+# names something else they count as context, so "gitaar leren spelen" is about the
+# guitar more than about anyone who teaches or plays anything.
+LIGHT_VERBS = frozenset(
+    ["leren", "leer", "spelen", "speel", "hangen", "hang", "ophangen", "opgehangen", "gehangen"]
+)
+# Lending: an offer to lend a thing ("je mag mijn ladder lenen") answers a request to
+# borrow one, not a request for someone to do the work ("de heg moet gesnoeid").
+LEND_WORDS = frozenset(["lenen", "leen", "leent", "uitlenen", "uitleen"])
+BORROW_WORDS = frozenset(["lenen", "leen", "uitlenen", "nodig", "geen"])
+LEND_FACTOR = 0.8
+
+
+@lru_cache(maxsize=65_536)
+def _offer_text(text: str) -> str:
+    """A candidate's text as searched: compounds with a generic head split in two
+    ("gitaarles" → "gitaar les"); the text itself when there is none."""
+    words = text.split()
+    split = []
+    for word in words:
+        folded = normalise(word)
+        head = next(
+            (
+                h
+                for h in GENERIC_HEADS
+                if folded.endswith(h) and len(folded) - len(h) >= MIN_MODIFIER_LENGTH
+            ),
+            None,
+        )
+        split.append(f"{folded[: -len(head)]} {head}" if head else word)
+    return " ".join(split) if split != words else text
+
+
+def _lends(text: str) -> bool:
+    return not LEND_WORDS.isdisjoint(normalise(text).split())
+
+
+def _without_light_verbs(query: str, context: str) -> tuple[str, str]:
+    """(query, context) with LIGHT_VERBS moved from the query to the context, when the
+    query names something else as well."""
+    words = query.split()
+    kept = [w for w in words if w not in LIGHT_VERBS]
+    if not kept or len(kept) == len(words):
+        return query, context
+    light = [w for w in words if w in LIGHT_VERBS]
+    return " ".join(kept), " ".join([context, *light]).strip()
+
+
 def _squash(raw: float) -> float:
     return round(raw / (raw + SQUASH), 6) if raw > 0 else 0.0
 
@@ -529,7 +588,7 @@ def text_relevance(
     documents = [
         Document(
             id=str(number),
-            text=candidate.text,
+            text=_offer_text(candidate.text),
             item_ids=tuple(
                 keys.get(item, -1) if isinstance(item, str) else item for item in candidate.item_ids
             ),
@@ -546,6 +605,7 @@ def text_relevance(
     subject, context = _split_context(request_text)
     query = _content(_expand(subject if context else request_text))
     context = _content(_expand(context)) if context else ""
+    query, context = _without_light_verbs(query, context)
     expansion = _restricted(
         taxonomy,
         tuple(e.id for e, score, _ in found if score >= EXPANSION_SCORE * found[0][1]),
@@ -561,6 +621,7 @@ def text_relevance(
         )
     }
     clause_scores = _clause_search(query, context, expansion, documents)
+    borrowing = not BORROW_WORDS.isdisjoint(normalise(request_text).split())
     closer, topical = _semantic_bonus(request_text, candidates, taxonomy, semantic)
 
     scored = []
@@ -577,7 +638,7 @@ def text_relevance(
                 else:
                     reasons.append(reason)
         if wanted and candidate.text:
-            offered, categories = _offered(taxonomy, candidate.text)
+            offered, categories = _offered(taxonomy, _offer_text(candidate.text))
             for entry, score, _ in wanted:
                 if entry.id in offered:
                     raw += OVERLAP_WEIGHT * score * offered[entry.id]
@@ -586,6 +647,8 @@ def text_relevance(
                 (score * categories.get(entry.category, 0.0) for entry, score, _ in wanted),
                 default=0.0,
             )
+        if not borrowing and _lends(candidate.text):
+            raw *= LEND_FACTOR
         meaning = SEMANTIC_WEIGHT * closer.get(number, 0.0) + TOPIC_WEIGHT * topical.get(
             number, 0.0
         )
