@@ -550,6 +550,7 @@ def _offer_text(text: str) -> str:
     return " ".join(split) if split != words else text
 
 
+@lru_cache(maxsize=65_536)
 def _lends(text: str) -> bool:
     return not LEND_WORDS.isdisjoint(normalise(text).split())
 
@@ -585,10 +586,11 @@ def text_relevance(
     taxonomy = taxonomy or default_taxonomy()
     keys = {entry.key: entry.id for entry in taxonomy.entries}
     labels = {entry.id: entry.label for entry in taxonomy.entries}
+    offer_texts = [_offer_text(candidate.text) for candidate in candidates]
     documents = [
         Document(
             id=str(number),
-            text=_offer_text(candidate.text),
+            text=offer_texts[number],
             item_ids=tuple(
                 keys.get(item, -1) if isinstance(item, str) else item for item in candidate.item_ids
             ),
@@ -638,7 +640,7 @@ def text_relevance(
                 else:
                     reasons.append(reason)
         if wanted and candidate.text:
-            offered, categories = _offered(taxonomy, _offer_text(candidate.text))
+            offered, categories = _offered(taxonomy, offer_texts[number])
             for entry, score, _ in wanted:
                 if entry.id in offered:
                     raw += OVERLAP_WEIGHT * score * offered[entry.id]
