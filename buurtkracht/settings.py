@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "buurtkracht.initiatives",
     "buurtkracht.network",
     "buurtkracht.demo",
+    "buurtkracht.jobs",
 ]
 
 MIDDLEWARE = [
@@ -229,7 +230,60 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache for every process (rate limits, login lockouts): the database by default, so
+# several app processes share it with nothing else to run; CACHE_URL=redis://… for Redis.
+# An unreachable Redis degrades to no cache instead of failing pages (core/cache.py).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "buurtkracht.core.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "buurtkracht_cache",
+        }
+    }
+
+# Background jobs on a real queue (Celery, decision 0029). BROKER_URL names RabbitMQ
+# (amqp://user:password@host:5672//) or Redis (redis://host:6379/0); without it the
+# queue lives in files under var/queue and `buurtkracht run` starts its own worker.
+BROKER_URL = os.environ.get("BROKER_URL", "")
+CELERY_BROKER_URL = BROKER_URL or "filesystem://"
+if not BROKER_URL:
+    _queue_dir = VAR_DIR / "queue"
+    for _sub in ("messages", "processed", "control"):
+        (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "messages"),
+        "data_folder_out": str(_queue_dir / "messages"),
+        "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_DEFAULT_QUEUE = "buurtkracht"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that sends a job while the broker is down must not hang: no publish retries
+# (the job is kept as "not sent" and sent again by the scheduler).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TIMEZONE = "Europe/Amsterdam"
+CELERY_TASK_ALWAYS_EAGER = env_bool("BUURTKRACHT_JOBS_EAGER")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "beat-schedule")
+# Below this many members a page computes an out-of-date stored result while it waits
+# (a second at most); above it pages show what is stored and the queue refreshes it.
+BUURTKRACHT_SYNC_PEOPLE = int(os.environ.get("BUURTKRACHT_SYNC_PEOPLE", "500"))
 
 LOGGING = {
     "version": 1,

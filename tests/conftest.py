@@ -47,6 +47,19 @@ def smtp_server():
     controller.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_run_at_once():
+    """Jobs sent by a page run right there, in the test's process (Celery's eager mode),
+    so a test sees their effect; tests/test_jobs_queue.py runs a real worker on a real
+    broker instead."""
+    from buurtkracht.jobs.queue import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
 @pytest.fixture(autouse=True)
 def _fresh_matching_index(monkeypatch):
     """Each test starts with no warm matching index and checks the index version on every
@@ -55,6 +68,7 @@ def _fresh_matching_index(monkeypatch):
     from buurtkracht.matching import semantic
 
     monkeypatch.setattr(matching_index, "VERSION_TTL", 0.0)
+    monkeypatch.setattr(matching_index, "BACKGROUND_REBUILD", False)
     matching_index.clear_cache()
     semantic.clear_cache()
     yield
@@ -78,6 +92,9 @@ def _test_settings(settings, smtp_server, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests without the database clear the cache too; the shared database cache itself is
+    # tested across processes in tests/test_shared_cache.py.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
     from django.utils import translation
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -247,6 +247,23 @@ class NeighbourhoodPermissions:
 # --- personal data -----------------------------------------------------------------------
 
 
+class _AnyMember:
+    """A viewer who is a member of the neighbourhood and nothing more: no contacts, no
+    items of their own. What background jobs compute for every member to see (the network
+    overview's suggestions) is computed as this viewer, so a page never shows a member
+    more than the member may see."""
+
+    pk = None
+    is_authenticated = True
+    is_anonymous = False
+
+    def __repr__(self) -> str:
+        return "ANY_MEMBER"
+
+
+ANY_MEMBER = _AnyMember()
+
+
 def _are_contacts(a_id: int, b_id: int) -> bool:
     from buurtkracht.people.models import Contact
 
@@ -254,9 +271,11 @@ def _are_contacts(a_id: int, b_id: int) -> bool:
     return Contact.objects.filter(user_a_id=low, user_b_id=high).exists()
 
 
-def _is_member(user_id: int, neighbourhood_id: int) -> bool:
+def _is_member(user_id: int | None, neighbourhood_id: int) -> bool:
     from buurtkracht.neighbourhoods.models import Membership
 
+    if user_id is None:  # ANY_MEMBER
+        return True
     return Membership.objects.filter(user_id=user_id, neighbourhood_id=neighbourhood_id).exists()
 
 
@@ -267,6 +286,19 @@ def _share_a_neighbourhood(a_id: int, b_id: int) -> bool:
     return Membership.objects.filter(user_id=a_id, neighbourhood_id__in=theirs).exists()
 
 
+def contacts_of(viewer) -> frozenset[int]:
+    """The people in contact with `viewer` (whose contacts-only data the viewer may see):
+    one query on the contact pairs' indexes."""
+    from buurtkracht.people.models import Contact
+
+    if not viewer.is_authenticated or viewer.pk is None:
+        return frozenset()
+    pairs = Contact.objects.filter(Q(user_a_id=viewer.pk) | Q(user_b_id=viewer.pk)).values_list(
+        "user_a_id", "user_b_id"
+    )
+    return frozenset(b if a == viewer.pk else a for a, b in pairs)
+
+
 def visible_levels(viewer, *, owner_id: int, neighbourhood=None) -> frozenset[str]:
     """Every visibility level at which `viewer` may see `owner_id`'s data — worked out once,
     so a page showing several fields of one person asks the database at most twice.
@@ -274,10 +306,14 @@ def visible_levels(viewer, *, owner_id: int, neighbourhood=None) -> frozenset[st
     With a neighbourhood, "members of my neighbourhood" means members of that one; without,
     of any neighbourhood the two share.
     """
-    if viewer.is_authenticated and viewer.pk == owner_id:
+    if viewer.is_authenticated and viewer.pk is not None and viewer.pk == owner_id:
         return frozenset(Visibility.values)
     levels = {Visibility.PUBLIC}
     if not viewer.is_authenticated:
+        return frozenset(levels)
+    if viewer.pk is None:  # ANY_MEMBER
+        if neighbourhood is not None and _is_member(owner_id, neighbourhood.pk):
+            levels.add(Visibility.NEIGHBOURHOOD)
         return frozenset(levels)
     if neighbourhood is not None:
         shared = _is_member(viewer.pk, neighbourhood.pk) and _is_member(owner_id, neighbourhood.pk)
@@ -297,29 +333,35 @@ def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:
     return level in visible_levels(viewer, owner_id=owner_id, neighbourhood=neighbourhood)
 
 
-def visible_q(viewer, *, owner_field: str, level_field: str, neighbourhood) -> Q:
+def visible_q(
+    viewer, *, owner_field: str, level_field: str, neighbourhood, owners_are_members: bool = False
+) -> Q:
     """A filter for a queryset whose rows belong to `owner_field` and carry `level_field`:
-    the rows `viewer` may see in `neighbourhood` (same rules as can_see)."""
+    the rows `viewer` may see in `neighbourhood` (same rules as can_see).
+
+    Written so PostgreSQL can plan it well on big tables: the viewer's membership and
+    contacts are asked first (two indexed queries), so the filter holds only constants and
+    at most one uncorrelated `IN (members of the neighbourhood)`, never a subquery per row.
+    With `owners_are_members` the caller says every row's owner is a member of the
+    neighbourhood already (the queryset is restricted to them), and that IN goes too.
+    Keep the rows few first (a page, a list of ids): the filter decides, it does not find.
+    """
     from buurtkracht.neighbourhoods.models import Membership
-    from buurtkracht.people.models import Contact
 
     q = Q(**{level_field: Visibility.PUBLIC})
     if not viewer.is_authenticated:
         return q
-    q |= Q(**{owner_field: viewer.pk})
+    if viewer.pk is not None:
+        q |= Q(**{owner_field: viewer.pk})
     if _is_member(viewer.pk, neighbourhood.pk):
-        q |= Q(**{level_field: Visibility.NEIGHBOURHOOD}) & Q(
-            Exists(
-                Membership.objects.filter(
-                    user_id=OuterRef(owner_field), neighbourhood_id=neighbourhood.pk
-                )
-            )
-        )
-    contact = Contact.objects.filter(
-        Q(user_a_id=viewer.pk, user_b_id=OuterRef(owner_field))
-        | Q(user_b_id=viewer.pk, user_a_id=OuterRef(owner_field))
-    )
-    q |= Q(**{level_field: Visibility.CONTACTS}) & Q(Exists(contact))
+        same = Q(**{level_field: Visibility.NEIGHBOURHOOD})
+        if not owners_are_members:
+            members = Membership.objects.filter(neighbourhood_id=neighbourhood.pk)
+            same &= Q(**{f"{owner_field}__in": members.values("user_id")})
+        q |= same
+    contacts = contacts_of(viewer)
+    if contacts:
+        q |= Q(**{level_field: Visibility.CONTACTS, f"{owner_field}__in": sorted(contacts)})
     return q
 
 
@@ -328,18 +370,13 @@ def matching_scope(viewer, *, neighbourhood) -> tuple[frozenset[str], frozenset[
     matching index needs (same rules as visible_q / can_see): the visibility levels the
     viewer reaches for every member, and the people whose contacts-only items the viewer
     may see too (their contacts, and the viewer's own)."""
-    from buurtkracht.people.models import Contact
-
     levels = {Visibility.PUBLIC}
     if not viewer.is_authenticated:
         return frozenset(levels), frozenset()
     if _is_member(viewer.pk, neighbourhood.pk):
         levels.add(Visibility.NEIGHBOURHOOD)
-    pairs = Contact.objects.filter(Q(user_a_id=viewer.pk) | Q(user_b_id=viewer.pk)).values_list(
-        "user_a_id", "user_b_id"
-    )
-    contacts = {viewer.pk} | {b if a == viewer.pk else a for a, b in pairs}
-    return frozenset(levels), frozenset(contacts)
+    own = {viewer.pk} if viewer.pk is not None else set()
+    return frozenset(levels), frozenset(own | contacts_of(viewer))
 
 
 def scope_q(

@@ -11,3 +11,13 @@ class CoreConfig(AppConfig):
         from .converters import NeighbourhoodSlugConverter
 
         register_converter(NeighbourhoodSlugConverter, "buurt")
+
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_analyze_after_migrate, sender=self)
+
+
+def _analyze_after_migrate(sender, using="default", **_kwargs):
+    from .database import analyze
+
+    analyze(using)

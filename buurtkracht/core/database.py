@@ -18,3 +18,18 @@ def database_problem() -> str | None:
             "Check DATABASE_URL, and that the database server is running."
         ) % {"vendor": vendor, "error": first_line}
     return None
+
+
+def analyze(using: str = "default") -> None:
+    """Refresh the planner's statistics after bulk writes (the demo, imports, migrations):
+    with autovacuum off, or before it runs, PostgreSQL would plan a 100,000-row table as
+    if it were empty (sequential scans, JIT compilation of a cost it overestimates)."""
+    from django.db import connections
+
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+        elif conn.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA optimize")

@@ -10,7 +10,7 @@ from buurtkracht.neighbourhoods.selectors import neighbourhoods_public
 
 @login_not_required
 def home(request):
-    return render(request, "core/home.html", {"neighbourhoods": neighbourhoods_public()[:100]})
+    return render(request, "core/home.html", {"neighbourhoods": neighbourhoods_public()})
 
 
 @login_not_required

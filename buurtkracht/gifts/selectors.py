@@ -199,10 +199,11 @@ def _offering_people_per_category(neighbourhood) -> dict[int | None, int]:
         return dict(cursor.fetchall())
 
 
-def abundance(*, neighbourhood) -> list[CategoryBalance]:
-    """Counts per taxonomy category: how many members offer something (gifts and resources)
-    and how many ask for it (wishes). Counts only, never names — everyone is counted,
-    whatever their visibility choices."""
+def abundance_counts(neighbourhood) -> list[tuple[str, int, int]]:
+    """Per taxonomy category with any: (category key, how many members offer something —
+    gifts and resources —, how many ask for it — wishes). Counts only, never names:
+    everyone is counted, whatever their visibility choices. Stored with the
+    neighbourhood's figures (`neighbourhoods.snapshot`), not run per page view."""
     members = _members(neighbourhood)
     offered = _offering_people_per_category(neighbourhood)
     asked = {
@@ -211,10 +212,21 @@ def abundance(*, neighbourhood) -> list[CategoryBalance]:
         .values("item__category_id")
         .annotate(n=Count("owner_id", distinct=True))
     }
-    result = [
-        CategoryBalance(
-            key=c.key, label=c.label, offered=offered.get(c.pk, 0), asked=asked.get(c.pk, 0)
-        )
-        for c in TaxonomyCategory.objects.all()
+    rows = [
+        (c.key, offered.get(c.pk, 0), asked.get(c.pk, 0))
+        for c in TaxonomyCategory.objects.order_by("position", "id")
     ]
-    return [b for b in result if b.offered or b.asked]
+    return [row for row in rows if row[1] or row[2]]
+
+
+def abundance(*, neighbourhood, counts=None) -> list[CategoryBalance]:
+    """Offered and asked per category with its label in the viewer's language: from the
+    stored `counts` when given (pages), else counted now."""
+    if counts is None:
+        counts = abundance_counts(neighbourhood)
+    labels = {c.key: c.label for c in TaxonomyCategory.objects.all()}
+    return [
+        CategoryBalance(key=key, label=labels[key], offered=offered, asked=asked)
+        for key, offered, asked in counts
+        if key in labels
+    ]

@@ -420,48 +420,28 @@ class NeighbourhoodIndex:
 
 
 def index_version(neighbourhood) -> tuple:
-    """Count and largest id of the neighbourhood's gifts, resources and memberships, in
-    one aggregate query."""
+    """The version of what the index reads: the neighbourhood's "matching" snapshot,
+    which every change to members' gifts and resources and to memberships bumps in the
+    same transaction (`jobs.topics`). One row read by its unique key, whatever the size
+    of the neighbourhood."""
+    from buurtkracht.jobs.services import snapshot_row
+
     neighbourhood_id = getattr(neighbourhood, "pk", neighbourhood)
-    quote = connection.ops.quote_name
-    gift, resource, membership = (m._meta.db_table for m in (Gift, Resource, Membership))
-    owned = (
-        "SELECT COUNT(*), MAX(t.{pk}) FROM {table} t WHERE t.{owner} IN "
-        "(SELECT m.{user} FROM {membership} m WHERE m.{nb} = %s)"
-    )
-
-    def part(table: str, column: str) -> str:
-        return owned.format(
-            pk=quote("id"),
-            table=quote(table),
-            owner=quote(column),
-            user=quote("user_id"),
-            membership=quote(membership),
-            nb=quote("neighbourhood_id"),
-        )
-
-    gift_sql = part(gift, Gift._meta.get_field("owner").column)
-    resource_sql = part(resource, Resource._meta.get_field("owner").column)
-    members_sql = (
-        f"SELECT COUNT(*), MAX({quote('id')}) FROM {quote(membership)} "  # noqa: S608
-        f"WHERE {quote('neighbourhood_id')} = %s"
-    )
-    sql = (
-        "SELECT g.*, r.*, m.* FROM "  # noqa: S608
-        f"({gift_sql}) g, ({resource_sql}) r, ({members_sql}) m"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [neighbourhood_id] * 3)
-        return tuple(cursor.fetchone())
+    return (snapshot_row("matching", neighbourhood_id).wanted,)
 
 
 VERSION_TTL = 2.0
-"""Seconds a process trusts the version it read last, per neighbourhood: the aggregate
-query reads every gift of the neighbourhood (about 0.2 s at a million on SQLite)."""
+"""Seconds a process trusts the version it read last, per neighbourhood."""
+
+BACKGROUND_REBUILD = True
+"""Rebuild a changed index in a thread while requests keep using the one they have (the
+app checks candidates against the database anyway). Only the first build of a process
+makes a request wait: about a second at 100,000 residents (docs/benchmarks.md)."""
 
 _lock = threading.Lock()
 _cache: dict[int, NeighbourhoodIndex] = {}
 _checked: dict[int, float] = {}  # neighbourhood id -> monotonic time of the last check
+_building: set[int] = set()
 
 
 def neighbourhood_index(neighbourhood) -> NeighbourhoodIndex:
@@ -476,6 +456,10 @@ def neighbourhood_index(neighbourhood) -> NeighbourhoodIndex:
     if current is not None and current.version == version:
         _checked[neighbourhood_id] = time.monotonic()
         return current
+    if current is not None and BACKGROUND_REBUILD:
+        _rebuild_in_background(neighbourhood_id, taxonomy, version)
+        _checked[neighbourhood_id] = time.monotonic()
+        return current
     with _lock:  # one build at a time; the others wait and reuse it
         current = _cache.get(neighbourhood_id)
         if current is None or current.version != version:
@@ -483,6 +467,31 @@ def neighbourhood_index(neighbourhood) -> NeighbourhoodIndex:
             _cache[neighbourhood_id] = current
         _checked[neighbourhood_id] = time.monotonic()
     return current
+
+
+def _rebuild_in_background(
+    neighbourhood_id: int, taxonomy, version: tuple
+) -> threading.Thread | None:
+    with _lock:
+        if neighbourhood_id in _building:
+            return None
+        _building.add(neighbourhood_id)
+
+    def rebuild():
+        try:
+            made = NeighbourhoodIndex.build(neighbourhood_id, taxonomy=taxonomy, version=version)
+            with _lock:
+                _cache[neighbourhood_id] = made
+        finally:
+            with _lock:
+                _building.discard(neighbourhood_id)
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(
+        target=rebuild, name=f"matching-index-{neighbourhood_id}", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def clear_cache() -> None:

@@ -258,6 +258,14 @@ def scores(
 # --- Keeping the stored vectors current ----------------------------------------
 
 
+def store_neighbourhood(index) -> int:
+    """Store the vectors of one neighbourhood's offers (`index`: its matching index) and of
+    the taxonomy entries it uses that have none yet. Returns how many were embedded."""
+    offers = index.offer_texts
+    passages = set(offers) | {entry_text(entry) for entry in index.taxonomy.entries}
+    return store(PASSAGE, sorted(passages)) + store(QUERY, sorted(offers))
+
+
 def refresh(*, prune: bool = True) -> dict[str, int]:
     """Store the vectors of every neighbourhood's offers (as the matching index holds
     them: members' non-private gifts and resources) and taxonomy entries; with `prune`,

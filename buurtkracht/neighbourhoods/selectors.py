@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
 from buurtkracht.core import access
-from buurtkracht.core.choices import Role
 
 from .models import Invitation, Membership, Neighbourhood
 
@@ -16,28 +15,49 @@ class NeighbourhoodSummary:
     connectors: int
     professionals: int
     organisations: list[str]
+    abundance: list
+    """(category key, offered, asked) per category, as stored."""
+    computed_at: object = None
+    current: bool = True
 
 
 def neighbourhood_summary(*, neighbourhood: Neighbourhood) -> NeighbourhoodSummary:
-    """Counts only: safe to show to anyone."""
-    counts = Membership.objects.filter(neighbourhood=neighbourhood).aggregate(
-        members=Count("id"),
-        residents=Count("id", filter=Q(role=Role.RESIDENT)),
-        connectors=Count("id", filter=Q(role=Role.CONNECTOR)),
-        professionals=Count("id", filter=Q(role=Role.PROFESSIONAL)),
+    """Counts only: safe to show to anyone. Read from the stored figures
+    (`neighbourhoods.snapshot`), which a background job keeps up to date."""
+    from buurtkracht.jobs.selectors import stored
+
+    found = stored("stats", neighbourhood)
+    data = found.data
+    return NeighbourhoodSummary(
+        members=data.get("members", 0),
+        residents=data.get("residents", 0),
+        connectors=data.get("connectors", 0),
+        professionals=data.get("professionals", 0),
+        organisations=data.get("organisations", []),
+        abundance=data.get("abundance", []),
+        computed_at=found.computed_at,
+        current=found.current,
     )
-    organisations = sorted(
-        set(
-            Membership.objects.filter(
-                neighbourhood=neighbourhood, organisation__isnull=False
-            ).values_list("organisation__name", flat=True)
-        )
-    )
-    return NeighbourhoodSummary(organisations=organisations, **counts)
 
 
-def neighbourhoods_public() -> QuerySet[Neighbourhood]:
-    return Neighbourhood.objects.annotate(member_count=Count("memberships")).order_by("name")
+def neighbourhoods_public(*, limit: int = 100) -> list[Neighbourhood]:
+    """The neighbourhoods for the landing page, each with its number of members from the
+    stored figures (never a count over every membership per view)."""
+    from buurtkracht.jobs.models import Snapshot
+    from buurtkracht.jobs.selectors import stored
+
+    hoods = list(Neighbourhood.objects.order_by("name")[:limit])
+    figures = dict(
+        Snapshot.objects.filter(
+            kind="stats", neighbourhood__in=hoods, computed_at__isnull=False
+        ).values_list("neighbourhood_id", "data")
+    )
+    for hood in hoods:
+        data = figures.get(hood.pk)
+        if data is None:  # never computed (a new neighbourhood): once, now
+            data = stored("stats", hood).data
+        hood.member_count = data.get("members", 0)
+    return hoods
 
 
 def memberships_of(*, user) -> QuerySet[Membership]:

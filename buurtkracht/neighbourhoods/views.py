@@ -22,22 +22,23 @@ from .forms import (
 from .models import Invitation, Membership
 
 
-def _balance_chart(neighbourhood):
+def _balance_chart(neighbourhood, summary):
     if not neighbourhood.has_module("gifts"):
         return None
     from buurtkracht.gifts.charts import balance_chart
     from buurtkracht.gifts.selectors import abundance
 
-    return balance_chart(abundance(neighbourhood=neighbourhood))
+    return balance_chart(abundance(neighbourhood=neighbourhood, counts=summary.abundance))
 
 
 @login_not_required
 def home(request, slug):
     access.require(request, Action.VIEW)
     neighbourhood = request.neighbourhood
+    summary = selectors.neighbourhood_summary(neighbourhood=neighbourhood)
     context = {
-        "summary": selectors.neighbourhood_summary(neighbourhood=neighbourhood),
-        "balance_chart": _balance_chart(neighbourhood),
+        "summary": summary,
+        "balance_chart": _balance_chart(neighbourhood, summary),
         "can_join": access.decide(
             request.user, Action.JOIN, neighbourhood=neighbourhood, membership=request.membership
         ),

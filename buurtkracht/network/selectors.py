@@ -8,13 +8,11 @@ log (`access.note_reads`)."""
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -71,9 +69,35 @@ class Overview:
     pairs: list
     picture: dict
     history: list[Figures]
+    computed_at: datetime | None = None
+    current: bool = True
+    late: bool = False
+    ready: bool = True
+
+    @classmethod
+    def pending(cls, found) -> Overview:
+        """Nothing computed yet: the page says the analysis is on its way."""
+        empty = Figures(month="", people=0, with_tie=0.0, average_ties=0.0, groups=0, isolated=0)
+        return cls(
+            figures=empty,
+            connectors=[],
+            isolated=[],
+            peripheral=[],
+            anonymous_isolated=0,
+            anonymous_peripheral=0,
+            groups=[],
+            bridges=[],
+            watch=[],
+            pairs=[],
+            picture={"size": 600, "dots": [], "lines": []},
+            history=[],
+            current=False,
+            late=found.late,
+            ready=False,
+        )
 
 
-def _figures(ties: Ties, result: analysis.Analysis, label: str) -> Figures:
+def figures_of(ties: Ties, result: analysis.Analysis, label: str) -> Figures:
     degree = ties.degree
     people = len(ties.people)
     return Figures(
@@ -98,8 +122,13 @@ def features_of(neighbourhood, user_ids, *, viewer) -> dict[int, set[str]]:
     from buurtkracht.people.models import Profile
 
     def visible(owner_field: str, level_field: str):
+        # Everyone asked about is a member here (the network's people).
         return access.visible_q(
-            viewer, owner_field=owner_field, level_field=level_field, neighbourhood=neighbourhood
+            viewer,
+            owner_field=owner_field,
+            level_field=level_field,
+            neighbourhood=neighbourhood,
+            owners_are_members=True,
         )
 
     found: dict[int, set[str]] = defaultdict(set)
@@ -122,7 +151,7 @@ def features_of(neighbourhood, user_ids, *, viewer) -> dict[int, set[str]]:
     return found
 
 
-def _reason(tokens, item_labels: dict[int, str]) -> str:
+def reason(tokens, item_labels: dict[int, str]) -> str:
     from buurtkracht.people.selectors import LANGUAGE_LABELS
 
     words: list[str] = []
@@ -141,8 +170,6 @@ def _reason(tokens, item_labels: dict[int, str]) -> str:
     return " · ".join(words)
 
 
-CACHE_SECONDS = 600
-"""How long a computed network is reused while nothing in it changes (decision 0027)."""
 PAIRS_SHOWN = 10
 REQUESTS_LOOKED_AT = 10
 PAIR_TARGETS = 1000
@@ -156,7 +183,7 @@ layout of every person would be slow and unreadable)."""
 class Computed:
     """What the overview computes from the events, the same for every viewer: the network
     now, its analysis (without the graph), the picture's positions and the figures over
-    time. Cached by the digest of the events, so any change makes a new one."""
+    time."""
 
     ties: Ties
     result: analysis.Analysis
@@ -173,22 +200,14 @@ def _month_starts(now: datetime, months: int) -> list:
 
 def computed(neighbourhood, *, now: datetime | None = None, months: int = 6) -> Computed:
     """The network of `neighbourhood` at `now` with its analysis, picture and the figures
-    at the start of each of the last `months` months. The events are read once; the rest is
-    taken from the cache when the same events were analysed in the last `CACHE_SECONDS`
-    on the same day (a new exchange, tie, sign-up or import changes the digest)."""
+    at the start of each of the last `months` months, from the events read once. Heavy in
+    a big neighbourhood: the background job runs it (`network.snapshot`), pages read what
+    it stored."""
     now = now or timezone.now()
     starts = _month_starts(now, months)
     moments = [timezone.make_aware(datetime.combine(day, datetime.min.time())) for day in starts]
     events = events_of(neighbourhood, since=moments[0] - window(MONTHS), until=now)
     people = people_of(neighbourhood)
-    digest = hashlib.blake2b(
-        pickle.dumps((people, events, timezone.localdate(now).isoformat(), months), protocol=5),
-        digest_size=16,
-    ).hexdigest()
-    key = f"network:{neighbourhood.pk}:{digest}"
-    found = cache.get(key)
-    if found is not None:
-        return found
     ties = fold(people, events, now=now)
     result = _analyse(ties)
     positions = (
@@ -200,15 +219,13 @@ def computed(neighbourhood, *, now: datetime | None = None, months: int = 6) -> 
     for day, moment in zip(starts, moments, strict=True):
         then = fold(people, events, now=moment)
         rows.append(
-            _figures(
+            figures_of(
                 then,
                 analysis.analyse(then.people, then.edges(), seed=0, connectors=False),
                 (day - timedelta(days=1)).strftime("%Y-%m"),
             )
         )
-    made = Computed(ties, replace(result, network=None), positions, rows)
-    cache.set(key, made, CACHE_SECONDS)
-    return made
+    return Computed(ties, replace(result, network=None), positions, rows)
 
 
 @dataclass
@@ -269,7 +286,16 @@ def _need_pairs(
 
 
 def pairs(
-    *, neighbourhood, viewer, membership, ties: Ties, allowed: set[int], names, features, labels
+    *,
+    neighbourhood,
+    viewer,
+    membership,
+    ties: Ties,
+    allowed: set[int],
+    names,
+    features,
+    labels,
+    limit: int = PAIRS_SHOWN,
 ) -> list[Pair]:
     """Introduction suggestions between any two neighbours who may be named and are not
     tied or introduced yet: first a need one can answer, then the most in common (rare
@@ -294,113 +320,127 @@ def pairs(
         features,
         among=among,
         exclude=skip,
-        limit=PAIRS_SHOWN,
+        limit=limit,
     ):
-        if len(found) >= PAIRS_SHOWN:
+        if len(found) >= limit:
             break
-        found.append(Pair(a, names[a], b, names[b], _reason(list(tokens), labels)))
-    return found[:PAIRS_SHOWN]
+        found.append(Pair(a, names[a], b, names[b], reason(list(tokens), labels)))
+    return found[:limit]
 
 
-def _item_labels(token_lists) -> dict[int, str]:
+def item_labels(token_lists, *, language: str | None = None) -> dict[int, str]:
     from buurtkracht.gifts.models import TaxonomyItem
 
     item_ids = {
         int(t.split(":", 1)[1]) for tokens in token_lists for t in tokens if t.startswith("gift:")
     }
-    label = "label_en" if (get_language() or "nl").startswith("en") else "label_nl"
+    label = "label_en" if (language or get_language() or "nl").startswith("en") else "label_nl"
     return dict(TaxonomyItem.objects.filter(pk__in=item_ids).values_list("pk", label))
 
 
-def overview(*, neighbourhood, viewer, membership, now: datetime | None = None) -> Overview:
+def _figures_row(data: dict) -> Figures:
+    return Figures(**data)
+
+
+def overview(*, neighbourhood, viewer, membership) -> Overview:
+    """The overview as `viewer` may see it, from the stored analysis (`network.snapshot`,
+    kept up to date in the background): bounded lists, so the page costs the same at 200
+    or 100,000 residents. Names only of people who may be named *now* and whose name the
+    viewer may see; a professional's look is written to the access log."""
+    from buurtkracht.jobs.selectors import stored
     from buurtkracht.people.selectors import display_names
 
     from .models import WatchGroup
 
-    now = now or timezone.now()
-    made = computed(neighbourhood, now=now)
-    ties, result = made.ties, made.result
-    degree = ties.degree
-    everyone = ties.people
-    named_ids = access.network_named(neighbourhood=neighbourhood, user_ids=everyone)
-    outreach_ids = access.network_named(
-        neighbourhood=neighbourhood, user_ids=everyone, outreach=True
-    )
-    names = display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=everyone)
+    found = stored("network", neighbourhood)
+    if not found.ready:
+        return Overview.pending(found)
+    data = found.data
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    connectors = data["connectors"]
+    isolated, peripheral = data["isolated"], data["peripheral"]
+    suggestions = {int(k): v for k, v in data["suggestions"].items()}
+    stored_pairs = data["pairs"]
+    picture_ids = [d["id"] for d in data["picture"].get("dots", []) if "id" in d]
+    asked = {uid for uid, *_rest in connectors} | {uid for uid, _t in isolated + peripheral}
+    asked |= {uid for found_for in suggestions.values() for uid, _r in found_for}
+    asked |= {uid for one, other, _r in stored_pairs for uid in (one, other)}
+    asked |= set(picture_ids)
+    # Consent and names as they are now: withdrawing either takes effect at once.
+    named_ids = access.network_named(neighbourhood=neighbourhood, user_ids=asked)
+    outreach_ids = access.network_named(neighbourhood=neighbourhood, user_ids=asked, outreach=True)
+    names = display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=outreach_ids)
 
-    def person(user_id: int, *, outreach: bool = False, score: float = 0.0) -> Person:
+    def person(user_id: int, ties: int, *, outreach: bool = False, score: float = 0.0) -> Person:
         allowed = outreach_ids if outreach else named_ids
         name = names.get(user_id, "") if user_id in allowed else ""
-        return Person(user_id=user_id, name=name, ties=degree.get(user_id, 0), score=score)
+        return Person(user_id=user_id, name=name, ties=ties, score=score)
 
-    connectors = [person(uid, score=score) for uid, score in result.connectors[:10]]
-    isolated = [person(uid, outreach=True) for uid in result.isolated]
-    peripheral = [person(uid, outreach=True) for uid in result.peripheral]
-    shown_isolated = [p for p in isolated if p.name][:NOT_INCLUDED_SHOWN]
-    shown_peripheral = [p for p in peripheral if p.name][:NOT_INCLUDED_SHOWN]
-    features = features_of(neighbourhood, everyone, viewer=viewer)
-    # Whom the people shown could meet: shared gifts, languages, living close by; people
-    # with ties weigh a little more (they can bring someone in). Only people who may be
-    # named are suggested: an introduction needs both names.
-    targets = [p.user_id for p in shown_isolated + shown_peripheral]
-    suggestions = (
-        analysis.suggest_introductions(
-            (everyone, ties.edges()), targets, features, per_target=SUGGESTIONS_EACH * 10
-        )
-        if targets
-        else {}
-    )
-    labels = _item_labels(features.values())  # every shared token is someone's feature
+    def text(reasons: dict) -> str:
+        return reasons.get(language) or reasons.get(settings.LANGUAGE_CODE, "")
+
+    shown_isolated = [p for p in (person(u, t, outreach=True) for u, t in isolated) if p.name]
+    shown_peripheral = [p for p in (person(u, t, outreach=True) for u, t in peripheral) if p.name]
+    shown_isolated = shown_isolated[:NOT_INCLUDED_SHOWN]
+    shown_peripheral = shown_peripheral[:NOT_INCLUDED_SHOWN]
     for p in shown_isolated + shown_peripheral:
         p.suggestions = [
-            (uid, names[uid], _reason(list(tokens), labels))
-            for uid, _score, tokens in suggestions.get(p.user_id, [])
+            (uid, names[uid], text(reasons))
+            for uid, reasons in suggestions.get(p.user_id, [])
             if uid in named_ids and uid in names
         ][:SUGGESTIONS_EACH]
-    meet = pairs(
-        neighbourhood=neighbourhood,
-        viewer=viewer,
-        membership=membership,
-        ties=ties,
-        allowed=outreach_ids,
-        names=names,
-        features=features,
-        labels=labels,
-    )
+    meet = [
+        Pair(one, names[one], other, names[other], text(reasons))
+        for one, other, reasons in stored_pairs
+        if one in outreach_ids and other in outreach_ids and one in names and other in names
+    ][:PAIRS_SHOWN]
     watch = []
+    partners = {int(k): set(v) for k, v in data["watch"].items()}
     for group, counted in _counted_groups(neighbourhood, WatchGroup.objects.all()):
-        inside = sum(1 for a, b in ties.weights if a in counted and b in counted)
-        outside = sum(1 for a, b in ties.weights if (a in counted) != (b in counted))
-        connected = {
-            x for a, b in ties.weights for x in (a, b) if (a in counted) != (b in counted)
-        } & counted
-        watch.append(WatchFigures(group.name, len(counted), inside, outside, len(connected)))
-    shown = [p.user_id for p in connectors + shown_isolated + shown_peripheral if p.name]
+        inside = sum(1 for a in counted for b in partners.get(a, ()) if b in counted) // 2
+        outside = sum(1 for a in counted for b in partners.get(a, ()) if b not in counted)
+        connected = sum(1 for a in counted if partners.get(a, set()) - counted)
+        watch.append(WatchFigures(group.name, len(counted), inside, outside, connected))
+    connector_people = [person(uid, ties, score=score) for uid, score, ties in connectors]
+    shown = [p.user_id for p in connector_people + shown_isolated + shown_peripheral if p.name]
     shown += [uid for p in shown_isolated + shown_peripheral for uid, _n, _r in p.suggestions]
     shown += [uid for pair in meet for uid in (pair.one, pair.other)]
+    dot_names = {uid: names[uid] for uid in picture_ids if uid in named_ids and uid in names}
     access.note_reads(viewer=viewer, membership=membership, subject_ids=shown, what="network")
     return Overview(
-        figures=_figures(ties, result, timezone.localdate(now).strftime("%Y-%m")),
-        connectors=connectors,
+        figures=_figures_row(data["figures"]),
+        connectors=connector_people,
         isolated=shown_isolated,
         peripheral=shown_peripheral,
-        anonymous_isolated=len(isolated) - len([p for p in isolated if p.name]),
-        anonymous_peripheral=len(peripheral) - len([p for p in peripheral if p.name]),
-        groups=[(number + 1, len(members)) for number, members in enumerate(result.groups)],
-        bridges=[(a + 1, b + 1, round(w, 1)) for a, b, w in result.bridges[:15]],
+        anonymous_isolated=data["isolated_count"] - data["isolated_named"],
+        anonymous_peripheral=data["peripheral_count"] - data["peripheral_named"],
+        groups=[(number + 1, size) for number, size in enumerate(data["groups"])],
+        bridges=[tuple(bridge) for bridge in data["bridges"]],
         watch=watch,
         pairs=meet,
-        picture=picture(
-            ties, result, made.positions, {uid: names[uid] for uid in named_ids if uid in names}
-        ),
-        history=made.history,
+        picture=_named_picture(data["picture"], dot_names),
+        history=[_figures_row(row) for row in data["history"]],
+        computed_at=found.computed_at,
+        current=found.current,
+        late=found.late,
     )
+
+
+def _named_picture(picture: dict, names: dict[int, str]) -> dict:
+    """The stored picture with the names the viewer may see (dots carry ids, not names)."""
+    dots = [
+        {**{k: v for k, v in dot.items() if k != "id"}, "name": names.get(dot.get("id"), "")}
+        for dot in picture.get("dots", [])
+    ]
+    return {**picture, "dots": dots}
 
 
 PALETTE = ("#1b6e4a", "#8a4b08", "#1f4e8c", "#7a1f5c", "#4b5d12", "#0d6b73", "#6b3fa0")
 
 
-def picture(ties: Ties, result: analysis.Analysis, positions, named: dict[int, str]) -> dict:
+def picture(
+    ties: Ties, result: analysis.Analysis, positions, named: dict[int, str], *, with_ids=False
+) -> dict:
     """An SVG picture from the computed layout (`positions` in [0, 1]²): a dot per person
     (a name only for people who may be named), a line per tie, a colour per group. Without
     positions (more than `PICTURE_LIMIT` people) it is a picture of the groups instead."""
@@ -417,6 +457,7 @@ def picture(ties: Ties, result: analysis.Analysis, positions, named: dict[int, s
             if uid in result.group_of
             else "#767676",
             "name": named.get(uid, ""),
+            **({"id": uid} if with_ids else {}),
         }
         for uid, (x, y) in positions.items()
     ]

@@ -10,7 +10,6 @@ Urgent kinds (a booking that ends soon) are mailed right away to digest people t
 import logging
 import smtplib
 from datetime import datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -89,7 +88,11 @@ def notify(
         mail_next_try_at=timezone.now() if state == MailState.PENDING else None,
     )
     if state == MailState.PENDING and right_away:
-        transaction.on_commit(partial(_send_one, notification.pk))
+        from buurtkracht.jobs.services import enqueue
+
+        from .tasks import send_one
+
+        enqueue(send_one, notification.pk)  # mailed by a worker once this commits
     return notification
 
 

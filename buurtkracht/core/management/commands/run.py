@@ -1,5 +1,7 @@
 import io
 import os
+import signal
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -17,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the embedded background worker (without BROKER_URL it runs here).",
+        )
         parser.add_argument(
             "--prepare-only", action="store_true", help="Do everything except serving."
         )
@@ -46,21 +53,53 @@ class Command(BaseCommand):
         if options["prepare_only"]:
             return
         sys.stdout.flush()
-        # Replace this process by gunicorn; arguments are ours, not user input.
-        os.execvp(  # noqa: S606
+        serve(address=address, workers=options["workers"], worker=not options["no_worker"])
+
+
+def serve(*, address: str, workers: int, worker: bool) -> None:
+    """gunicorn, and — with the embedded queue (no BROKER_URL) — one background worker
+    with the scheduler, stopped together. Arguments are ours, not user input."""
+    from django.conf import settings
+
+    web = subprocess.Popen(  # noqa: S603
+        [
             sys.executable,
+            "-m",
+            "gunicorn",
+            "buurtkracht.wsgi:application",
+            "--bind",
+            address,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
+        ]
+    )
+    background = None
+    if worker and not settings.BROKER_URL:
+        background = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
                 "-m",
-                "gunicorn",
-                "buurtkracht.wsgi:application",
-                "--bind",
-                address,
-                "--workers",
-                str(options["workers"]),
-                "--access-logfile",
-                "-",
-                "--forwarded-allow-ips",
-                "127.0.0.1",
-            ],
+                "buurtkracht.cli",
+                "worker",
+                "--beat",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+            ]
         )
+
+    def stop(signum, _frame):
+        for process in (web, background):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = web.wait()
+    if background is not None:
+        stop(signal.SIGTERM, None)
+        background.wait()
+    sys.exit(code)

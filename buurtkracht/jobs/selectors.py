@@ -1,0 +1,94 @@
+"""Reads of the jobs app: stored results as pages see them, and runs for administrators."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from . import services
+from .models import JobRun, JobState, Snapshot
+
+LATE = timedelta(minutes=5)
+"""A change this long ago without fresh results: the background work is behind."""
+
+
+@dataclass
+class Stored:
+    """A stored result as a page shows it."""
+
+    data: dict
+    computed_at: datetime | None
+    current: bool
+    changed_at: datetime | None
+
+    @property
+    def ready(self) -> bool:
+        return self.computed_at is not None
+
+    @property
+    def late(self) -> bool:
+        """Out of date for a while: say so on the page (the queue may be down)."""
+        return (
+            not self.current
+            and self.changed_at is not None
+            and timezone.now() - self.changed_at > LATE
+        )
+
+
+def _stored(row: Snapshot) -> Stored:
+    return Stored(
+        data=row.data or {},
+        computed_at=row.computed_at,
+        current=row.is_current,
+        changed_at=row.changed_at,
+    )
+
+
+def sync_limit() -> int:
+    return settings.BUURTKRACHT_SYNC_PEOPLE
+
+
+def _small(neighbourhood) -> bool:
+    """Few enough members to compute a result while the page waits (about a second at
+    most), by the number of members in the stored figures."""
+    members = stored("stats", neighbourhood).data.get("members")
+    return members is not None and members <= sync_limit()
+
+
+def stored(kind: str, neighbourhood) -> Stored:
+    """The stored result of `kind` for `neighbourhood`. In a small neighbourhood an
+    out-of-date result is computed now; in a big one the page gets what is stored (or
+    nothing yet) and the refresh is on its way."""
+    row = services.snapshot_row(kind, neighbourhood.pk)
+    if row.is_current:
+        return _stored(row)
+    if kind == "stats":  # the figures say how big the neighbourhood is: never computed, now
+        small = not row.has_data or row.data.get("members", 0) <= sync_limit()
+    else:
+        small = _small(neighbourhood)
+    if small:
+        fresh = services.refresh(kind, neighbourhood.pk, owner=f"page-{uuid.uuid4().hex}")
+        if fresh is not None:
+            return _stored(fresh)
+    else:
+        services.request_refresh(kind, neighbourhood.pk)  # unless one is waiting already
+    row.refresh_from_db()
+    return _stored(row)
+
+
+def runs(*, state: str = "") -> QuerySet[JobRun]:
+    queryset = JobRun.objects.all()
+    return queryset.filter(state=state) if state else queryset
+
+
+def run_counts() -> dict[str, int]:
+    return dict(JobRun.objects.values_list("state").annotate(n=Count("id")).order_by())
+
+
+def failed_count() -> int:
+    return JobRun.objects.filter(state=JobState.FAILED).count()
