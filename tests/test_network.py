@@ -447,8 +447,9 @@ def test_the_stored_network_is_reused_until_something_changes(net, monkeypatch):
     assert calls["analyse"] == 7 and again.data == first.data  # stored, not computed again
     _exchange(net, net.connector, net.fatma, days_ago=1)  # a change: computed anew
     changed = stored("network", net.hood)
-    assert calls["analyse"] == 14 and changed.data["figures"]["with_tie"] > (
-        first.data["figures"]["with_tie"]
+    assert (
+        calls["analyse"] == 14
+        and changed.data["figures"]["with_tie"] > (first.data["figures"]["with_tie"])
     )
     f.make_member(net.hood, name="Wim")  # a new resident changes it too
     assert stored("network", net.hood).data["figures"]["people"] == (
