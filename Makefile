@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/buurtkracht
 export PORT
 
-.PHONY: run test test-sqlite test-postgres test-browser lint format messages check-messages bench install system-deps clean
+.PHONY: run test test-sqlite test-postgres test-browser lint format messages check-messages bench install system-deps broker clean
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -52,9 +52,20 @@ test: install system-deps node_modules/axe-core/axe.min.js messages check-messag
 test-sqlite:
 	$(BIN)/pytest -q -p no:cacheprovider -m "not postgres_only"
 
-# PostgreSQL is not optional: an unreachable server fails the run.
-test-postgres:
+# PostgreSQL is not optional: an unreachable server fails the run. The queue's tests run a
+# real worker on RabbitMQ: started here (installed from Debian when missing) if nothing
+# listens on its port.
+test-postgres: broker
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
+
+broker:
+	@if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  command -v rabbitmq-server >/dev/null || { $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq rabbitmq-server >/dev/null; }; \
+	  echo "Starting RabbitMQ"; $$SUDO rabbitmq-server -detached; \
+	  for i in $$(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null && break; sleep 1; done; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

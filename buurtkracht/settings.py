@@ -266,7 +266,7 @@ if not BROKER_URL:
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
-CELERY_TASK_DEFAULT_QUEUE = "buurtkracht"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BUURTKRACHT_QUEUE", "buurtkracht")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
