@@ -168,6 +168,40 @@ BUURTKRACHT_TILE_ATTRIBUTION = os.environ.get(
     "BUURTKRACHT_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
 )
 
+# --- Content Security Policy (django-csp; decision 0031) ---------------------------------
+# Scripts, styles and everything else only from this site, no plugins or framing; no inline
+# scripts or style attributes. JSON data blocks (json_script, ld+json) are not executed,
+# so they need no exception. Images may also come from the map's tile server.
+from csp.constants import NONE, SELF  # noqa: E402
+
+
+def _tile_origin(url: str) -> str:
+    """https://{s}.tile.example.org/{z}/{x}/{y}.png -> https://*.tile.example.org"""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "subdomain"))
+    host = (parts.netloc or "").replace("subdomain", "*")
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *filter(None, [_tile_origin(BUURTKRACHT_TILE_URL)])],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
+
 # Guided accounts: how long a printed one-time code stays valid.
 BUURTKRACHT_LOGIN_CODE_DAYS = int(os.environ.get("BUURTKRACHT_LOGIN_CODE_DAYS", "14"))
 # The daily digest of notifications goes out at this hour (0-23, local time: TIME_ZONE).
