@@ -232,6 +232,25 @@ if os.environ.get("BUURTKRACHT_MAIL_TO_FILES") or (
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# --- Error reporting (optional; decision 0032) -------------------------------------------
+# Only with SENTRY_DSN (Sentry or a self-hosted GlitchTip): nothing is imported without it.
+# No personal data leaves the site: no user details, request bodies or local variables.
+# Celery's integration switches itself on when Celery is installed.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+    )
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "buurtkracht_language"
@@ -261,6 +280,24 @@ BUURTKRACHT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Production: HTTPS, HSTS and the reverse proxy (decision 0031; docs/deploy.md) --------
+_HTTPS = SITE_URL.startswith("https://")
+# Trust X-Forwarded-Proto only when told that a proxy in front (nginx) always sets it;
+# otherwise any client could claim https.
+BUURTKRACHT_BEHIND_PROXY = env_bool("BUURTKRACHT_BEHIND_PROXY")
+if BUURTKRACHT_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Redirecting to https is safe by default only when Django can tell https requests apart.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS and BUURTKRACHT_BEHIND_PROXY)
+# A monitor may ask the app server itself, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole registered domain (e.g. a municipality's), which is the
+# domain owner's decision, not this app's: off unless asked for, and then not a warning.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
