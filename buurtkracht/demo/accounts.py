@@ -130,8 +130,23 @@ def demo_account(login: str) -> DemoAccount | None:
     return next((a for a in DEMO_ACCOUNTS if a.login == login), None)
 
 
-def accounts_block(*, only_existing: set[str] | None = None) -> str:
-    """The Dutch text that tells a newcomer how to log in with the demo accounts."""
+WITHHELD_LINE = (
+    "Deze site draait op https: wachtwoorden, pincodes en de geheime sleutel voor de "
+    "tweede stap worden daarom niet getoond."
+)
+
+
+def secrets_withheld() -> bool:
+    """A site on https is a real site: the demo's passwords, PIN and TOTP secret are
+    public, but are never printed there (into logs, the journal, a shared terminal)."""
+    from django.conf import settings
+
+    return settings.SITE_URL.lower().startswith("https")
+
+
+def accounts_block(*, only_existing: set[str] | None = None, withhold: bool = False) -> str:
+    """The Dutch text that tells a newcomer how to log in with the demo accounts;
+    `withhold` leaves out every password, PIN and TOTP secret."""
     accounts = [a for a in DEMO_ACCOUNTS if only_existing is None or a.username in only_existing]
     width = max(len(a.login) for a in accounts)
     lines = [
@@ -140,11 +155,17 @@ def accounts_block(*, only_existing: set[str] | None = None) -> str:
         "=" * 72,
     ]
     for account in accounts:
-        secret = "pincode" if account.guided else "wachtwoord"
-        lines.append(
-            f"  {account.label:<17} {account.login:<{width}}  {secret}: {account.password}"
-        )
+        if withhold:
+            lines.append(f"  {account.label:<17} {account.login}")
+        else:
+            secret = "pincode" if account.guided else "wachtwoord"
+            lines.append(
+                f"  {account.label:<17} {account.login:<{width}}  {secret}: {account.password}"
+            )
         lines.append(f"  {'':<17} {account.note}")
+    if withhold:
+        lines += ["", WITHHELD_LINE, "=" * 72, ""]
+        return "\n".join(lines)
     lines += [
         "",
         "Inloggen: ga naar /account/login/ en vul het e-mailadres (of bij Henk de",
@@ -169,7 +190,8 @@ def accounts_block(*, only_existing: set[str] | None = None) -> str:
 
 def print_accounts(stream) -> None:
     """Print how to log in with the demo accounts, if they are in the database (a real
-    person who happens to have the login name "bewoner" does not count)."""
+    person who happens to have the login name "bewoner" does not count). On an https
+    site without their passwords, PIN and TOTP secret."""
     from django.db.models import Q
 
     from buurtkracht.accounts.models import User
@@ -180,4 +202,4 @@ def print_accounts(stream) -> None:
     existing = set(User.objects.filter(match).values_list("username", flat=True))
     if not existing:
         return
-    stream.write(accounts_block(only_existing=existing))
+    stream.write(accounts_block(only_existing=existing, withhold=secrets_withheld()))

@@ -11,6 +11,9 @@ live server; axe-core audits every page a test visits.
   A/AA violations); in a narrow (320 px) page each audited page must also fit without
   horizontal scrolling. Use `browse.goto` / `browse.click`, which audit for you; call
   `browse.check(page)` after any other navigation.
+- The site's Content Security Policy stays on: axe is evaluated through the DevTools
+  protocol (which the policy does not govern) rather than added as an inline <script>, and
+  any page that breaks the policy fails its test (`browse.csp_violations`).
 """
 
 import os
@@ -65,6 +68,17 @@ OVERFLOW = """() => {
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width,
           culprits: culprits.slice(0, 8)};
 }"""
+
+# Chromium reports a blocked script, style or image in the console; this also reports the
+# DOM's securitypolicyviolation events, in case a message is worded differently.
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+});"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or text.startswith("CSP violation")
+
 
 # Violations below "serious" do not fail a test; they are listed at the end of the run.
 _minor_findings: list[str] = []
@@ -187,6 +201,7 @@ class Browse:
         self.contexts = []
         self.pages: dict = {}
         self.problems: list[str] = []
+        self.csp_violations: list[str] = []
 
     # --- pages ------------------------------------------------------------------------
 
@@ -199,7 +214,14 @@ class Browse:
             if frame == page.main_frame and frame.url != "about:blank":
                 info.visits.append(_Visit(frame.url))
 
+        def console(message):
+            if is_csp_violation(message.text):
+                self.csp_violations.append(
+                    f"{page.url.removeprefix(self.base_url)}: {message.text}"
+                )
+
         page.on("framenavigated", navigated)
+        page.on("console", console)
         return page
 
     def _new_context(self, *, viewport, javascript=True):
@@ -214,6 +236,7 @@ class Browse:
         # so the live server (which shares one SQLite connection with the test) is only
         # ever busy while the test waits for the browser.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
+        context.add_init_script(script=CSP_LISTENER)
         self.contexts.append(context)
         return context.new_page()
 
@@ -262,7 +285,8 @@ class Browse:
 
     def _audit(self, page, url, *, narrow):
         if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.add_script_tag(content=self.axe_source)
+            # Not add_script_tag: an inline <script> is what the site's CSP refuses.
+            page.evaluate(self.axe_source)
         path = url.removeprefix(self.base_url)
         for v in page.evaluate(AXE_RUN, WCAG_TAGS):
             targets = "; ".join(n["target"] for n in v["nodes"])
@@ -318,6 +342,8 @@ def browse(request, browser, axe_source, site):
     call = getattr(request.node, "rep_call", None)
     if call is not None and call.passed:
         problems += [f"{url}: visited but never audited" for url in session.unaudited()]
+    if session.csp_violations:
+        problems += ["Content Security Policy violations:", *session.csp_violations]
     if problems:
         pytest.fail(
             "Accessibility problems (axe-core, WCAG 2.x A/AA, impact serious/critical; "

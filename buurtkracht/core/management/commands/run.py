@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -12,13 +13,25 @@ from buurtkracht.core.database import database_problem
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo neighbourhood when the database is empty, and serve the site."
+    help = (
+        "Migrate, load the demo neighbourhood into an empty database when asked (--demo), "
+        "and serve the site."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
-        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Load the demo neighbourhood when the database is empty (or BUURTKRACHT_DEMO=1).",
+        )
+        parser.add_argument(
+            "--no-demo",
+            action="store_true",
+            help="Never load the demo, even with BUURTKRACHT_DEMO.",
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
@@ -37,9 +50,14 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         from buurtkracht.neighbourhoods.models import Neighbourhood
 
-        if not options["no_demo"] and not Neighbourhood.objects.exists():
+        # A real site starts empty: the demo (public passwords) only when asked for.
+        want_demo = (options["demo"] or settings.BUURTKRACHT_DEMO) and not options["no_demo"]
+        empty = not Neighbourhood.objects.exists()
+        if empty and want_demo:
             self.stdout.write(_("The database is empty: loading the demo neighbourhood ..."))
             call_command("demo")
+        elif empty:
+            self.stdout.write(self._first_steps())
         else:
             from buurtkracht.demo.accounts import print_accounts
 
@@ -54,6 +72,24 @@ class Command(BaseCommand):
             return
         sys.stdout.flush()
         serve(address=address, workers=options["workers"], worker=not options["no_worker"])
+
+    def _first_steps(self) -> str:
+        """What to do with an empty database: an administrator's account, or the demo."""
+        return "\n".join(
+            [
+                _(
+                    "There is no neighbourhood in the database yet. The demo is not loaded: "
+                    "its passwords are public."
+                ),
+                _(
+                    "First administrator: run `buurtkracht createsuperuser`, log in at "
+                    "%(url)s/account/login/ and start a neighbourhood at %(url)s/buurt-starten/."
+                )
+                % {"url": settings.SITE_URL},
+                _("Only to try it out: `buurtkracht run --demo` loads the demo neighbourhood."),
+                "",
+            ]
+        )
 
 
 def serve(*, address: str, workers: int, worker: bool) -> None:

@@ -11,7 +11,13 @@ from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand, CommandError
 
 from buurtkracht.accounts.models import User
-from buurtkracht.demo.accounts import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, demo_account
+from buurtkracht.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_TOTP_SECRET,
+    WITHHELD_LINE,
+    demo_account,
+    secrets_withheld,
+)
 
 
 def current_code(secret: str) -> str:
@@ -31,6 +37,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if secrets_withheld():
+            raise CommandError(WITHHELD_LINE)
         if options["email"]:
             account = demo_account(options["email"])
             if account is None or not account.totp:
