@@ -286,6 +286,11 @@ def _share_a_neighbourhood(a_id: int, b_id: int) -> bool:
     return Membership.objects.filter(user_id=a_id, neighbourhood_id__in=theirs).exists()
 
 
+def is_member(viewer, neighbourhood) -> bool:
+    """Is `viewer` a member of `neighbourhood` (ANY_MEMBER is)?"""
+    return viewer.is_authenticated and _is_member(viewer.pk, neighbourhood.pk)
+
+
 def contacts_of(viewer) -> frozenset[int]:
     """The people in contact with `viewer` (whose contacts-only data the viewer may see):
     one query on the contact pairs' indexes."""
@@ -324,6 +329,25 @@ def visible_levels(viewer, *, owner_id: int, neighbourhood=None) -> frozenset[st
     if _are_contacts(viewer.pk, owner_id):
         levels.add(Visibility.CONTACTS)
     return frozenset(levels)
+
+
+def member_levels(viewer, *, neighbourhood, owner_ids) -> dict[int, frozenset[str]]:
+    """`visible_levels` for several people at once who are all members of `neighbourhood`
+    (two queries, however many people): for a list of search results."""
+    owners = set(owner_ids)
+    base = {Visibility.PUBLIC}
+    if viewer.is_authenticated and _is_member(viewer.pk, neighbourhood.pk):
+        base.add(Visibility.NEIGHBOURHOOD)
+    contacts = contacts_of(viewer) & owners
+    found = {}
+    for owner in owners:
+        if viewer.is_authenticated and viewer.pk == owner:
+            found[owner] = frozenset(Visibility.values)
+        elif owner in contacts:
+            found[owner] = frozenset(base | {Visibility.CONTACTS})
+        else:
+            found[owner] = frozenset(base)
+    return found
 
 
 def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:

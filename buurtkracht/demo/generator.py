@@ -48,7 +48,13 @@ from buurtkracht.neighbourhoods.models import (
     Sector,
 )
 from buurtkracht.people.consents import Method
-from buurtkracht.people.models import ACCESSIBILITY_CHOICES, Consent, Contact, Profile
+from buurtkracht.people.models import (
+    ACCESSIBILITY_CHOICES,
+    Consent,
+    Contact,
+    Profile,
+    name_key,
+)
 
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoAccount
 from .bulk import insert_rows
@@ -658,6 +664,7 @@ class _Builder:
                 "accessibility_visibility",
                 "photo_visibility",
                 "updated_at",
+                "search_name",
             ],
             (
                 (
@@ -673,6 +680,7 @@ class _Builder:
                     p.visibility["accessibility"],
                     p.visibility["photo"],
                     p.joined,
+                    name_key(p.name),
                 )
                 for p in people
             ),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from buurtkracht.core import access
+from buurtkracht.core.choices import Visibility
 from buurtkracht.neighbourhoods.models import Membership
 
 from .models import (
@@ -105,45 +106,28 @@ class AssetRow:
     owner_name: str | None  # None: the owner's name is not visible to the viewer
 
 
-def visible_assets(*, viewer, membership, neighbourhood, item_ids=None, limit: int = 300):
-    """Gifts and resources of this neighbourhood's members that the viewer may see, with the
-    owner's name only where the owner lets the viewer see it. Returns (rows, hidden_count)."""
+ASSETS_PAGE = 50
+
+
+def _rows_with_names(*, viewer, membership, neighbourhood, found) -> list[AssetRow]:
+    """(kind, object) pairs with the owner's name where the viewer may see it; a
+    professional's look at named data is logged."""
     from buurtkracht.people.models import Profile
 
-    rows, total_visible, total = [], 0, 0
-    names_q = access.visible_q(
-        viewer,
-        owner_field="user_id",
-        level_field="display_name_visibility",
-        neighbourhood=neighbourhood,
-    )
-    for kind, model in (("gift", Gift), ("resource", Resource)):
-        members_items = model.objects.filter(owner_id__in=_members(neighbourhood))
-        if item_ids is not None:
-            members_items = members_items.filter(item_id__in=item_ids)
-        visible = members_items.filter(
+    names = dict(
+        Profile.objects.filter(
             access.visible_q(
                 viewer,
-                owner_field="owner_id",
-                level_field="visibility",
+                owner_field="user_id",
+                level_field="display_name_visibility",
                 neighbourhood=neighbourhood,
-            )
-        )
-        total += members_items.count()
-        count = visible.count()
-        total_visible += count
-        for obj in visible.select_related("item__category").order_by(
-            "item__category__position", "id"
-        )[:limit]:
-            rows.append((kind, obj))
-    owner_ids = {obj.owner_id for _, obj in rows}
-    names = dict(
-        Profile.objects.filter(names_q, user_id__in=owner_ids).values_list(
-            "user_id", "display_name"
-        )
+                owners_are_members=True,
+            ),
+            user_id__in={obj.owner_id for _, obj in found},
+        ).values_list("user_id", "display_name")
     )
     result = [
-        AssetRow(kind=kind, obj=obj, owner_name=names.get(obj.owner_id)) for kind, obj in rows
+        AssetRow(kind=kind, obj=obj, owner_name=names.get(obj.owner_id)) for kind, obj in found
     ]
     access.note_reads(
         viewer=viewer,
@@ -151,7 +135,110 @@ def visible_assets(*, viewer, membership, neighbourhood, item_ids=None, limit: i
         subject_ids=[r.obj.owner_id for r in result if r.owner_name],
         what="gifts",
     )
-    return result, total - total_visible
+    return result
+
+
+def _visible(model, viewer, neighbourhood):
+    return model.objects.filter(
+        access.visible_q(
+            viewer,
+            owner_field="owner_id",
+            level_field="visibility",
+            neighbourhood=neighbourhood,
+            owners_are_members=True,
+        ),
+        owner__memberships__neighbourhood=neighbourhood,
+    )
+
+
+def newest_assets(
+    *, viewer, membership, neighbourhood, after: str = "", limit: int = ASSETS_PAGE
+) -> tuple[list[AssetRow], str]:
+    """One page of the gifts and resources of members that the viewer may see, newest
+    first, and where the next page starts ("" on the last page: the smallest gift and
+    resource ids shown, "g123-r45"). Each page reads at most `limit` + 1 rows per kind
+    from the newest down, whatever the neighbourhood's size."""
+    start = dict(part.split(":", 1) for part in after.split("-") if ":" in part)
+    found: list[tuple[str, object]] = []
+    for kind, model in (("gift", Gift), ("resource", Resource)):
+        rows = _visible(model, viewer, neighbourhood).select_related("item__category")
+        before = start.get(kind[0], "")
+        if before.isdigit():
+            rows = rows.filter(pk__lt=int(before))
+        found += [(kind, obj) for obj in rows.order_by("-pk")[: limit + 1]]
+    found.sort(key=lambda row: (row[1].created_at, row[0], row[1].pk), reverse=True)
+    page, more = found[:limit], len(found) > limit
+    cursor = ""
+    if more:
+        parts = []
+        for kind in ("gift", "resource"):
+            shown = [obj.pk for k, obj in page if k == kind]
+            last = min(shown) if shown else start.get(kind[0], "")
+            if last != "":
+                parts.append(f"{kind[0]}:{last}")
+        cursor = "-".join(parts)
+    rows = _rows_with_names(
+        viewer=viewer, membership=membership, neighbourhood=neighbourhood, found=page
+    )
+    return rows, cursor
+
+
+def assets_by_ids(*, viewer, membership, neighbourhood, ids) -> list[AssetRow]:
+    """The gifts and resources named by `ids` [(kind, id)], in that order, that the viewer
+    may see now (the matching index can be a moment behind an edit)."""
+    wanted = {"gift": [], "resource": []}
+    for kind, pk in ids:
+        wanted[kind].append(pk)
+    objects = {}
+    for kind, model in (("gift", Gift), ("resource", Resource)):
+        if wanted[kind]:
+            for obj in (
+                _visible(model, viewer, neighbourhood)
+                .filter(pk__in=wanted[kind])
+                .select_related("item__category")
+            ):
+                objects[(kind, obj.pk)] = obj
+    found = [(kind, objects[(kind, pk)]) for kind, pk in ids if (kind, pk) in objects]
+    return _rows_with_names(
+        viewer=viewer, membership=membership, neighbourhood=neighbourhood, found=found
+    )
+
+
+def hidden_assets(*, viewer, neighbourhood) -> int:
+    """How many of the members' gifts and resources the viewer may not see: the stored
+    counts per visibility level less what this viewer may see — a few small queries,
+    never a count over a city's gifts per view."""
+    from buurtkracht.jobs.selectors import stored
+
+    levels = stored("stats", neighbourhood).data.get("items", {})
+    visible = levels.get(Visibility.PUBLIC, 0)
+    if viewer.is_authenticated and access.is_member(viewer, neighbourhood):
+        visible += levels.get(Visibility.NEIGHBOURHOOD, 0)
+        contacts = sorted(access.contacts_of(viewer))
+        for model in (Gift, Resource):
+            members = model.objects.filter(owner__memberships__neighbourhood=neighbourhood)
+            if contacts:
+                visible += members.filter(
+                    owner_id__in=contacts, visibility=Visibility.CONTACTS
+                ).count()
+            visible += members.filter(
+                owner_id=viewer.pk, visibility__in=[Visibility.CONTACTS, Visibility.PRIVATE]
+            ).count()
+    return max(sum(levels.values()) - visible, 0)
+
+
+def item_counts_by_level(neighbourhood) -> dict[str, int]:
+    """Members' gifts and resources per visibility level (stored with the figures)."""
+    counts: dict[str, int] = {}
+    for model in (Gift, Resource):
+        for level, n in (
+            model.objects.filter(owner__memberships__neighbourhood=neighbourhood)
+            .values_list("visibility")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            counts[level] = counts.get(level, 0) + n
+    return counts
 
 
 @dataclass

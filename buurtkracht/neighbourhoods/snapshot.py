@@ -12,7 +12,8 @@ from buurtkracht.core.choices import Role
 
 
 def compute(neighbourhood) -> dict:
-    from buurtkracht.gifts.selectors import abundance_counts
+    from buurtkracht.gifts.selectors import abundance_counts, item_counts_by_level
+    from buurtkracht.people.models import Profile
 
     from .models import Membership
 
@@ -29,4 +30,20 @@ def compute(neighbourhood) -> dict:
             ).values_list("organisation__name", flat=True)
         )
     )
-    return {**counts, "organisations": organisations, "abundance": abundance_counts(neighbourhood)}
+    names = dict(
+        Profile.objects.filter(user__memberships__neighbourhood=neighbourhood)
+        .values_list("display_name_visibility")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        **counts,
+        "organisations": organisations,
+        "abundance": abundance_counts(neighbourhood),
+        # Members per choice of who may see their name: the directory's "N more chose not
+        # to show their name" without counting a city's profiles per view.
+        "names": names,
+        # Members' gifts and resources per visibility level: the map's "N more things are
+        # hidden" for any viewer (gifts.selectors.hidden_assets).
+        "items": item_counts_by_level(neighbourhood),
+    }

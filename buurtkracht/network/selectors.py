@@ -534,33 +534,38 @@ def _counted_groups(neighbourhood, groups):
     return [(group, members[group.pk] & counted) for group in groups]
 
 
-def watch_group_people(*, group, viewer, membership):
-    """For the page of one group: its members and the residents who could be added (they
-    allowed being counted in a group, `group_count`), by the name the viewer may see. A
+def watch_group_people(*, group, viewer, membership, query: str = ""):
+    """For the page of one group: its members, and the residents found by name (`query`)
+    who could be added — only those who allowed being counted in a group
+    (`group_count`) — by the name the viewer may see, with how many allowed it. A
     professional's look is written to the access log."""
-    from buurtkracht.people.selectors import display_names
+    from buurtkracht.people.models import Consent
+    from buurtkracht.people.selectors import display_names, find_people
 
     hood = group.neighbourhood
     member_ids = set(group.members.values_list("pk", flat=True))
-    everyone = people_of(hood)
-    consenting = access.group_counted(neighbourhood=hood, user_ids=everyone)
-    names = display_names(
-        viewer=viewer, neighbourhood=hood, user_ids=sorted(consenting | member_ids)
+    allowing = Consent.objects.filter(
+        neighbourhood=hood, scope="group_count", withdrawn_at__isnull=True
+    ).values("user_id")
+    consenting = set(
+        allowing.filter(user_id__in=sorted(member_ids)).values_list("user_id", flat=True)
     )
+    names = display_names(viewer=viewer, neighbourhood=hood, user_ids=member_ids)
     fallback = _("a neighbour")
-
-    def by_name(ids):
-        return sorted(((uid, names.get(uid, fallback)) for uid in ids), key=lambda p: p[1])
-
-    members = [(uid, name, uid in consenting) for uid, name in by_name(member_ids)]
-    candidates = by_name(consenting - member_ids)
+    members = sorted(
+        ((uid, names.get(uid, fallback), uid in consenting) for uid in member_ids),
+        key=lambda row: row[1],
+    )
+    candidates = find_people(
+        viewer=viewer, neighbourhood=hood, query=query, exclude=member_ids, among=allowing
+    )
     access.note_reads(
         viewer=viewer,
         membership=membership,
-        subject_ids=[uid for uid in consenting | member_ids if uid in names],
+        subject_ids=[uid for uid in member_ids if uid in names] + [p.user_id for p in candidates],
         what="network_groups",
     )
-    return members, candidates
+    return members, candidates, allowing.count()
 
 
 def groups_of(*, user, neighbourhood):

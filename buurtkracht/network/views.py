@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.neighbourhoods.selectors import member_or_404
-from buurtkracht.people.selectors import display_names
+from buurtkracht.people.selectors import display_names, find_people, person_choice
 
 from . import selectors, services
 from .models import Acquaintance, Introduction, WatchGroup
-from .ties import people_of
+from .ties import PEOPLE_ROLES
 
 User = get_user_model()
 
@@ -57,7 +57,22 @@ class KnowForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["other"].choices = [("", gettext_lazy("(choose a neighbour)")), *people]
+        self.fields["other"].choices = [(p.user_id, p.label) for p in people]
+
+
+def _neighbours_to_pick(request) -> tuple[str, list]:
+    """Whom a resident may say they know: neighbours found by name (`?wie=`), or the one
+    a sent form named — never a list of everyone (decision 0029)."""
+    hood, user = request.neighbourhood, request.user
+    if request.method == "POST":
+        found = person_choice(viewer=user, neighbourhood=hood, user_id=request.POST.get("k-other"))
+        ok = found is not None and found.user_id != user.pk
+        return "", [found] if ok else []
+    query = request.GET.get("wie", "").strip()[:60]
+    people = find_people(
+        viewer=user, neighbourhood=hood, query=query, exclude=[user.pk], roles=PEOPLE_ROLES
+    )
+    return query, people
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,8 +80,7 @@ def mine(request, slug):
     """A resident's own network page: say whom you know ("ik ken"), answer questions."""
     access.require(request, Action.NETWORK_USE)
     hood, user = request.neighbourhood, request.user
-    names = display_names(viewer=user, neighbourhood=hood, user_ids=people_of(hood))
-    people = sorted(((uid, n) for uid, n in names.items() if uid != user.pk), key=lambda p: p[1])
+    query, people = _neighbours_to_pick(request)
     form = KnowForm(prefix="k", people=people)
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -78,6 +92,8 @@ def mine(request, slug):
                     services.acquaintance_add(actor=user, neighbourhood=hood, other=other)
                     messages.success(request, _("Asked. It counts once they say yes."))
                     return redirect("network:mine", slug=slug)
+                messages.error(request, _("Choose the neighbour from the names found."))
+                return redirect("network:mine", slug=slug)
             elif action == "group_leave":
                 left = get_object_or_404(
                     WatchGroup, pk=_posted_id(request, "group"), neighbourhood=hood
@@ -108,6 +124,8 @@ def mine(request, slug):
         "network/mine.html",
         {
             "form": form,
+            "people": people,
+            "query": query,
             "knows": [(k, asker_names.get(k.from_user_id, _("a neighbour"))) for k in knows],
             "introductions": introductions,
             "groups": selectors.groups_of(user=user, neighbourhood=hood),
@@ -257,11 +275,19 @@ def group(request, slug, group_id: int):
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect(request.path)
-    members, candidates = selectors.watch_group_people(
-        group=found, viewer=request.user, membership=request.membership
+    query = request.GET.get("wie", "").strip()[:60]
+    members, candidates, allowing = selectors.watch_group_people(
+        group=found, viewer=request.user, membership=request.membership, query=query
     )
     return render(
         request,
         "network/group.html",
-        {"group": found, "form": form, "members": members, "candidates": candidates},
+        {
+            "group": found,
+            "form": form,
+            "members": members,
+            "people": candidates,
+            "query": query,
+            "allowing": allowing,
+        },
     )

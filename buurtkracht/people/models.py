@@ -37,6 +37,15 @@ ACCESSIBILITY_CHOICES = [
 ]
 
 
+def name_key(name: str) -> str:
+    """A name as people type it to find someone: lower case, accents off, spaces single
+    ("Ömer  Şahin" → "omer sahin"). Searched by prefix on an index (`Profile.search_name`)."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return " ".join(plain.casefold().split())[:60]
+
+
 class Profile(models.Model):
     """The person behind an account. Each field carries who may see it."""
 
@@ -67,9 +76,21 @@ class Profile(models.Model):
         max_length=16, choices=Visibility.choices, default=Visibility.NEIGHBOURHOOD
     )
     updated_at = models.DateTimeField(auto_now=True)
+    search_name = models.CharField(max_length=60, blank=True, editable=False)
+    """`name_key(display_name)`, kept with the name: finding a neighbour by name reads an
+    index range instead of every member's profile."""
+
+    class Meta:
+        indexes = [models.Index(fields=["search_name", "user"], name="people_profile_name_idx")]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = name_key(self.display_name)
+        if kwargs.get("update_fields") is not None and "display_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
 
 # Profile fields that carry personal data, each with the name of its visibility field.

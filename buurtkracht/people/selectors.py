@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from buurtkracht.core import access
 
@@ -14,6 +14,7 @@ from .models import (
     AccessLog,
     Consent,
     Profile,
+    name_key,
 )
 
 LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
@@ -80,30 +81,89 @@ class Directory:
     people: list[Profile]
     hidden_count: int
     total: int
+    next_after: str = ""
+    """Where the next page starts ("" when this is the last): `search_name` and user id."""
 
 
-def directory(*, viewer, membership, neighbourhood, limit: int = 200, query: str = "") -> Directory:
-    """Members whose name the viewer may see; the others appear only as a count."""
+DIRECTORY_PAGE = 50
+
+
+def _after(text: str) -> tuple[str, int] | None:
+    name, _bar, number = (text or "").rpartition("|")
+    return (name, int(number)) if number.isdigit() else None
+
+
+def directory(
+    *,
+    viewer,
+    membership,
+    neighbourhood,
+    query: str = "",
+    after: str = "",
+    limit: int = DIRECTORY_PAGE,
+) -> Directory:
+    """One page of the members whose name the viewer may see, by name (a name search
+    finds those whose name starts with `query`); the others appear only as a count, from
+    the neighbourhood's stored figures. Pages follow each other by name (`after`), so page
+    2,000 costs what page 1 costs."""
+    from buurtkracht.jobs.selectors import stored
+
     members = Profile.objects.filter(user__memberships__neighbourhood=neighbourhood)
-    visible_all = members.filter(
+    visible = members.filter(
         access.visible_q(
             viewer,
             owner_field="user_id",
             level_field="display_name_visibility",
             neighbourhood=neighbourhood,
+            owners_are_members=True,
         )
     )
-    visible = visible_all.filter(display_name__icontains=query) if query else visible_all
-    total = members.count()
-    people = list(visible.order_by("display_name", "user_id")[:limit])
+    key = name_key(query)
+    if key:
+        visible = visible.filter(search_name__gte=key, search_name__lt=key + "\uffff")
+    start = _after(after)
+    if start is not None:
+        name, user_id = start
+        visible = visible.filter(Q(search_name__gt=name) | Q(search_name=name, user_id__gt=user_id))
+    rows = list(visible.order_by("search_name", "user_id")[: limit + 1])
+    people, more = rows[:limit], len(rows) > limit
     access.note_reads(
         viewer=viewer,
         membership=membership,
         subject_ids=[p.user_id for p in people],
         what="directory",
     )
-    hidden = total - visible_all.count()
-    return Directory(people=people, hidden_count=max(hidden, 0), total=total)
+    figures = stored("stats", neighbourhood).data
+    return Directory(
+        people=people,
+        hidden_count=_hidden_names(viewer, neighbourhood, figures.get("names", {})),
+        total=figures.get("members", 0),
+        next_after=f"{people[-1].search_name}|{people[-1].user_id}" if more else "",
+    )
+
+
+def _hidden_names(viewer, neighbourhood, names: dict[str, int]) -> int:
+    """How many members' names the viewer may not see: the stored count of names shown
+    only to contacts or to nobody, less the viewer's own contacts among them and the
+    viewer."""
+    from buurtkracht.core.choices import Visibility
+
+    hidden = names.get(Visibility.CONTACTS, 0) + names.get(Visibility.PRIVATE, 0)
+    contacts = access.contacts_of(viewer)
+    if contacts:
+        hidden -= Profile.objects.filter(
+            user_id__in=sorted(contacts),
+            display_name_visibility=Visibility.CONTACTS,
+            user__memberships__neighbourhood=neighbourhood,
+        ).count()
+    own = (
+        Profile.objects.filter(user_id=viewer.pk)
+        .values_list("display_name_visibility", flat=True)
+        .first()
+    )
+    if own in (Visibility.CONTACTS, Visibility.PRIVATE):
+        hidden -= 1
+    return max(hidden, 0)
 
 
 def has_consent(*, user_id: int, neighbourhood, scope: str) -> bool:
@@ -137,3 +197,93 @@ def display_names(*, viewer, neighbourhood, user_ids) -> dict[int, str]:
             user_id__in=set(user_ids),
         ).values_list("user_id", "display_name")
     )
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """A neighbour in a list to choose from: enough to tell two of the same name apart —
+    the postcode and photo only where the person lets the viewer see them."""
+
+    user_id: int
+    name: str
+    postcode: str = ""
+    has_photo: bool = False
+
+    @property
+    def postcode_shown(self) -> str:
+        """ "2031 AB": the street part of the postcode, the way people write it."""
+        return f"{self.postcode[:4]} {self.postcode[4:]}" if len(self.postcode) == 6 else ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.postcode_shown})" if self.postcode_shown else self.name
+
+
+SEARCH_MIN = 2
+"""Letters to type before a name search runs (one letter would match a tenth of a city)."""
+
+
+def _choices(*, viewer, neighbourhood, profiles) -> list[PersonChoice]:
+    levels = access.member_levels(
+        viewer, neighbourhood=neighbourhood, owner_ids=[p.user_id for p in profiles]
+    )
+    found = []
+    for profile in profiles:
+        seen = levels[profile.user_id]
+        if profile.display_name_visibility not in seen:
+            continue
+        found.append(
+            PersonChoice(
+                user_id=profile.user_id,
+                name=profile.display_name,
+                postcode=profile.postcode if profile.postcode_visibility in seen else "",
+                has_photo=bool(profile.photo) and profile.photo_visibility in seen,
+            )
+        )
+    return found
+
+
+def find_people(
+    *, viewer, neighbourhood, query: str, limit: int = 10, exclude=(), among=None, roles=None
+) -> list[PersonChoice]:
+    """Members of `neighbourhood` whose name starts with `query` and whose name the viewer
+    may see, by name: a range on the `search_name` index, never a list of everyone.
+    `among`: only these people (a queryset of user ids or a list); `roles`: only members
+    with these roles there."""
+    key = name_key(query)
+    if len(key) < SEARCH_MIN:
+        return []
+    membership = {"user__memberships__neighbourhood": neighbourhood}
+    if roles is not None:
+        membership["user__memberships__role__in"] = list(roles)
+    profiles = Profile.objects.filter(
+        access.visible_q(
+            viewer,
+            owner_field="user_id",
+            level_field="display_name_visibility",
+            neighbourhood=neighbourhood,
+            owners_are_members=True,
+        ),
+        search_name__gte=key,
+        search_name__lt=key + "\uffff",
+        **membership,
+    ).exclude(user_id__in=list(exclude))
+    if among is not None:
+        profiles = profiles.filter(user_id__in=among)
+    rows = list(profiles.order_by("search_name", "user_id")[:limit])
+    return _choices(viewer=viewer, neighbourhood=neighbourhood, profiles=rows)
+
+
+def person_choice(*, viewer, neighbourhood, user_id) -> PersonChoice | None:
+    """The member a form sent (an id as text), if the viewer may see their name; None for
+    anything else — a tampered id never reaches the database as a traceback."""
+    text = str(user_id or "")
+    if not text.isdigit():
+        return None
+    profile = Profile.objects.filter(
+        user_id=int(text), user__memberships__neighbourhood=neighbourhood
+    ).first()
+    if profile is None:
+        return None
+    found = _choices(viewer=viewer, neighbourhood=neighbourhood, profiles=[profile])
+    return found[0] if found else None

@@ -115,6 +115,7 @@ def directory(request, slug):
         membership=request.membership,
         neighbourhood=request.neighbourhood,
         query=query,
+        after=request.GET.get("na", "")[:100],
     )
     return render(request, "people/directory.html", {"result": result, "query": query})
 

@@ -1,4 +1,5 @@
 import math
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -29,51 +30,88 @@ def map_points(places) -> list[dict]:
     ]
 
 
-def search(*, viewer, membership, neighbourhood, query: str, kind: str = ""):
-    """Places and the viewer-visible gifts and resources that match `query` (Dutch stemming,
-    compounds, the taxonomy's synonyms). Returns (places, asset rows, hidden count)."""
-    places = list(places_of(neighbourhood=neighbourhood, kind=kind))
-    assets, hidden = gift_selectors.visible_assets(
-        viewer=viewer, membership=membership, neighbourhood=neighbourhood, limit=5000
-    )
-    if not query:
-        return places, assets, hidden
+PLACES_SHOWN = 500
+SEARCH_PAGE = 50
+
+
+@dataclass
+class MapResult:
+    places: list
+    assets: list
+    hidden: int
+    more: str = ""
+    """Where the next page of assets starts: a cursor without a search, an offset with one
+    ("" on the last page)."""
+
+
+def _found_places(places, query: str, taxonomy) -> list:
     documents = [
         Document(
-            id=f"place:{p.pk}",
+            id=str(p.pk),
             title=p.name,
             text=f"{p.get_kind_display()} {p.offers} {p.address}",
             item_ids=tuple(i.pk for i in p.items.all()),
         )
         for p in places
     ]
-    documents += [
-        Document(
-            id=f"{row.kind}:{row.obj.pk}",
-            title=row.obj.label,
-            text=" ".join(
-                filter(
-                    None,
-                    [
-                        getattr(row.obj, "description", ""),
-                        row.obj.item.category.label if row.obj.item_id else "",
-                    ],
-                )
-            ),
-            item_ids=(row.obj.item_id,) if row.obj.item_id else (),
+    hits = DocumentIndex(documents).search(query, taxonomy=taxonomy, limit=200)
+    by_id = {str(p.pk): p for p in places}
+    return [by_id[hit.id] for hit in hits]
+
+
+def _found_assets(*, viewer, neighbourhood, query: str, start: int, limit: int):
+    """(kind, id) of the gifts and resources that match `query`, best first, that the
+    viewer may see by the matching index (the warm index of everyone's offers, rebuilt
+    from the database when it changes): page `start`…`start + limit`, and whether there
+    is more. The index finds; the database decides what is shown (assets_by_ids)."""
+    from buurtkracht.core import access
+    from buurtkracht.matching.index import neighbourhood_index
+
+    index = neighbourhood_index(neighbourhood)
+    levels, contacts = access.matching_scope(viewer, neighbourhood=neighbourhood)
+    wanted = start + limit + 1
+    matches = index.matches(query, limit=wanted, levels=levels, contacts=contacts)
+    ids: list[tuple[str, int]] = []
+    for match in matches:
+        keys = set(match.keys)
+        for item in index.items(match.user_id):
+            visible = item.visibility in levels or (
+                item.visibility == "contacts" and match.user_id in contacts
+            )
+            if visible and (item.item_id, item.text) in keys:
+                ids.append((item.kind, item.id))
+        if len(ids) >= wanted:
+            break
+    return ids[start : start + limit], len(ids) > start + limit
+
+
+def search(
+    *, viewer, membership, neighbourhood, query: str, kind: str = "", more: str = ""
+) -> MapResult:
+    """Places and the viewer-visible gifts and resources (Dutch stemming, compounds, the
+    taxonomy's synonyms): without a search the newest first, a page at a time; with one,
+    the best matches from the matching index, a page at a time. Never a scan of every
+    gift in the neighbourhood per view."""
+    places = list(places_of(neighbourhood=neighbourhood, kind=kind)[:PLACES_SHOWN])
+    hidden = gift_selectors.hidden_assets(viewer=viewer, neighbourhood=neighbourhood)
+    if not query:
+        assets, cursor = gift_selectors.newest_assets(
+            viewer=viewer, membership=membership, neighbourhood=neighbourhood, after=more
         )
-        for row in assets
-    ]
-    hits = DocumentIndex(documents).search(query, taxonomy=taxonomy_index(neighbourhood), limit=200)
-    order = {hit.id: n for n, hit in enumerate(hits)}
-    found_places = sorted(
-        (p for p in places if f"place:{p.pk}" in order), key=lambda p: order[f"place:{p.pk}"]
+        return MapResult(places=places, assets=assets, hidden=hidden, more=cursor)
+    start = int(more) if more.isdigit() else 0
+    ids, further = _found_assets(
+        viewer=viewer, neighbourhood=neighbourhood, query=query, start=start, limit=SEARCH_PAGE
     )
-    found_assets = sorted(
-        (r for r in assets if f"{r.kind}:{r.obj.pk}" in order),
-        key=lambda r: order[f"{r.kind}:{r.obj.pk}"],
+    assets = gift_selectors.assets_by_ids(
+        viewer=viewer, membership=membership, neighbourhood=neighbourhood, ids=ids
     )
-    return found_places, found_assets, hidden
+    return MapResult(
+        places=_found_places(places, query, taxonomy_index(neighbourhood)) if not start else [],
+        assets=assets,
+        hidden=hidden,
+        more=str(start + SEARCH_PAGE) if further else "",
+    )
 
 
 def postcode_points(postcodes) -> dict[str, tuple[float, float]]:

@@ -25,21 +25,23 @@ def asset_map(request, slug):
     query = kind = ""
     if form.is_valid():
         query, kind = form.cleaned_data["zoek"].strip(), form.cleaned_data["soort"]
-    places, assets, hidden = selectors.search(
+    found = selectors.search(
         viewer=request.user,
         membership=request.membership,
         neighbourhood=request.neighbourhood,
         query=query,
         kind=kind,
+        more=request.GET.get("meer", "")[:40],
     )
     context = {
         "form": form,
         "query": query,
-        "places": places,
-        "assets": assets,
-        "hidden": hidden,
-        "result_count": len(places) + len(assets),
-        "points": selectors.map_points(places),
+        "places": found.places,
+        "assets": found.assets,
+        "hidden": found.hidden,
+        "more": found.more,
+        "result_count": len(found.places) + len(found.assets),
+        "points": selectors.map_points(found.places),
         "tile_url": settings.BUURTKRACHT_TILE_URL,
         "tile_attribution": settings.BUURTKRACHT_TILE_ATTRIBUTION,
     }

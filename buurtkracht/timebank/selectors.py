@@ -113,19 +113,6 @@ def balances(*, viewer, neighbourhood) -> list[Balance]:
     return [Balance(a, label(a, shown, viewer=viewer)) for a in accounts]
 
 
-def member_choices(*, viewer, neighbourhood) -> list[tuple[int, str]]:
-    """(user id, name) of members the viewer may see by name, to give time to."""
-    from buurtkracht.neighbourhoods.models import Membership
-
-    members = Membership.objects.filter(neighbourhood=neighbourhood).exclude(user=viewer)
-    shown = names(
-        viewer=viewer,
-        neighbourhood=neighbourhood,
-        user_ids=members.values_list("user_id", flat=True),
-    )
-    return sorted(shown.items(), key=lambda item: item[1].casefold())
-
-
 def recent_transfers(*, neighbourhood, limit: int = 30):
     return (
         Transfer.objects.filter(neighbourhood=neighbourhood)

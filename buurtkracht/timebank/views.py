@@ -11,6 +11,7 @@ from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.inventory.spreadsheet import MAX_BYTES, download
+from buurtkracht.people.selectors import find_people, person_choice
 
 from . import importing, selectors, services
 from .forms import DonateForm, GiveForm, GrantForm, ImportForm, ReverseForm, RulesForm
@@ -30,10 +31,25 @@ def _targets(neighbourhood, rules) -> list[tuple[int, str]]:
     return targets
 
 
+def _people(request) -> tuple[str, list]:
+    """Whom the person may give to on this page: the neighbours found by the name they
+    searched (`?wie=`), or the one a sent form named — never a list of everyone."""
+    hood, user = request.neighbourhood, request.user
+    if request.method == "POST":
+        found = person_choice(viewer=user, neighbourhood=hood, user_id=request.POST.get("to_user"))
+        return "", [found] if found is not None and found.user_id != user.pk else []
+    query = request.GET.get("wie", "").strip()[:60]
+    return query, find_people(viewer=user, neighbourhood=hood, query=query, exclude=[user.pk])
+
+
+def _choices(people) -> list[tuple[int, str]]:
+    return [(p.user_id, p.label) for p in people]
+
+
 def _home_context(request, rules, *, give=None, donate=None):
     hood, user = request.neighbourhood, request.user
     account = services.member_account(user, hood)
-    members = selectors.member_choices(viewer=user, neighbourhood=hood)
+    query, people = _people(request)
     targets = _targets(hood, rules)
     return {
         "rules": rules,
@@ -42,7 +58,11 @@ def _home_context(request, rules, *, give=None, donate=None):
         "floor": services.format_minutes(account.floor),
         "ceiling": services.format_minutes(account.ceiling),
         "lines": selectors.statement(viewer=user, account=account),
-        "give_form": (give or GiveForm(members=members)) if rules.direct_transfers else None,
+        "give_form": (give or GiveForm(members=_choices(people)))
+        if rules.direct_transfers
+        else None,
+        "people": people,
+        "query": query,
         "donate_form": (donate or DonateForm(targets=targets)) if targets else None,
     }
 
@@ -84,9 +104,7 @@ def give(request, slug):
     if page:
         return page
     hood = request.neighbourhood
-    form = GiveForm(
-        request.POST, members=selectors.member_choices(viewer=request.user, neighbourhood=hood)
-    )
+    form = GiveForm(request.POST, members=_choices(_people(request)[1]))
     done = _attempt(
         request,
         form,
@@ -142,7 +160,7 @@ def _manage_context(request, rules, *, rules_form=None, grant=None):
             subject_ids=[r.account.user_id for r in rows if r.account.user_id],
             what="timebank",
         )
-    members = selectors.member_choices(viewer=user, neighbourhood=hood)
+    query, people = _people(request)
     transfers = list(selectors.recent_transfers(neighbourhood=hood)) if rules else []
     shown = selectors.names(
         viewer=user,
@@ -158,7 +176,11 @@ def _manage_context(request, rules, *, rules_form=None, grant=None):
             (r.label, r.account, services.format_minutes(r.account.balance)) for r in rows
         ],
         "months": selectors.monthly(neighbourhood=hood) if rules else [],
-        "grant_form": (grant or GrantForm(members=members)) if rules and rules.pot else None,
+        "grant_form": (grant or GrantForm(members=_choices(people)))
+        if rules and rules.pot
+        else None,
+        "people": people,
+        "query": query,
         "transfers": [
             (
                 t,
@@ -204,9 +226,7 @@ def grant(request, slug):
     rules = selectors.rules_or_none(hood)
     if rules is None:
         raise Http404
-    form = GrantForm(
-        request.POST, members=selectors.member_choices(viewer=request.user, neighbourhood=hood)
-    )
+    form = GrantForm(request.POST, members=_choices(_people(request)[1]))
     done = _attempt(
         request,
         form,
