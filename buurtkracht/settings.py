@@ -268,6 +268,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Photos (media) go through Django's storage API only, so several app servers can share an
+# S3-compatible store (MinIO, Ceph, a cloud bucket): `pip install -e '.[s3]'` and set
+# MEDIA_S3_BUCKET. The bucket stays private: photos are only served through the views
+# that ask the access module, never by a public link.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
@@ -289,6 +308,13 @@ _HTTPS = SITE_URL.startswith("https://")
 BUURTKRACHT_BEHIND_PROXY = env_bool("BUURTKRACHT_BEHIND_PROXY")
 if BUURTKRACHT_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front add themselves to X-Forwarded-For: the client's address is the
+# entry that many from the right. 0 (no proxy, the default): the header is ignored, since
+# anyone can send it; behind the shipped nginx sample (one proxy) it is 1.
+BUURTKRACHT_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("BUURTKRACHT_TRUSTED_PROXY_COUNT", "1" if BUURTKRACHT_BEHIND_PROXY else "0")
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = BUURTKRACHT_TRUSTED_PROXY_COUNT  # allauth's login rate limits
 # Redirecting to https is safe by default only when Django can tell https requests apart.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS and BUURTKRACHT_BEHIND_PROXY)
 # A monitor may ask the app server itself, over plain http.

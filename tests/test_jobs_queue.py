@@ -193,3 +193,27 @@ def test_jobs_sent_while_the_broker_is_down_are_kept_and_sent_later(queue, tmp_p
     finally:
         _stop(worker)
     assert Snapshot.objects.get(kind="network", neighbourhood=hood).is_current
+
+
+def test_a_failing_job_is_tried_again_and_after_the_last_try_it_is_failed(queue, tmp_path):
+    from .worker_app import flaky
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    worker = _worker(queue, tmp_path)
+    try:
+        passing = services.send_now(flaky, str(tmp_path / "a"), 2)
+        _done(passing, worker)
+        failing = services.send_now(flaky, str(tmp_path / "b"), 5)
+        _wait_for(
+            lambda: JobRun.objects.get(pk=failing.pk).state == JobState.FAILED,
+            "the job to fail for good",
+            worker,
+        )
+    finally:
+        _stop(worker)
+    passing.refresh_from_db()
+    assert passing.attempts == 3 and passing.result == "done after 3 tries"
+    failing.refresh_from_db()
+    assert failing.attempts == 3  # the first try and two retries (max_retries=2)
+    assert "the mail server is away (try 3)" in failing.error

@@ -39,6 +39,7 @@ OUR_NAMESPACES = {
     "timebank",
     "initiatives",
     "network",
+    "jobs",
 }
 
 

@@ -32,3 +32,20 @@ if _hold:
         return _compute(neighbourhood, **kwargs)
 
     snapshot.compute = held_compute
+
+
+@app.task(
+    name="buurtkracht.test.flaky",
+    base=type(app.tasks["buurtkracht.snapshot.refresh"]),
+    retry_backoff=False,
+    default_retry_delay=0,
+    max_retries=2,
+)
+def flaky(folder: str, failures: int) -> str:
+    """Fails `failures` times (counted in a file), then succeeds: the queue's retries."""
+    tries = Path(folder) / "tries"
+    count = int(tries.read_text()) + 1 if tries.exists() else 1
+    tries.write_text(str(count))
+    if count <= failures:
+        raise OSError(f"the mail server is away (try {count})")
+    return f"done after {count} tries"

@@ -11,6 +11,7 @@ OPEN_PREFIXES = (
     "/account/logout/",
     "/account/2fa/",
     "/account/reauthenticate/",
+    "/health/",
 )
 
 

@@ -201,6 +201,17 @@ def decide(user, action: Action, *, neighbourhood, membership=None) -> Decision:
     return Decision(False, DENIED_REASONS.get(action, NOT_A_MEMBER))
 
 
+SITE_OPERATORS_ONLY = _("Only the administrators of this site can see its background jobs.")
+
+
+def require_site_operator(request) -> None:
+    """The site's own administrators (Django superusers, made with `buurtkracht
+    createsuperuser`) run the instance: they see the background jobs of every
+    neighbourhood. Neighbourhood administrators are not site operators."""
+    if not request.user.is_authenticated or not request.user.is_superuser:
+        raise PermissionDenied(SITE_OPERATORS_ONLY)
+
+
 def require(request, action: Action) -> None:
     """Raise PermissionDenied (403 page with the reason) unless the action is allowed."""
     decision = decide(
@@ -358,7 +369,13 @@ def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:
 
 
 def visible_q(
-    viewer, *, owner_field: str, level_field: str, neighbourhood, owners_are_members: bool = False
+    viewer,
+    *,
+    owner_field: str,
+    level_field: str,
+    neighbourhood,
+    owners_are_members: bool = False,
+    owner_ids=None,
 ) -> Q:
     """A filter for a queryset whose rows belong to `owner_field` and carry `level_field`:
     the rows `viewer` may see in `neighbourhood` (same rules as can_see).
@@ -367,7 +384,9 @@ def visible_q(
     contacts are asked first (two indexed queries), so the filter holds only constants and
     at most one uncorrelated `IN (members of the neighbourhood)`, never a subquery per row.
     With `owners_are_members` the caller says every row's owner is a member of the
-    neighbourhood already (the queryset is restricted to them), and that IN goes too.
+    neighbourhood already (the queryset is restricted to them), and that IN goes too;
+    with `owner_ids` (a bounded list of the owners asked about) the members among them
+    are looked up once and the IN holds only those ids.
     Keep the rows few first (a page, a list of ids): the filter decides, it does not find.
     """
     from buurtkracht.neighbourhoods.models import Membership
@@ -381,7 +400,13 @@ def visible_q(
         same = Q(**{level_field: Visibility.NEIGHBOURHOOD})
         if not owners_are_members:
             members = Membership.objects.filter(neighbourhood_id=neighbourhood.pk)
-            same &= Q(**{f"{owner_field}__in": members.values("user_id")})
+            if owner_ids is not None:
+                members = sorted(
+                    members.filter(user_id__in=set(owner_ids)).values_list("user_id", flat=True)
+                )
+            else:
+                members = members.values("user_id")
+            same &= Q(**{f"{owner_field}__in": members})
         q |= same
     contacts = contacts_of(viewer)
     if contacts:
@@ -445,6 +470,23 @@ def note_reads(*, viewer, membership, subject_ids: Iterable[int], what: str) -> 
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
+
+
+def network_consents(*, neighbourhood, user_ids) -> tuple[set[int], set[int]]:
+    """`network_named` without and with `outreach`, in one query."""
+    from buurtkracht.people.models import Consent
+
+    named, outreach = set(), set()
+    for user_id, scope in Consent.objects.filter(
+        neighbourhood=neighbourhood,
+        user_id__in=list(user_ids),
+        scope__in=["network_names", "connector_outreach"],
+        withdrawn_at__isnull=True,
+    ).values_list("user_id", "scope"):
+        outreach.add(user_id)
+        if scope == "network_names":
+            named.add(user_id)
+    return named, outreach
 
 
 def network_named(*, neighbourhood, user_ids, outreach: bool = False) -> set[int]:

@@ -1,7 +1,20 @@
+"""Counting attempts in the shared cache (settings.CACHES), so every app process and
+machine counts together; behind a proxy, the client is who the proxy says it is."""
+
+from django.conf import settings
 from django.core.cache import cache
 
 
 def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or — only when proxies are configured
+    (BUURTKRACHT_TRUSTED_PROXY_COUNT) — the X-Forwarded-For entry the nearest trusted
+    proxy added. A header a client sends itself is never believed."""
+    count = settings.BUURTKRACHT_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count > 0 and forwarded:
+        entries = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(entries) >= count:
+            return entries[-count]
     return request.META.get("REMOTE_ADDR", "")
 
 

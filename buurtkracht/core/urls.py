@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("taal/", views.set_language, name="set_language"),
+    path("health/", views.health, name="health"),
 ]

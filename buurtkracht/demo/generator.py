@@ -261,8 +261,27 @@ def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:
     builder = _Builder(residents=residents, seed=seed, stdout=stdout)
     with transaction.atomic():
         counts = builder.build()
+        # Karin runs the demo site too: she sees its background jobs (/beheer/taken/).
+        User.objects.filter(username="beheerder").update(is_superuser=True, is_staff=True)
     builder.say("vastgelegd")
+    _after_bulk_writes()
+    builder.say("statistieken en opgeslagen cijfers bijgewerkt")
     return DemoResult(counts=counts, seconds=time.perf_counter() - started)
+
+
+def _after_bulk_writes() -> None:
+    """The demo is written in bulk (no services, no signals): tell the database what is in
+    its tables (ANALYZE), work out each neighbourhood's figures now, and send the network
+    and matching refreshes to the queue (small neighbourhoods' pages also compute them)."""
+    from buurtkracht.core.database import analyze
+    from buurtkracht.jobs import services as jobs
+
+    analyze()
+    for neighbourhood_id in Neighbourhood.objects.values_list("pk", flat=True):
+        jobs.refresh("stats", neighbourhood_id, owner="demo")
+        for kind in ("network", "matching"):
+            jobs.snapshot_row(kind, neighbourhood_id)
+            jobs.request_refresh(kind, neighbourhood_id)
 
 
 class _Builder:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import JobRun, JobState, Snapshot
@@ -79,6 +80,23 @@ def stored(kind: str, neighbourhood) -> Stored:
         services.request_refresh(kind, neighbourhood.pk)  # unless one is waiting already
     row.refresh_from_db()
     return _stored(row)
+
+
+JOB_LABELS = {
+    "buurtkracht.snapshot.refresh": _("Work out stored figures (network, neighbourhood, matching)"),
+    "buurtkracht.snapshot.sweep": _("Send lost refreshes again"),
+    "buurtkracht.snapshot.nightly": _("Nightly refresh of the network"),
+    "buurtkracht.jobs.resend": _("Send jobs that could not be sent"),
+    "buurtkracht.jobs.prune": _("Forget old job runs"),
+    "buurtkracht.notifications.send_one": _("Mail one notification"),
+    "buurtkracht.notifications.send_mails": _("Mails that failed, and daily digests"),
+    "buurtkracht.lending.booking_reminders": _("Reminders before a booking ends"),
+    "buurtkracht.support.safety_net": _("Safety net: requests nobody took up"),
+    "buurtkracht.initiatives.activity_reminders": _("Reminders of activities"),
+    "buurtkracht.timebank.ledger_verify": _("Check the time bank ledgers"),
+    "buurtkracht.matching.embed_offers": _("Vectors for semantic matching"),
+    "buurtkracht.jobs.analyze": _("Refresh the database's statistics"),
+}
 
 
 def runs(*, state: str = "") -> QuerySet[JobRun]:

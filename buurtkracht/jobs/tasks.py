@@ -42,3 +42,12 @@ def prune_runs() -> int:
     from . import services
 
     return services.prune_runs()
+
+
+@job("jobs.analyze")
+def analyze() -> str:
+    """Refresh the database planner's statistics after a bulk import."""
+    from buurtkracht.core.database import analyze as run_analyze
+
+    run_analyze()
+    return "analyzed"

@@ -57,6 +57,12 @@ TOPICS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Bulk imports: the database's statistics are refreshed after them (ANALYZE, a job).
+ANALYZE_AFTER = frozenset(
+    {"inventory.imported", "network.imported", "timebank.imported", "postcode_areas.imported"}
+)
+
+
 def kinds_for(action: str) -> list[str]:
     return [
         kind
@@ -68,10 +74,15 @@ def kinds_for(action: str) -> list[str]:
 def after_action(*, action: str, neighbourhood_id: int | None, person_id: int | None) -> None:
     """Mark the snapshots `action` touches out of date, in its neighbourhood — or, for a
     person's own things (gifts belong to people, decision 0012), in each of theirs."""
+    from . import services
+
+    if action in ANALYZE_AFTER:
+        from . import tasks
+
+        services.enqueue(tasks.analyze)
     kinds = kinds_for(action)
     if not kinds:
         return
-    from . import services
 
     if neighbourhood_id is not None:
         ids = [neighbourhood_id]

@@ -122,6 +122,7 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
                 owner_field="user_id",
                 level_field="display_name_visibility",
                 neighbourhood=hood,
+                owners_are_members=True,  # restricted to members right below
             ),
             user_id__in=Membership.objects.filter(
                 neighbourhood=hood, user_id__in=[m.user_id for m in matches]
@@ -172,7 +173,11 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
         slot_label = _moment_label(need.starts_at)
         visible_times = TimeOffer.objects.filter(
             access.visible_q(
-                viewer, owner_field="owner_id", level_field="visibility", neighbourhood=hood
+                viewer,
+                owner_field="owner_id",
+                level_field="visibility",
+                neighbourhood=hood,
+                owners_are_members=True,  # ids: members found above
             ),
             owner_id__in=ids,
         ).values("owner_id")
@@ -189,6 +194,7 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
                 owner_field="user_id",
                 level_field="languages_visibility",
                 neighbourhood=hood,
+                owners_are_members=True,  # ids: members found above
             ),
             user_id__in=ids,
         ).values_list("user_id", flat=True)
@@ -264,7 +270,11 @@ def _distances(*, need: Need, viewer, ids) -> dict[int, float]:
     visible = dict(
         Profile.objects.filter(
             access.visible_q(
-                viewer, owner_field="user_id", level_field="postcode_visibility", neighbourhood=hood
+                viewer,
+                owner_field="user_id",
+                level_field="postcode_visibility",
+                neighbourhood=hood,
+                owner_ids=[*ids, *asker],
             ),
             user_id__in=[*ids, *asker],
         )

@@ -29,7 +29,19 @@ cbs_code_validator = RegexValidator(
 
 # Top-level URL words that a neighbourhood slug may not take.
 RESERVED_SLUGS = frozenset(
-    {"mijn", "account", "meedoen", "taal", "static", "inloggen", "buurt-starten", "media", "admin"}
+    {
+        "mijn",
+        "account",
+        "meedoen",
+        "taal",
+        "static",
+        "inloggen",
+        "buurt-starten",
+        "media",
+        "admin",
+        "beheer",
+        "health",
+    }
 )
 
 

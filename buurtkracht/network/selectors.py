@@ -63,12 +63,13 @@ class Overview:
     peripheral: list[Person]
     anonymous_isolated: int
     anonymous_peripheral: int
-    groups: list[tuple[int, int]]  # (group number, size)
+    groups: list[tuple[int, int]]  # (group number, size) of the largest groups
     bridges: list[tuple[int, int, float]]
     watch: list[WatchFigures]
     pairs: list
     picture: dict
     history: list[Figures]
+    group_count: int = 0
     computed_at: datetime | None = None
     current: bool = True
     late: bool = False
@@ -367,8 +368,7 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
     asked |= {uid for one, other, _r in stored_pairs for uid in (one, other)}
     asked |= set(picture_ids)
     # Consent and names as they are now: withdrawing either takes effect at once.
-    named_ids = access.network_named(neighbourhood=neighbourhood, user_ids=asked)
-    outreach_ids = access.network_named(neighbourhood=neighbourhood, user_ids=asked, outreach=True)
+    named_ids, outreach_ids = access.network_consents(neighbourhood=neighbourhood, user_ids=asked)
     names = display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=outreach_ids)
 
     def person(user_id: int, ties: int, *, outreach: bool = False, score: float = 0.0) -> Person:
@@ -394,13 +394,14 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
         for one, other, reasons in stored_pairs
         if one in outreach_ids and other in outreach_ids and one in names and other in names
     ][:PAIRS_SHOWN]
-    watch = []
-    partners = {int(k): set(v) for k, v in data["watch"].items()}
-    for group, counted in _counted_groups(neighbourhood, WatchGroup.objects.all()):
-        inside = sum(1 for a in counted for b in partners.get(a, ()) if b in counted) // 2
-        outside = sum(1 for a in counted for b in partners.get(a, ()) if b not in counted)
-        connected = sum(1 for a in counted if partners.get(a, set()) - counted)
-        watch.append(WatchFigures(group.name, len(counted), inside, outside, connected))
+    group_names = dict(
+        WatchGroup.objects.filter(neighbourhood=neighbourhood).values_list("pk", "name")
+    )
+    watch = [
+        WatchFigures(group_names[pk], counted, inside, outside, connected)
+        for pk, counted, inside, outside, connected in data["watch"]
+        if pk in group_names
+    ]
     connector_people = [person(uid, ties, score=score) for uid, score, ties in connectors]
     shown = [p.user_id for p in connector_people + shown_isolated + shown_peripheral if p.name]
     shown += [uid for p in shown_isolated + shown_peripheral for uid, _n, _r in p.suggestions]
@@ -415,6 +416,7 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
         anonymous_isolated=data["isolated_count"] - data["isolated_named"],
         anonymous_peripheral=data["peripheral_count"] - data["peripheral_named"],
         groups=[(number + 1, size) for number, size in enumerate(data["groups"])],
+        group_count=data.get("group_count", len(data["groups"])),
         bridges=[tuple(bridge) for bridge in data["bridges"]],
         watch=watch,
         pairs=meet,
@@ -525,9 +527,15 @@ def watch_groups(*, neighbourhood):
 
 def _counted_groups(neighbourhood, groups):
     """Each group of `neighbourhood` with the members who may be counted now
-    (`group_count`), asking the consents once for all groups."""
-    groups = list(groups.filter(neighbourhood=neighbourhood).prefetch_related("members"))
-    members = {group.pk: {m.pk for m in group.members.all()} for group in groups}
+    (`group_count`), asking the consents once for all groups (ids only)."""
+    from .models import WatchGroup
+
+    groups = list(groups.filter(neighbourhood=neighbourhood))
+    members: dict[int, set[int]] = {group.pk: set() for group in groups}
+    for group_id, user_id in WatchGroup.members.through.objects.filter(
+        watchgroup__in=groups
+    ).values_list("watchgroup_id", "user_id"):
+        members[group_id].add(user_id)
     counted = access.group_counted(
         neighbourhood=neighbourhood, user_ids=set().union(*members.values())
     )

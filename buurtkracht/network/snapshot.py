@@ -32,6 +32,8 @@ TARGETS = 60
 """Suggestions are stored for this many isolated and this many peripheral people (those
 who allowed connectors to see them)."""
 PAIRS_KEPT = 30
+GROUPS_SHOWN = 30
+"""The largest groups are listed by size; the rest only counted."""
 
 
 def _figures(figures: selectors.Figures) -> dict:
@@ -118,7 +120,8 @@ def compute(neighbourhood, *, now: datetime | None = None) -> dict:
         "peripheral_named": sum(1 for uid in peripheral if uid in outreach),
         "suggestions": suggestions,
         "pairs": pairs,
-        "groups": [len(members) for members in result.groups],
+        "groups": [len(members) for members in result.groups[:GROUPS_SHOWN]],
+        "group_count": len(result.groups),
         "bridges": [[a + 1, b + 1, round(w, 1)] for a, b, w in result.bridges[:15]],
         "watch": _watch(neighbourhood, ties),
         "picture": selectors.picture(ties, result, made.positions, {}, with_ids=True),
@@ -159,18 +162,23 @@ def _pairs(neighbourhood, ties: Ties, outreach, member_names, features, labels) 
     ]
 
 
-def _watch(neighbourhood, ties: Ties) -> dict:
-    """Per group to connect, each member's tie partners: the page counts them with the
-    consents of that moment (withdrawing `group_count` stops counting at once)."""
+def _watch(neighbourhood, ties: Ties) -> list:
+    """Per group to connect: its members counted with their consent (`group_count`) as
+    it stands when this is computed, and their ties inside and outside the group. A
+    consent given or withdrawn sends a new computation (in a neighbourhood of up to
+    BUURTKRACHT_SYNC_PEOPLE members the page makes it at once)."""
     from .models import WatchGroup
 
-    groups = WatchGroup.objects.filter(neighbourhood=neighbourhood).prefetch_related("members")
-    members = {group.pk: {m.pk for m in group.members.all()} for group in groups}
-    wanted = set().union(*members.values()) if members else set()
-    partners: dict[int, list[int]] = {uid: [] for uid in wanted}
-    for a, b in ties.weights:
-        if a in partners:
-            partners[a].append(b)
-        if b in partners:
-            partners[b].append(a)
-    return {str(uid): sorted(found) for uid, found in partners.items()}
+    groups = selectors._counted_groups(neighbourhood, WatchGroup.objects.order_by("name"))
+    found = []
+    for group, counted in groups:
+        inside = outside = 0
+        connected = set()
+        for a, b in ties.weights:
+            if a in counted and b in counted:
+                inside += 1
+            elif (a in counted) != (b in counted):
+                outside += 1
+                connected.add(a if a in counted else b)
+        found.append([group.pk, len(counted), inside, outside, len(connected)])
+    return found

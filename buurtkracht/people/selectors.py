@@ -186,6 +186,9 @@ def access_log_of(*, user) -> QuerySet[AccessLog]:
 def display_names(*, viewer, neighbourhood, user_ids) -> dict[int, str]:
     """{user id: display name} for those of `user_ids` who let `viewer` see their name
     (`access.visible_q`); the others are left out. One query."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
     return dict(
         Profile.objects.filter(
             access.visible_q(
@@ -193,8 +196,9 @@ def display_names(*, viewer, neighbourhood, user_ids) -> dict[int, str]:
                 owner_field="user_id",
                 level_field="display_name_visibility",
                 neighbourhood=neighbourhood,
+                owner_ids=ids,
             ),
-            user_id__in=set(user_ids),
+            user_id__in=ids,
         ).values_list("user_id", "display_name")
     )
 

