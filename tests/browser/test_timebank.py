@@ -28,8 +28,12 @@ def bank(live_world):
 
 
 def _give(browse, page, karim, minutes):
+    # Find the neighbour by the first letters of the name, then choose them.
+    search = page.locator("main section:has(#give-h) form[role=search]")
+    search.locator("input[name=wie]").fill("Kar")
+    browse.click(page, search.locator("button[type=submit]"))
     form = page.locator("main form[action$='/tijdbank/geven/']")
-    form.locator("select[name=to_user]").select_option(str(karim.pk))
+    form.locator(f"input[name=to_user][value='{karim.pk}']").check()
     form.locator("input[name=hours]").fill("0")
     form.locator("input[name=minutes]").fill(str(minutes))
     form.locator("input[name=note]").fill("Ramen gelapt")
