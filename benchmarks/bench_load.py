@@ -292,9 +292,10 @@ def report(measured: list[dict], args) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_docs(section: str) -> None:
+def write_docs(section: str, header: str = SECTION) -> None:
+    """Replace the section that starts with `header` in docs/benchmarks.md (or add it)."""
     text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(header)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(section + "\n", text)
     else:

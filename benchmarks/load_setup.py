@@ -7,6 +7,7 @@ against the benchmark's database (DATABASE_URL, BUURTKRACHT_VAR_DIR). Prints JSO
                                    network, matching (what a worker does after a change)
     load_setup.py queries JSON     SQL queries per page: {"name": [user or null, url]}
     load_setup.py change           one change to the network (an exchange both mark done)
+    load_setup.py send N           send N small jobs (jobs.resend) to the queue, timed
 """
 
 import json
@@ -110,6 +111,15 @@ def change():
     return {"committed": timezone.now().timestamp(), "wanted": row.wanted}
 
 
+def send(count: int):
+    from buurtkracht.jobs import services, tasks
+
+    started = time.perf_counter()
+    for _ in range(count):
+        services.send_now(tasks.resend_unsent)
+    return {"seconds": time.perf_counter() - started}
+
+
 if __name__ == "__main__":
     command, *rest = sys.argv[1:]
     if command == "sessions":
@@ -122,6 +132,8 @@ if __name__ == "__main__":
         result = queries(json.loads(rest[0]))
     elif command == "change":
         result = change()
+    elif command == "send":
+        result = send(int(rest[0]))
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(result))

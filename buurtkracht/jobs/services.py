@@ -35,9 +35,13 @@ KINDS: dict[str, str] = {
     "stats": "buurtkracht.neighbourhoods.snapshot.compute",
     "network": "buurtkracht.network.snapshot.compute",
     "matching": "buurtkracht.matching.snapshot.compute",
+    "timebank": "buurtkracht.timebank.snapshot.compute",
 }
 LEASE = timedelta(minutes=15)
 """How long a refresh may hold its snapshot before another may take over."""
+SETTLE = 2.0
+"""Seconds a refresh waits after the change that sent it: the writes of one action (an
+exchange marked done by both, an import) come in one computation instead of several."""
 REQUEUE_AFTER = timedelta(seconds=60)
 """A refresh is sent at most this often per snapshot while one waits in the queue."""
 BROKER_PAUSE = 30.0
@@ -57,8 +61,9 @@ def _note_broker_down() -> None:
         _broker_down_until = time.monotonic() + BROKER_PAUSE
 
 
-def send_now(task, *args, task_id: str | None = None) -> JobRun:
-    """Send a job at once and record it; never raises when the broker is down."""
+def send_now(task, *args, task_id: str | None = None, countdown: float | None = None) -> JobRun:
+    """Send a job now (to run after `countdown` seconds, if given) and record it; never
+    raises when the broker is down."""
     task_id = task_id or uuid.uuid4().hex
     run, _created = JobRun.objects.get_or_create(
         task_id=task_id, defaults={"name": task.name, "args": list(args)}
@@ -69,7 +74,7 @@ def send_now(task, *args, task_id: str | None = None) -> JobRun:
         )
         return run
     try:
-        task.apply_async(args=list(args), task_id=task_id)
+        task.apply_async(args=list(args), task_id=task_id, countdown=countdown)
     except Exception as error:  # kombu raises OperationalError, OSError, …
         if task.app.conf.task_always_eager:
             raise  # in eager mode this is the job's own error, not the broker's
@@ -151,7 +156,9 @@ def _bump(kind: str, neighbourhood_ids: Iterable[int]) -> list[int]:
     return ids
 
 
-def request_refresh(kind: str, neighbourhood_id: int, *, now=None) -> bool:
+def request_refresh(
+    kind: str, neighbourhood_id: int, *, now=None, countdown: float | None = None
+) -> bool:
     """Send the snapshot's refresh unless one is already waiting: the one that runs reads
     the newest version, so one waiting refresh per snapshot is enough."""
     from . import tasks
@@ -163,7 +170,7 @@ def request_refresh(kind: str, neighbourhood_id: int, *, now=None) -> bool:
         .update(queued_at=now)
     )
     if claimed:
-        send_now(tasks.refresh_snapshot, kind, neighbourhood_id)
+        send_now(tasks.refresh_snapshot, kind, neighbourhood_id, countdown=countdown)
     return bool(claimed)
 
 
@@ -175,7 +182,7 @@ def changed(kind: str, neighbourhood_ids: Iterable[int]) -> None:
         raise ValueError(f"unknown snapshot kind {kind!r}")
     ids = _bump(kind, [i for i in neighbourhood_ids if i is not None])
     if ids:
-        transaction.on_commit(lambda: [request_refresh(kind, i) for i in ids])
+        transaction.on_commit(lambda: [request_refresh(kind, i, countdown=SETTLE) for i in ids])
 
 
 def bump_all(kind: str) -> int:

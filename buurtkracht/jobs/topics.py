@@ -43,6 +43,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "consent.",
         "network.group_",
     ),
+    # The time bank's monthly figures: every transfer.
+    "timebank": ("timebank.",),
     # What the matching index reads: members' gifts and resources, and the vocabulary.
     "matching": (
         "membership.",

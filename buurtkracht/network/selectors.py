@@ -369,7 +369,28 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
     asked |= set(picture_ids)
     # Consent and names as they are now: withdrawing either takes effect at once.
     named_ids, outreach_ids = access.network_consents(neighbourhood=neighbourhood, user_ids=asked)
-    names = display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=outreach_ids)
+    # Names only of whom the page may show: the first few who may be named of each list
+    # (a margin for names the viewer may not see), their suggestions, pairs and dots.
+    margin = 2 * NOT_INCLUDED_SHOWN
+    wanted = {uid for uid, *_rest in connectors if uid in named_ids}
+    for people in (isolated, peripheral):
+        wanted.update([uid for uid, _t in people if uid in outreach_ids][:margin])
+    wanted.update(uid for one, other, _r in stored_pairs for uid in (one, other))
+    wanted.update(uid for uid in picture_ids if uid in named_ids)
+    names = display_names(
+        viewer=viewer, neighbourhood=neighbourhood, user_ids=wanted & outreach_ids
+    )
+    # Then the people the shown ones could meet (a second small look-up).
+    shown_targets = []
+    for people in (isolated, peripheral):
+        shown_targets += [uid for uid, _t in people if uid in names][:NOT_INCLUDED_SHOWN]
+    partners = {
+        uid
+        for target in shown_targets
+        for uid, _r in suggestions.get(target, [])[: 2 * SUGGESTIONS_EACH]
+        if uid in named_ids and uid not in names
+    }
+    names.update(display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=partners))
 
     def person(user_id: int, ties: int, *, outreach: bool = False, score: float = 0.0) -> Person:
         allowed = outreach_ids if outreach else named_ids
@@ -386,7 +407,7 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
     for p in shown_isolated + shown_peripheral:
         p.suggestions = [
             (uid, names[uid], text(reasons))
-            for uid, reasons in suggestions.get(p.user_id, [])
+            for uid, reasons in suggestions.get(p.user_id, [])[: 2 * SUGGESTIONS_EACH]
             if uid in named_ids and uid in names
         ][:SUGGESTIONS_EACH]
     meet = [

@@ -102,15 +102,23 @@ class Balance:
     label: str
 
 
-def balances(*, viewer, neighbourhood) -> list[Balance]:
-    """Every account of the neighbourhood with its balance (administrators)."""
-    accounts = list(
-        Account.objects.filter(neighbourhood=neighbourhood).order_by("kind", "-balance", "pk")
-    )
+BALANCES_PAGE = 50
+
+
+def balances(*, viewer, neighbourhood, page=1):
+    """One page of the neighbourhood's accounts with their balances (administrators), and
+    the page object for "more"."""
+    from django.core.paginator import Paginator
+
+    found = Paginator(
+        Account.objects.filter(neighbourhood=neighbourhood).order_by("kind", "-balance", "pk"),
+        BALANCES_PAGE,
+    ).get_page(page)
+    accounts = list(found)
     shown = names(
         viewer=viewer, neighbourhood=neighbourhood, user_ids=[a.user_id for a in accounts]
     )
-    return [Balance(a, label(a, shown, viewer=viewer)) for a in accounts]
+    return [Balance(a, label(a, shown, viewer=viewer)) for a in accounts], found
 
 
 def recent_transfers(*, neighbourhood, limit: int = 30):
@@ -137,6 +145,22 @@ class Month:
         """Share of the people involved who both gave and received help."""
         involved = self.givers + self.receivers - self.both
         return self.both / involved if involved else 0.0
+
+
+def stored_monthly(*, neighbourhood) -> list[Month]:
+    """The monthly figures as the background job stored them (`timebank.snapshot`)."""
+    from buurtkracht.jobs.selectors import stored
+
+    return [
+        Month(
+            month=date.fromisoformat(row["month"]),
+            minutes=row["minutes"],
+            givers=row["givers"],
+            receivers=row["receivers"],
+            both=row["both"],
+        )
+        for row in stored("timebank", neighbourhood).data.get("months", [])
+    ]
 
 
 def monthly(*, neighbourhood, months: int = 12) -> list[Month]:

@@ -152,7 +152,11 @@ def donate(request, slug):
 
 def _manage_context(request, rules, *, rules_form=None, grant=None):
     hood, user = request.neighbourhood, request.user
-    rows = selectors.balances(viewer=user, neighbourhood=hood) if rules else []
+    rows, balance_page = (
+        selectors.balances(viewer=user, neighbourhood=hood, page=request.GET.get("pagina"))
+        if rules
+        else ([], None)
+    )
     if rows:
         access.note_reads(
             viewer=user,
@@ -175,7 +179,8 @@ def _manage_context(request, rules, *, rules_form=None, grant=None):
         "balances": [
             (r.label, r.account, services.format_minutes(r.account.balance)) for r in rows
         ],
-        "months": selectors.monthly(neighbourhood=hood) if rules else [],
+        "balance_page": balance_page,
+        "months": selectors.stored_monthly(neighbourhood=hood) if rules else [],
         "grant_form": (grant or GrantForm(members=_choices(people)))
         if rules and rules.pot
         else None,
