@@ -88,13 +88,18 @@ format: install
 	$(BIN)/ruff format .
 
 # Benchmarks, not tests: figures go to docs/benchmarks.md. Each compares with a peer.
-bench: install
+# The load benchmark drives the site with wrk (Debian's package, installed when missing).
+bench: install broker
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_search.py
 	$(BIN)/python benchmarks/bench_inventory.py
 	$(BIN)/python benchmarks/bench_matching.py
 	$(BIN)/python benchmarks/bench_timebank.py
 	$(BIN)/python benchmarks/bench_network.py
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_queue.py
 
 clean:
 	rm -rf $(VENV) node_modules var *.egg-info

@@ -167,3 +167,34 @@ def test_category_fills_the_list_and_exclude_leaves_people_out(city):
         )
         == []
     )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_changed_index_is_rebuilt_in_the_background_while_the_old_one_serves(
+    city, monkeypatch
+):
+    """What a web process does under load: after a change it keeps answering from the
+    index it has (the suggestions are checked against the database anyway) and swaps in
+    the rebuilt one when its thread is done — no request waits for the rebuild."""
+    here, _, people = city
+    monkeypatch.setattr(matching_index, "BACKGROUND_REBUILD", True)
+    threads = []
+    real = matching_index._rebuild_in_background
+
+    def recording(*args, **kwargs):
+        thread = real(*args, **kwargs)
+        threads.append(thread)
+        return thread
+
+    monkeypatch.setattr(matching_index, "_rebuild_in_background", recording)
+    first = neighbourhood_index(here)  # the process's first build: made right away
+    assert not threads
+    newcomer = f.make_member(here)
+    _gift(newcomer, item="ladder")  # bumps the "matching" version (a saved row)
+    still = neighbourhood_index(here)
+    assert still is first and len(threads) == 1  # the old index answers meanwhile
+    threads[0].join()
+    rebuilt = neighbourhood_index(here)
+    assert rebuilt is not first and rebuilt.items(newcomer.pk)
+    assert neighbourhood_index(here) is rebuilt and len(threads) == 1  # current: no rebuild

@@ -46,14 +46,13 @@ Candidates (`NeighbourhoodIndex.candidates`, `.matches`)
     the database, because the index can be a moment behind an edit in place.
 
 Cache (`neighbourhood_index`)
-    Per process, keyed on the neighbourhood and a version read from the database with one
-    aggregate query: count and largest id of the neighbourhood's gifts, resources and
-    memberships, plus the taxonomy index in use. That query reads every gift of the
-    neighbourhood (about 0.2 s at a million gifts on SQLite), so a process trusts the
-    version it read for `VERSION_TTL` seconds (2): every worker process sees a new or
-    deleted gift, resource or member within that time and rebuilds. An edit that
-    keeps counts and ids (changing a gift's text or visibility in place) is not seen until
-    the next insert or delete, or `clear_cache()`.
+    Per process, keyed on the neighbourhood and a version: the "matching" snapshot's
+    `wanted` (one row read by its key), which every change to members' gifts, resources
+    and memberships bumps in its own transaction (`jobs.topics`), plus the taxonomy index
+    in use. A process trusts the version it read for `VERSION_TTL` seconds (2). When the
+    version moved, the index is rebuilt from the database in a background thread (about a
+    second at 100,000 residents) while requests keep using the one they have; only a
+    process's first build makes a request wait (`BACKGROUND_REBUILD`).
 """
 
 from __future__ import annotations
