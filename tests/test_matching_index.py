@@ -171,9 +171,7 @@ def test_category_fills_the_list_and_exclude_leaves_people_out(city):
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_changed_index_is_rebuilt_in_the_background_while_the_old_one_serves(
-    city, monkeypatch
-):
+def test_a_changed_index_is_rebuilt_in_the_background_while_the_old_one_serves(city, monkeypatch):
     """What a web process does under load: after a change it keeps answering from the
     index it has (the suggestions are checked against the database anyway) and swaps in
     the rebuilt one when its thread is done — no request waits for the rebuild."""
