@@ -255,3 +255,24 @@ def test_an_s3_bucket_is_used_for_photos_when_configured(tmp_path):
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     assert storage["OPTIONS"]["bucket_name"] == "buurtkracht-media"
     assert storage["OPTIONS"]["default_acl"] == "private"  # served only through our views
+
+
+def test_the_cached_public_part_of_the_neighbourhood_page_follows_every_change(world, client):
+    """The part everyone sees (figures, chart, initiatives, modules) is cached by the
+    version of the stored figures, which initiatives, sign-ups and settings bump too."""
+    from buurtkracht.initiatives import services as initiatives
+
+    world.hood.modules = [*world.hood.modules, "initiatives"]
+    world.hood.save()
+    url = reverse("neighbourhoods:home", kwargs=HOOD)
+    assert "Moestuin" not in client.get(url).content.decode()
+    initiatives.initiative_create(
+        actor=world.resident, neighbourhood=world.hood, name="Moestuin", what_and_why="Samen"
+    )
+    page = client.get(url).content.decode()
+    assert "Moestuin" in page and "<strong>5</strong>" in page
+    f.make_member(world.hood, name="Wim")
+    assert "<strong>6</strong>" in client.get(url).content.decode()
+    world.hood.modules = ["gifts"]
+    world.hood.save()
+    assert "Moestuin" not in client.get(url).content.decode()

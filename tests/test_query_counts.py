@@ -32,7 +32,7 @@ HOOD = {"slug": "lindenhof"}
 
 PINNED = {
     "landing": 2,
-    "neighbourhood": 7,
+    "neighbourhood": 2,
     "request": 30,
     "map": 21,
     "map search": 23,

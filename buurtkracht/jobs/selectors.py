@@ -26,6 +26,8 @@ class Stored:
     computed_at: datetime | None
     current: bool
     changed_at: datetime | None
+    version: str = ""
+    """Changes whenever what is stored, or what it should be, changes: a cache key."""
 
     @property
     def ready(self) -> bool:
@@ -47,6 +49,7 @@ def _stored(row: Snapshot) -> Stored:
         computed_at=row.computed_at,
         current=row.is_current,
         changed_at=row.changed_at,
+        version=f"{row.wanted}.{row.done}",
     )
 
 

@@ -22,6 +22,12 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "item.",
         "inventory.imported",
         "taxonomy.item_added",
+        # The neighbourhood page shows the initiatives and coming activities with the
+        # figures, and the modules: one version for the part of the page everyone sees.
+        "initiative.",
+        "task.",
+        "activity.",
+        "neighbourhood.updated",
     ),
     # What the network is made of (network/ties.py), and who may be suggested.
     "network": (
@@ -157,7 +163,12 @@ def _via_post(instance):
 
 
 # model label -> (kinds, where its neighbourhoods are)
+def _itself(instance):
+    return [instance.pk]
+
+
 MODEL_TOPICS = {
+    "neighbourhoods.neighbourhood": (("stats",), _itself),
     "neighbourhoods.membership": (("stats", "network", "matching"), _own),
     "gifts.gift": (("stats", "matching"), _owned),
     "gifts.resource": (("stats", "matching"), _owned),
@@ -165,9 +176,10 @@ MODEL_TOPICS = {
     "exchange.exchange": (("network",), _via_post),
     "network.introduction": (("network",), _own),
     "network.acquaintance": (("network",), _own),
-    "initiatives.initiative": (("network",), _own),
-    "initiatives.task": (("network",), _via_initiative),
-    "initiatives.signup": (("network",), _via_activity),
+    "initiatives.initiative": (("stats", "network"), _own),
+    "initiatives.task": (("stats", "network"), _via_initiative),
+    "initiatives.activity": (("stats",), _via_initiative),
+    "initiatives.signup": (("stats", "network"), _via_activity),
     "people.consent": (("network",), _own),
 }
 

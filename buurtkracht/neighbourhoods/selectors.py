@@ -19,6 +19,7 @@ class NeighbourhoodSummary:
     """(category key, offered, asked) per category, as stored."""
     computed_at: object = None
     current: bool = True
+    version: str = ""
 
 
 def neighbourhood_summary(*, neighbourhood: Neighbourhood) -> NeighbourhoodSummary:
@@ -37,6 +38,7 @@ def neighbourhood_summary(*, neighbourhood: Neighbourhood) -> NeighbourhoodSumma
         abundance=data.get("abundance", []),
         computed_at=found.computed_at,
         current=found.current,
+        version=found.version,
     )
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,11 +39,13 @@ def home(request, slug):
     summary = selectors.neighbourhood_summary(neighbourhood=neighbourhood)
     context = {
         "summary": summary,
-        "balance_chart": _balance_chart(neighbourhood, summary),
+        # The part of the page everyone sees is cached by the figures' version (the
+        # template's {% cache %}); these are worked out only when it is not.
+        "balance_chart": SimpleLazyObject(lambda: _balance_chart(neighbourhood, summary)),
         "can_join": access.decide(
             request.user, Action.JOIN, neighbourhood=neighbourhood, membership=request.membership
         ),
-        "initiatives": _initiatives(neighbourhood),
+        "initiatives": SimpleLazyObject(lambda: _initiatives(neighbourhood)),
     }
     return render(request, "neighbourhoods/home.html", context)
 
