@@ -276,3 +276,19 @@ def test_the_cached_public_part_of_the_neighbourhood_page_follows_every_change(w
     world.hood.modules = ["gifts"]
     world.hood.save()
     assert "Moestuin" not in client.get(url).content.decode()
+
+
+def test_a_big_snapshot_is_not_worked_out_again_sooner_than_it_took(world, not_eager):
+    """Under a stream of changes a refresh waits as long as the last computation took, so
+    a big neighbourhood's network takes at most half a worker."""
+    from buurtkracht.jobs import tasks
+
+    stored("stats", world.hood)
+    Snapshot.objects.filter(kind="stats").update(seconds=120.0, computed_at=timezone.now())
+    f.make_member(world.hood, name="Wim")
+    assert "again in" in tasks.refresh_snapshot("stats", world.hood.pk)
+    row = Snapshot.objects.get(kind="stats", neighbourhood=world.hood)
+    assert not row.is_current and row.queued_at is not None  # sent again, for later
+    Snapshot.objects.filter(kind="stats").update(computed_at=timezone.now() - timedelta(minutes=3))
+    tasks.refresh_snapshot("stats", world.hood.pk)
+    assert Snapshot.objects.get(kind="stats", neighbourhood=world.hood).is_current

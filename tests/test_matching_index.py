@@ -170,13 +170,14 @@ def test_category_fills_the_list_and_exclude_leaves_people_out(city):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_changed_index_is_rebuilt_in_the_background_while_the_old_one_serves(city, monkeypatch):
     """What a web process does under load: after a change it keeps answering from the
     index it has (the suggestions are checked against the database anyway) and swaps in
     the rebuilt one when its thread is done — no request waits for the rebuild."""
     here, _, people = city
     monkeypatch.setattr(matching_index, "BACKGROUND_REBUILD", True)
+    monkeypatch.setattr(matching_index, "MIN_REBUILD_SECONDS", 0.0)
     threads = []
     real = matching_index._rebuild_in_background
 
@@ -196,3 +197,17 @@ def test_a_changed_index_is_rebuilt_in_the_background_while_the_old_one_serves(c
     rebuilt = neighbourhood_index(here)
     assert rebuilt is not first and rebuilt.items(newcomer.pk)
     assert neighbourhood_index(here) is rebuilt and len(threads) == 1  # current: no rebuild
+
+
+def test_a_stream_of_edits_rebuilds_the_index_at_most_every_few_seconds(city, monkeypatch):
+    here, _, people = city
+    monkeypatch.setattr(matching_index, "BACKGROUND_REBUILD", True)
+    started = []
+    monkeypatch.setattr(
+        matching_index, "_rebuild_in_background", lambda *args: started.append(args)
+    )
+    first = neighbourhood_index(here)  # built just now
+    _gift(f.make_member(here), item="ladder")
+    assert neighbourhood_index(here) is first and not started  # too soon: keep serving
+    monkeypatch.setattr(matching_index, "MIN_REBUILD_SECONDS", 0.0)
+    assert neighbourhood_index(here) is first and len(started) == 1  # now it is rebuilt

@@ -239,6 +239,28 @@ def refresh(kind: str, neighbourhood_id: int, *, owner: str, rounds: int = 3) ->
         _release(row, owner)
 
 
+def wait_before_computing(kind: str, neighbourhood_id: int) -> float:
+    """Seconds a refresh job should wait before computing again: a snapshot is not worked
+    out anew sooner after the last computation than that computation took. Under a steady
+    stream of changes a big neighbourhood's network (13 s at 100,000 residents) then takes
+    at most half a worker, and results are still fresh within twice its time."""
+    row = Snapshot.objects.filter(kind=kind, neighbourhood_id=neighbourhood_id).first()
+    if row is None or row.computed_at is None:
+        return 0.0
+    since = (timezone.now() - row.computed_at).total_seconds()
+    return max(0.0, row.seconds - since)
+
+
+def refresh_later(kind: str, neighbourhood_id: int, *, countdown: float) -> None:
+    """Send the snapshot's refresh again to run after `countdown` seconds."""
+    from . import tasks
+
+    Snapshot.objects.filter(kind=kind, neighbourhood_id=neighbourhood_id).update(
+        queued_at=timezone.now()
+    )
+    send_now(tasks.refresh_snapshot, kind, neighbourhood_id, countdown=countdown)
+
+
 def sweep() -> int:
     """Send refreshes for snapshots that are out of date and not waiting or running (a job
     lost with its message, or one whose broker was down). Run every minute."""

@@ -9,6 +9,10 @@ def refresh_snapshot(kind: str, neighbourhood_id: int) -> str:
 
     # The task id is the lease owner: a redelivered job (its worker was killed) takes over
     # its own lease at once instead of waiting for it to expire.
+    wait = services.wait_before_computing(kind, neighbourhood_id)
+    if wait > 1.0 and not app.conf.task_always_eager:
+        services.refresh_later(kind, neighbourhood_id, countdown=wait)
+        return f"{kind} {neighbourhood_id}: again in {wait:.0f} s"
     owner = app.current_task.request.id or "direct"
     row = services.refresh(kind, neighbourhood_id, owner=owner)
     if row is None:

@@ -441,6 +441,10 @@ _lock = threading.Lock()
 _cache: dict[int, NeighbourhoodIndex] = {}
 _checked: dict[int, float] = {}  # neighbourhood id -> monotonic time of the last check
 _building: set[int] = set()
+_built_at: dict[int, float] = {}  # neighbourhood id -> monotonic time of the last build
+MIN_REBUILD_SECONDS = 10.0
+"""A process rebuilds a neighbourhood's index at most this often in the background: a
+stream of edits in a big neighbourhood costs one build per ten seconds, not one each."""
 
 
 def neighbourhood_index(neighbourhood) -> NeighbourhoodIndex:
@@ -456,7 +460,8 @@ def neighbourhood_index(neighbourhood) -> NeighbourhoodIndex:
         _checked[neighbourhood_id] = time.monotonic()
         return current
     if current is not None and BACKGROUND_REBUILD:
-        _rebuild_in_background(neighbourhood_id, taxonomy, version)
+        if time.monotonic() - _built_at.get(neighbourhood_id, 0.0) >= MIN_REBUILD_SECONDS:
+            _rebuild_in_background(neighbourhood_id, taxonomy, version)
         _checked[neighbourhood_id] = time.monotonic()
         return current
     with _lock:  # one build at a time; the others wait and reuse it
@@ -464,6 +469,7 @@ def neighbourhood_index(neighbourhood) -> NeighbourhoodIndex:
         if current is None or current.version != version:
             current = NeighbourhoodIndex.build(neighbourhood, taxonomy=taxonomy, version=version)
             _cache[neighbourhood_id] = current
+            _built_at[neighbourhood_id] = time.monotonic()
         _checked[neighbourhood_id] = time.monotonic()
     return current
 
@@ -481,6 +487,7 @@ def _rebuild_in_background(
             made = NeighbourhoodIndex.build(neighbourhood_id, taxonomy=taxonomy, version=version)
             with _lock:
                 _cache[neighbourhood_id] = made
+                _built_at[neighbourhood_id] = time.monotonic()
         finally:
             with _lock:
                 _building.discard(neighbourhood_id)
@@ -497,3 +504,4 @@ def clear_cache() -> None:
     with _lock:
         _cache.clear()
         _checked.clear()
+        _built_at.clear()
