@@ -743,6 +743,11 @@ def test_lendable_resources_shows_what_the_viewer_may_see_here(world, ladder):
     assert mine == {ladder, hidden, room}
     for absent in (not_lent, knowledge, elsewhere, other_room):
         assert absent not in mine
+    # the page of the list decides the same, newest first
+    page = selectors.lendable_page(neighbourhood=world.hood, viewer=world.resident)
+    assert page.rows == sorted(mine, key=lambda r: r.pk, reverse=True) and not page.next_after
+    spaces = selectors.lendable_page(neighbourhood=world.hood, viewer=world.resident, kind="space")
+    assert spaces.rows == [room]
 
 
 def test_the_calendar_marks_busy_days_without_names(world, ladder):

@@ -194,18 +194,47 @@ def test_it_shows_the_queue_new_first_and_logs_the_read(world, client_for, case)
     second = _request(world, author=world.connector, text="Ik heb hulp nodig", needs_more=True)
     safety_net_sweep()
     SafetyNetCase.objects.filter(pk=case.pk).update(status=CaseStatus.CONTACTED)
-    response = client_for("professional").get(
-        reverse("support:queue", kwargs={"slug": "lindenhof"})
-    )
+    url = reverse("support:queue", kwargs={"slug": "lindenhof"})
+    professional = client_for("professional")
+    response = professional.get(url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.index("Ik heb hulp nodig") < html.index(TEXT)
-    assert "Sanne" in html
+    assert "Ik heb hulp nodig" in html and TEXT not in html  # the new case; Sanne's is taken
+    assert "Nieuw (1)" in html and "Bezig (1)" in html
     assert "<caption>" in html
     logged = set(
         AccessLog.objects.filter(viewer=world.professional).values_list("subject_id", flat=True)
     )
-    assert logged == {world.resident.pk, second.author_id}
+    assert logged == {second.author_id}  # only the people on the page shown
+    working = professional.get(url, {"toon": "bezig"}).content.decode()
+    assert TEXT in working and "Sanne" in working and "Ik heb hulp nodig" not in working
+    assert world.resident.pk in AccessLog.objects.values_list("subject_id", flat=True)
+    assert professional.get(url, {"toon": "gesloten"}).status_code == 200
+    assert professional.get(url, {"toon": "iets", "na": "x|y"}).status_code == 200
+
+
+def test_the_queue_pages_its_cases_without_more_queries(world, client_for, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from buurtkracht.support.selectors import QUEUE_PAGE
+
+    url = reverse("support:queue", kwargs={"slug": "lindenhof"})
+    professional = client_for("professional")
+    with CaptureQueriesContext(connection) as few:
+        professional.get(url)
+    for number in range(QUEUE_PAGE + 5):
+        author = f.make_member(world.hood, name=f"Buur {number}")
+        _consent(world, user=author)
+        _request(world, author=author, text=f"Hulp {number}", needs_more=True)
+    safety_net_sweep()
+    with CaptureQueriesContext(connection) as many:
+        first = professional.get(url).content.decode()
+    assert len(many) == len(few)
+    link = re.search(r'href="(\?toon=nieuw&amp;na=[^"]+)"', first).group(1).replace("&amp;", "&")
+    rest = professional.get(url + link).content.decode()
+    shown = re.findall(r"Hulp \d+|" + re.escape(TEXT), first + rest)
+    assert len(shown) == QUEUE_PAGE + 6 and len(set(shown)) == QUEUE_PAGE + 6
 
 
 @pytest.mark.parametrize("persona", ["resident", "connector", "facilitator", "outsider"])

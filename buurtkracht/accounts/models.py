@@ -28,6 +28,8 @@ class User(AbstractUser):
                 Lower("email"), condition=~Q(email=""), name="unique_email_when_set"
             )
         ]
+        # Imports look people up by login name whatever its capitals (timebank.importing).
+        indexes = [models.Index(Lower("username"), name="username_lower")]
 
     @property
     def name(self) -> str:

@@ -15,28 +15,35 @@ def needs_mfa_setup(user) -> bool:
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def guided_accounts(*, neighbourhood, viewer, membership):
-    """Guided accounts of this neighbourhood whose consent to guidance is still active."""
-    from buurtkracht.core import access
-    from buurtkracht.people.models import Consent
+GUIDED_PAGE = 50
+
+
+def guided_accounts(*, neighbourhood, viewer, membership, query: str = "", after: str = ""):
+    """One page of the guided accounts of this neighbourhood whose consent to guidance is
+    still active, by name (`query`: names that start with it), and where the next page
+    starts. Only the page shown is written to the access log."""
+    from buurtkracht.core import access, paging
+    from buurtkracht.people.models import Consent, name_starts
 
     from .models import GuidedAccount
 
     active = Consent.objects.filter(
         neighbourhood=neighbourhood, scope="guided_account", withdrawn_at__isnull=True
     ).values("user_id")
-    rows = list(
-        GuidedAccount.objects.filter(neighbourhood=neighbourhood, user_id__in=active)
-        .select_related("user__profile", "registered_by__profile", "organisation")
-        .order_by("user__profile__display_name")
+    rows = GuidedAccount.objects.filter(
+        neighbourhood=neighbourhood, user_id__in=active
+    ).select_related("user__profile", "organisation")
+    rows = name_starts(rows, query, field="user__profile__search_name")
+    page = paging.by_key(
+        rows, key="user__profile__search_name", pk="user_id", after=after, limit=GUIDED_PAGE
     )
     access.note_reads(
         viewer=viewer,
         membership=membership,
-        subject_ids=[g.user_id for g in rows],
+        subject_ids=[g.user_id for g in page.rows],
         what="guided_list",
     )
-    return rows
+    return page
 
 
 def guided_account(*, neighbourhood, user_id: int):

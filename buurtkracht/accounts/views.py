@@ -84,10 +84,19 @@ def set_secret(request):
 
 def guided_list(request, slug):
     access.require(request, Action.REGISTER_GUIDED)
-    guided = account_selectors.guided_accounts(
-        neighbourhood=request.neighbourhood, viewer=request.user, membership=request.membership
+    query = request.GET.get("zoek", "").strip()[:60]
+    page = account_selectors.guided_accounts(
+        neighbourhood=request.neighbourhood,
+        viewer=request.user,
+        membership=request.membership,
+        query=query,
+        after=request.GET.get("na", ""),
     )
-    return render(request, "accounts/guided_list.html", {"guided": guided})
+    return render(
+        request,
+        "accounts/guided_list.html",
+        {"guided": page.rows, "next_after": page.next_after, "query": query},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -76,6 +76,12 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The board: open posts of a neighbourhood, newest first, a page at a time.
+        indexes = [
+            models.Index(
+                fields=["neighbourhood", "status", "-created_at", "-id"], name="post_board"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True)

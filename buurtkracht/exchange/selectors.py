@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from buurtkracht.core import paging
 from buurtkracht.matching.suggestions import Need, Suggestion, suggest_people
 
 from .models import Exchange, HelpInvitation, Post, PostStatus, WhereKind
@@ -12,6 +13,18 @@ def open_posts(*, neighbourhood, kind: str = ""):
         "category", "author__profile"
     )
     return posts.filter(kind=kind) if kind else posts
+
+
+POSTS_PAGE = 30
+
+
+def board(*, neighbourhood, kind: str = "", after: str = "") -> paging.Page:
+    """One page of the open requests and offers, newest first (`kind`: only those), and
+    where the next page starts."""
+    posts = Post.objects.filter(neighbourhood=neighbourhood, status=PostStatus.OPEN)
+    if kind:
+        posts = posts.filter(kind=kind)
+    return paging.newest(posts.select_related("category"), after=after, limit=POSTS_PAGE)
 
 
 def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list[Suggestion]:

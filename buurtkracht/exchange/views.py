@@ -24,18 +24,30 @@ def _aware(day, time_of_day):
     return timezone.make_aware(datetime.combine(day, time_of_day)) if day and time_of_day else None
 
 
+RECENT = 20
+
+
 def posts(request, slug):
     access.require(request, Action.REQUESTS)
     kind = {"vraag": PostKind.REQUEST, "aanbod": PostKind.OFFER}.get(
         request.GET.get("soort", ""), ""
     )
+    page = selectors.board(
+        neighbourhood=request.neighbourhood, kind=kind, after=request.GET.get("na", "")
+    )
     context = {
-        "posts": selectors.open_posts(neighbourhood=request.neighbourhood, kind=kind)[:200],
+        "posts": page.rows,
+        "next_after": page.next_after,
         "kind": kind,
+        "kind_param": {PostKind.REQUEST: "vraag", PostKind.OFFER: "aanbod"}.get(kind, ""),
+        # A person's own invitations and exchanges: the newest few (the rest stay
+        # reachable from the posts and the person's home page).
         "invitations": selectors.invitations_for(
             user=request.user, neighbourhood=request.neighbourhood
-        ),
-        "exchanges": selectors.exchanges_of(user=request.user, neighbourhood=request.neighbourhood),
+        )[:RECENT],
+        "exchanges": selectors.exchanges_of(
+            user=request.user, neighbourhood=request.neighbourhood
+        ).order_by("-created_at")[:RECENT],
     }
     return render(request, "exchange/posts.html", context)
 

@@ -138,7 +138,8 @@ def _rows_with_names(*, viewer, membership, neighbourhood, found) -> list[AssetR
     return result
 
 
-def _visible(model, viewer, neighbourhood):
+def of_members(model, viewer, neighbourhood):
+    """Gifts or resources (`model`) of the members of `neighbourhood` that `viewer` may see."""
     return model.objects.filter(
         access.visible_q(
             viewer,
@@ -161,7 +162,7 @@ def newest_assets(
     start = dict(part.split(":", 1) for part in after.split("-") if ":" in part)
     found: list[tuple[str, object]] = []
     for kind, model in (("gift", Gift), ("resource", Resource)):
-        rows = _visible(model, viewer, neighbourhood).select_related("item__category")
+        rows = of_members(model, viewer, neighbourhood).select_related("item__category")
         before = start.get(kind[0], "")
         if before.isdigit():
             rows = rows.filter(pk__lt=int(before))
@@ -193,7 +194,7 @@ def assets_by_ids(*, viewer, membership, neighbourhood, ids) -> list[AssetRow]:
     for kind, model in (("gift", Gift), ("resource", Resource)):
         if wanted[kind]:
             for obj in (
-                _visible(model, viewer, neighbourhood)
+                of_members(model, viewer, neighbourhood)
                 .filter(pk__in=wanted[kind])
                 .select_related("item__category")
             ):

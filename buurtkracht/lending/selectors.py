@@ -8,8 +8,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 from buurtkracht.gifts.models import LENDABLE_KINDS, Resource
+from buurtkracht.gifts.selectors import of_members
 from buurtkracht.neighbourhoods.models import Membership
 
 from .access import manages_places
@@ -40,6 +41,27 @@ def lendable_resources(*, neighbourhood, viewer) -> QuerySet[Resource]:
         .select_related("item", "place")
         .order_by("kind", "id")
     )
+
+
+RESOURCES_PAGE = 30
+
+
+def lendable_page(*, neighbourhood, viewer, kind: str = "", after: str = "") -> paging.Page:
+    """One page of the spaces and things to borrow here, newest first (`kind`: only that
+    kind), and where the next page starts. Members' resources and places' resources are
+    read apart, each newest first from where the last page ended, and merged: two short
+    index walks, never a look at the whole city's resources."""
+    wanted = {"lendable": True, "kind__in": [kind] if kind else LENDABLE_KINDS}
+    if after.isdigit():
+        wanted["pk__lt"] = int(after)
+    of_people = of_members(Resource, viewer, neighbourhood).filter(place__isnull=True, **wanted)
+    of_places = Resource.objects.filter(place__neighbourhood=neighbourhood, **wanted)
+    found = []
+    for rows in (of_people, of_places):
+        found += rows.select_related("item", "place").order_by("-pk")[: RESOURCES_PAGE + 1]
+    found.sort(key=lambda r: r.pk, reverse=True)
+    page = found[:RESOURCES_PAGE]
+    return paging.Page(page, str(page[-1].pk) if len(found) > RESOURCES_PAGE else "")
 
 
 def owner_names(*, viewer, membership, neighbourhood, resources) -> dict[int, str]:

@@ -41,11 +41,15 @@ ACTIONS = {
 
 def resources(request, slug):
     access.require(request, Action.RESOURCES_BOOK)
-    rows = selectors.lendable_resources(neighbourhood=request.neighbourhood, viewer=request.user)
     kind = request.GET.get("soort", "")
-    if kind in KIND_FILTERS:
-        rows = rows.filter(kind=KIND_FILTERS[kind])
-    rows = list(rows[:300])
+    kind = kind if kind in KIND_FILTERS else ""
+    page = selectors.lendable_page(
+        neighbourhood=request.neighbourhood,
+        viewer=request.user,
+        kind=KIND_FILTERS.get(kind, ""),
+        after=request.GET.get("na", ""),
+    )
+    rows = page.rows
     names = selectors.owner_names(
         viewer=request.user,
         membership=request.membership,
@@ -54,7 +58,8 @@ def resources(request, slug):
     )
     context = {
         "rows": [(r, names.get(r.pk)) for r in rows],
-        "kind": kind if kind in KIND_FILTERS else "",
+        "next_after": page.next_after,
+        "kind": kind,
     }
     return render(request, "lending/resources.html", context)
 

@@ -1,9 +1,9 @@
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
+from buurtkracht.core.choices import Role
 
 from .models import Invitation, Membership, Neighbourhood
 
@@ -66,24 +66,34 @@ def memberships_of(*, user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("neighbourhood", "organisation")
 
 
+MEMBERS_PAGE = 50
+
+
 def members_for_admin(
-    *, neighbourhood, viewer, membership, page: int | str = 1, per_page: int = 50
-):
-    """One page of the member list an administrator manages. Names are shown to manage
-    roles, and this read is logged (docs/decisions/0006-admins-see-member-names.md)."""
-    queryset = (
-        Membership.objects.filter(neighbourhood=neighbourhood)
-        .select_related("user__profile", "organisation")
-        .order_by("role", "user__profile__display_name", "id")
+    *, neighbourhood, viewer, membership, query: str = "", role: str = "", after: str = ""
+) -> paging.Page:
+    """One page of the member list an administrator manages, by name (`query`: names
+    that start with it; `role`: only that role), and where the next page starts. Names
+    are shown to manage roles, and this read is logged
+    (docs/decisions/0006-admins-see-member-names.md)."""
+    from buurtkracht.people.models import name_starts
+
+    queryset = Membership.objects.filter(neighbourhood=neighbourhood).select_related(
+        "user__profile", "organisation"
     )
-    page_obj = Paginator(queryset, per_page).get_page(page)
+    if role in Role.values:
+        queryset = queryset.filter(role=role)
+    queryset = name_starts(queryset, query, field="user__profile__search_name")
+    page = paging.by_key(
+        queryset, key="user__profile__search_name", pk="user_id", after=after, limit=MEMBERS_PAGE
+    )
     access.note_reads(
         viewer=viewer,
         membership=membership,
-        subject_ids=[m.user_id for m in page_obj],
+        subject_ids=[m.user_id for m in page.rows],
         what="member_admin",
     )
-    return page_obj
+    return page
 
 
 def invitations_of(*, neighbourhood) -> QuerySet[Invitation]:

@@ -7,8 +7,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
+from buurtkracht.core.choices import Role
 from buurtkracht.core.forms import add_service_errors
 
 from . import selectors, services
@@ -173,22 +174,36 @@ def configure(request, slug):
 
 def members(request, slug):
     access.require(request, Action.MANAGE_MEMBERS)
+    query = request.GET.get("zoek", "").strip()[:60]
+    role = request.GET.get("rol", "")
     page = selectors.members_for_admin(
         neighbourhood=request.neighbourhood,
         viewer=request.user,
         membership=request.membership,
-        page=request.GET.get("pagina", 1),
+        query=query,
+        role=role,
+        after=request.GET.get("na", ""),
     )
-    rows = [
-        (
-            m,
-            MembershipForm(
-                initial={"role": m.role, "organisation": m.organisation_id}, prefix=f"m{m.pk}"
-            ),
+    # The organisations are read once for all the forms on the page, not once per form.
+    organisations = list(MembershipForm.base_fields["organisation"].choices)
+    rows = []
+    for m in page.rows:
+        form = MembershipForm(
+            initial={"role": m.role, "organisation": m.organisation_id}, prefix=f"m{m.pk}"
         )
-        for m in page
-    ]
-    return render(request, "neighbourhoods/members.html", {"page": page, "rows": rows})
+        form.fields["organisation"].choices = organisations
+        rows.append((m, form))
+    return render(
+        request,
+        "neighbourhoods/members.html",
+        {
+            "rows": rows,
+            "next_after": page.next_after,
+            "query": query,
+            "role": role if role in Role.values else "",
+            "roles": Role.choices,
+        },
+    )
 
 
 @require_POST
@@ -243,9 +258,17 @@ def invitations(request, slug):
             return redirect("neighbourhoods:invitations", slug=slug)
     context = {
         "form": form,
-        "invitations": selectors.invitations_of(neighbourhood=request.neighbourhood),
     }
+    page = paging.newest(
+        selectors.invitations_of(neighbourhood=request.neighbourhood),
+        after=request.GET.get("na", ""),
+        limit=INVITATIONS_PAGE,
+    )
+    context.update(invitations=page.rows, next_after=page.next_after)
     return render(request, "neighbourhoods/invitations.html", context)
+
+
+INVITATIONS_PAGE = 30
 
 
 @require_POST

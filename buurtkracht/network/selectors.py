@@ -563,30 +563,39 @@ def _counted_groups(neighbourhood, groups):
     return [(group, members[group.pk] & counted) for group in groups]
 
 
-def watch_group_people(*, group, viewer, membership, query: str = ""):
-    """For the page of one group: its members, and the residents found by name (`query`)
-    who could be added — only those who allowed being counted in a group
-    (`group_count`) — by the name the viewer may see, with how many allowed it. A
-    professional's look is written to the access log."""
+GROUP_PAGE = 50
+
+
+def watch_group_people(*, group, viewer, membership, query: str = "", after: str = ""):
+    """For the page of one group: one page of its members (in the order they joined:
+    the order says nothing about a name the viewer may not see) and where the next page
+    starts, and the residents found by name (`query`) who could be added — only those
+    who allowed being counted in a group (`group_count`) — by the name the viewer may
+    see, and whether anyone allowed it. A professional's look is written to the access
+    log."""
+    from buurtkracht.core import paging
     from buurtkracht.people.models import Consent
     from buurtkracht.people.selectors import display_names, find_people
 
     hood = group.neighbourhood
-    member_ids = set(group.members.values_list("pk", flat=True))
+    through = group.members.through
+    page = paging.by_id(
+        through.objects.filter(watchgroup=group), pk="id", after=after, limit=GROUP_PAGE
+    )
+    member_ids = [row.user_id for row in page.rows]
     allowing = Consent.objects.filter(
         neighbourhood=hood, scope="group_count", withdrawn_at__isnull=True
     ).values("user_id")
-    consenting = set(
-        allowing.filter(user_id__in=sorted(member_ids)).values_list("user_id", flat=True)
-    )
+    consenting = set(allowing.filter(user_id__in=member_ids).values_list("user_id", flat=True))
     names = display_names(viewer=viewer, neighbourhood=hood, user_ids=member_ids)
     fallback = _("a neighbour")
-    members = sorted(
-        ((uid, names.get(uid, fallback), uid in consenting) for uid in member_ids),
-        key=lambda row: row[1],
-    )
+    members = [(uid, names.get(uid, fallback), uid in consenting) for uid in member_ids]
     candidates = find_people(
-        viewer=viewer, neighbourhood=hood, query=query, exclude=member_ids, among=allowing
+        viewer=viewer,
+        neighbourhood=hood,
+        query=query,
+        exclude=through.objects.filter(watchgroup=group).values("user_id"),
+        among=allowing,
     )
     access.note_reads(
         viewer=viewer,
@@ -594,7 +603,7 @@ def watch_group_people(*, group, viewer, membership, query: str = ""):
         subject_ids=[uid for uid in member_ids if uid in names] + [p.user_id for p in candidates],
         what="network_groups",
     )
-    return members, candidates, allowing.count()
+    return members, page.next_after, candidates, allowing.exists()
 
 
 def groups_of(*, user, neighbourhood):

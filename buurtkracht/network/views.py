@@ -276,8 +276,12 @@ def group(request, slug, group_id: int):
                 messages.error(request, " ".join(error.messages))
                 return redirect(request.path)
     query = request.GET.get("wie", "").strip()[:60]
-    members, candidates, allowing = selectors.watch_group_people(
-        group=found, viewer=request.user, membership=request.membership, query=query
+    members, more, candidates, allowing = selectors.watch_group_people(
+        group=found,
+        viewer=request.user,
+        membership=request.membership,
+        query=query,
+        after=request.GET.get("na", ""),
     )
     return render(
         request,
@@ -286,6 +290,7 @@ def group(request, slug, group_id: int):
             "group": found,
             "form": form,
             "members": members,
+            "next_after": more,
             "people": candidates,
             "query": query,
             "allowing": allowing,

@@ -46,6 +46,15 @@ def name_key(name: str) -> str:
     return " ".join(plain.casefold().split())[:60]
 
 
+def name_starts(queryset, query: str, *, field: str = "search_name"):
+    """`queryset` narrowed to the people whose name starts with `query` (as `name_key`
+    reads it): a range on the `search_name` index. An empty query narrows nothing."""
+    key = name_key(query)
+    if not key:
+        return queryset
+    return queryset.filter(**{f"{field}__gte": key, f"{field}__lt": key + "\uffff"})
+
+
 class Profile(models.Model):
     """The person behind an account. Each field carries who may see it."""
 

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 
 from .consents import SCOPES
 from .models import (
@@ -15,6 +15,7 @@ from .models import (
     Consent,
     Profile,
     name_key,
+    name_starts,
 )
 
 LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
@@ -88,11 +89,6 @@ class Directory:
 DIRECTORY_PAGE = 50
 
 
-def _after(text: str) -> tuple[str, int] | None:
-    name, _bar, number = (text or "").rpartition("|")
-    return (name, int(number)) if number.isdigit() else None
-
-
 def directory(
     *,
     viewer,
@@ -118,15 +114,9 @@ def directory(
             owners_are_members=True,
         )
     )
-    key = name_key(query)
-    if key:
-        visible = visible.filter(search_name__gte=key, search_name__lt=key + "\uffff")
-    start = _after(after)
-    if start is not None:
-        name, user_id = start
-        visible = visible.filter(Q(search_name__gt=name) | Q(search_name=name, user_id__gt=user_id))
-    rows = list(visible.order_by("search_name", "user_id")[: limit + 1])
-    people, more = rows[:limit], len(rows) > limit
+    visible = name_starts(visible, query)
+    page = paging.by_key(visible, key="search_name", pk="user_id", after=after, limit=limit)
+    people = page.rows
     access.note_reads(
         viewer=viewer,
         membership=membership,
@@ -138,7 +128,7 @@ def directory(
         people=people,
         hidden_count=_hidden_names(viewer, neighbourhood, figures.get("names", {})),
         total=figures.get("members", 0),
-        next_after=f"{people[-1].search_name}|{people[-1].user_id}" if more else "",
+        next_after=page.next_after,
     )
 
 
@@ -252,7 +242,8 @@ def find_people(
 ) -> list[PersonChoice]:
     """Members of `neighbourhood` whose name starts with `query` and whose name the viewer
     may see, by name: a range on the `search_name` index, never a list of everyone.
-    `among`: only these people (a queryset of user ids or a list); `roles`: only members
+    `among`: only these people, `exclude`: not these (each a queryset of user ids or a
+    list); `roles`: only members
     with these roles there."""
     key = name_key(query)
     if len(key) < SEARCH_MIN:
@@ -271,7 +262,7 @@ def find_people(
         search_name__gte=key,
         search_name__lt=key + "\uffff",
         **membership,
-    ).exclude(user_id__in=list(exclude))
+    ).exclude(user_id__in=exclude if isinstance(exclude, QuerySet) else list(exclude))
     if among is not None:
         profiles = profiles.filter(user_id__in=among)
     rows = list(profiles.order_by("search_name", "user_id")[:limit])

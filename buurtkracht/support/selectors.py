@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from buurtkracht.core import paging
 from buurtkracht.exchange.models import Post, PostKind, PostStatus
 
 from .models import SAFETY_NET_DAYS_DEFAULT, CaseStatus, SafetyNetCase, SupportSettings
@@ -24,20 +25,46 @@ def safety_net_days_of(*, neighbourhood) -> int:
     return found or SAFETY_NET_DAYS_DEFAULT
 
 
-def safety_net_queue(*, neighbourhood, viewer) -> QuerySet[SafetyNetCase]:
-    """Cases of this neighbourhood: new ones first, then the rest, closed last; oldest first."""
-    order = Case(
-        When(status=CaseStatus.NEW, then=Value(0)),
-        When(status=CaseStatus.CLOSED, then=Value(2)),
-        default=Value(1),
-        output_field=IntegerField(),
+QUEUE_PAGE = 30
+QUEUE_TABS = {
+    "nieuw": [CaseStatus.NEW],
+    "bezig": [CaseStatus.CONTACTED, CaseStatus.REFERRED],
+    "gesloten": [CaseStatus.CLOSED],
+}
+"""The queue's tabs (`?toon=`): new cases, those someone is working on, closed ones."""
+
+
+def safety_net_queue(*, neighbourhood, viewer, tab: str = "nieuw", after: str = "") -> paging.Page:
+    """One page of this neighbourhood's cases in one tab (`QUEUE_TABS`): open ones oldest
+    first (who waited longest comes first), closed ones newest first."""
+    statuses = QUEUE_TABS.get(tab, QUEUE_TABS["nieuw"])
+    cases = SafetyNetCase.objects.filter(
+        neighbourhood=neighbourhood, status__in=statuses
+    ).select_related("post__author__profile", "post__item", "referred_place")
+    return paging.by_time(
+        cases,
+        when="opened_at",
+        after=after,
+        limit=QUEUE_PAGE,
+        newest_first=CaseStatus.CLOSED in statuses,
     )
-    return (
+
+
+def safety_net_open_counts(*, neighbourhood) -> dict[str, int]:
+    """How many cases wait in the "new" and "in progress" tabs (closed ones are not
+    counted: they only grow)."""
+    counts = dict(
         SafetyNetCase.objects.filter(neighbourhood=neighbourhood)
-        .select_related("post__author__profile", "post__item", "referred_place")
-        .annotate(order=order)
-        .order_by("order", "opened_at", "id")
+        .exclude(status=CaseStatus.CLOSED)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    return {
+        tab: sum(counts.get(s, 0) for s in statuses)
+        for tab, statuses in QUEUE_TABS.items()
+        if CaseStatus.CLOSED not in statuses
+    }
 
 
 @dataclass(frozen=True)

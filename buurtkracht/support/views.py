@@ -18,16 +18,30 @@ from .forms import CaseActionForm, MonthForm, SupportSettingsForm
 @require_GET
 def safety_net_queue(request, slug):
     access.require_safety_net(request)
-    cases = list(
-        selectors.safety_net_queue(neighbourhood=request.neighbourhood, viewer=request.user)
+    tab = request.GET.get("toon", "")
+    tab = tab if tab in selectors.QUEUE_TABS else "nieuw"
+    page = selectors.safety_net_queue(
+        neighbourhood=request.neighbourhood,
+        viewer=request.user,
+        tab=tab,
+        after=request.GET.get("na", ""),
     )
     core_access.note_reads(
         viewer=request.user,
         membership=request.membership,
-        subject_ids=[case.post.author_id for case in cases],
+        subject_ids=[case.post.author_id for case in page.rows],
         what="safety_net",
     )
-    return render(request, "support/queue.html", {"cases": cases})
+    return render(
+        request,
+        "support/queue.html",
+        {
+            "cases": page.rows,
+            "next_after": page.next_after,
+            "tab": tab,
+            "counts": selectors.safety_net_open_counts(neighbourhood=request.neighbourhood),
+        },
+    )
 
 
 def _case_service(request, case, data):
