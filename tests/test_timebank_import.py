@@ -40,6 +40,19 @@ GOOD = (
 )
 
 
+def test_the_dry_run_reads_only_the_accounts_in_the_file(bank):
+    services.member_account(bank.professional, bank.hood)  # an account the file leaves alone
+    data = _file(bank, "1;2025-01-06;{sanne};-20;\n1;2025-01-06;{karim};20;\n")
+    result = importing.plan(neighbourhood=bank.hood, filename="oud.csv", data=data)
+    assert result.ok, result.errors
+    assert set(result.balances) == {str(bank.resident.pk), str(bank.connector.pk)}
+    # login names match whatever their capitals, through the index on lower(username)
+    shouted = _file(bank, "1;2025-01-06;{sanne};-20;\n1;2025-01-06;{karim};20;\n").replace(
+        bank.connector.username.encode(), bank.connector.username.upper().encode()
+    )
+    assert importing.plan(neighbourhood=bank.hood, filename="oud.csv", data=shouted).ok
+
+
 def test_a_good_file_is_previewed_then_written_at_once(bank):
     data = _file(bank, GOOD)
     result = importing.plan(neighbourhood=bank.hood, filename="oud.csv", data=data)

@@ -174,7 +174,7 @@ def test_exports_hold_every_entry_in_csv_and_xlsx(bank, client_for):
     services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
     admin = client_for("admin")
     response = admin.get(_url("export", fmt="csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["boeking", "datum", "overboeking"]
     assert len(rows) - 1 == Entry.objects.count()
     assert sum(int(r[6]) for r in rows[1:]) == 0  # negative amounts stay numbers
@@ -183,9 +183,34 @@ def test_exports_hold_every_entry_in_csv_and_xlsx(bank, client_for):
     ) == "-0:30"
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(admin.get(_url("export", fmt="xlsx")).content))
+    book = load_workbook(io.BytesIO(_body(admin.get(_url("export", fmt="xlsx")))))
     assert book.active.max_row - 1 == Entry.objects.count()
     assert admin.get(_url("export", fmt="pdf")).status_code == 404
+
+
+def test_the_export_reads_the_ledger_in_chunks_and_logs_each_person_once(
+    bank, client_for, monkeypatch
+):
+    from buurtkracht.people.models import AccessLog
+    from buurtkracht.timebank import views
+
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 2)  # several chunks out of a few entries
+    for _ in range(3):
+        services.give(
+            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5
+        )
+    response = client_for("admin").get(_url("export", fmt="csv"))
+    assert response.streaming  # never held whole in the worker's memory
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig")), delimiter=";"))[1:]
+    assert [int(r[0]) for r in rows] == list(
+        Entry.objects.order_by("seq").values_list("seq", flat=True)
+    )
+    names = {bank.resident.profile.display_name, bank.connector.profile.display_name}
+    assert {r[5] for r in rows if r[3] in ("tijd gegeven", "tijd gekregen")} <= names
+    assert {r[5] for r in rows if r[0] in ("6", "7", "8", "9")} == names
+    logged = list(AccessLog.objects.filter(what="timebank").values_list("subject_id", flat=True))
+    assert sorted(logged) == sorted(set(logged))  # once per person, not once per chunk
+    assert bank.resident.pk in logged and bank.connector.pk in logged
 
 
 def test_a_professional_reading_balances_would_be_logged_but_cannot(bank, client_for):
@@ -196,8 +221,13 @@ def test_a_professional_reading_balances_would_be_logged_but_cannot(bank, client
 def test_a_member_downloads_their_own_history(bank, client_for):
     services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
     response = client_for("resident").get(_url("my_export", fmt="csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["datum", "soort", "met"]
     assert [r[1] for r in rows[1:]] == ["welkomsttegoed", "tijd gegeven"]  # oldest first
     assert rows[2][2] == "Karim" and rows[2][3] == "-30"
     assert client_for("resident").get(_url("my_export", fmt="doc")).status_code == 404
+
+
+def _body(response) -> bytes:
+    """A download's bytes, whether it streamed (CSV, XLSX from a file) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

@@ -256,15 +256,16 @@ def _csv_cell(value) -> str:
 
 def write_csv(headers: list[str], rows: Iterable[list]) -> bytes:
     """UTF-8 with BOM and ';' so Dutch Excel opens it with the right letters and columns."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    return b"".join(_csv_lines(headers, rows))
 
 
 def write_xlsx(headers: list[str], rows: Iterable[list], *, title: str) -> bytes:
+    out = io.BytesIO()
+    _save_xlsx(headers, rows, title=title, out=out)
+    return out.getvalue()
+
+
+def _save_xlsx(headers: list[str], rows: Iterable[list], *, title: str, out) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -281,9 +282,7 @@ def write_xlsx(headers: list[str], rows: Iterable[list], *, title: str) -> bytes
     sheet.append(headers)
     for row in rows:
         sheet.append([cell(v) for v in row])
-    out = io.BytesIO()
     workbook.save(out)
-    return out.getvalue()
 
 
 CONTENT_TYPES = {
@@ -293,12 +292,34 @@ CONTENT_TYPES = {
 
 
 def download(*, fmt: str, stem: str, headers: list[str], rows: Iterable[list], title: str):
-    """A CSV or XLSX file as a download named `<stem>-<today>.<fmt>`."""
-    from django.http import HttpResponse
+    """A CSV or XLSX file as a download named `<stem>-<today>.<fmt>`. Neither is held in
+    memory whole: a CSV streams line by line as `rows` yields them, an XLSX is written
+    to a temporary file (openpyxl's write-only mode) and sent from there. So an export
+    of a city's ledger costs time, never the worker's memory."""
+    import tempfile
+
+    from django.http import FileResponse, StreamingHttpResponse
     from django.utils import timezone
 
-    data = write_csv(headers, rows) if fmt == "csv" else write_xlsx(headers, rows, title=title)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     name = f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(headers, rows), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    _save_xlsx(headers, rows, title=title, out=spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+
+
+def _csv_lines(headers: list[str], rows: Iterable[list]):
+    """The lines of `write_csv`, one at a time (the BOM before the first)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    yield codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    for row in rows:
+        out.seek(0)
+        out.truncate()
+        writer.writerow([_csv_cell(v) for v in row])
+        yield out.getvalue().encode("utf-8")

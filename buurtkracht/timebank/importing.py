@@ -123,12 +123,20 @@ def plan(*, neighbourhood, filename: str, data: bytes) -> Plan:
 
     # Who is who: e-mail addresses and login names of this neighbourhood's members.
     wanted = {cell(cells, "who").casefold() for _n, cells in sheet.rows} - {POT, OPENING, ""}
+    # Two lookups on the indexes of lower(e-mail) and lower(login name): the file's size
+    # decides the cost, not the city's.
     members = Membership.objects.filter(neighbourhood=neighbourhood).values("user_id")
+    people = User.objects.annotate(lower_email=Lower("email"), lower_name=Lower("username"))
     found = {}
     for pk, username, email in (
-        User.objects.annotate(lower_email=Lower("email"), lower_name=Lower("username"))
-        .filter(Q(lower_email__in=wanted) | Q(lower_name__in=wanted), pk__in=members)
+        people.filter(lower_email__in=wanted, pk__in=members)
+        .exclude(email="")
         .values_list("pk", "username", "email")
+        .union(
+            people.filter(lower_name__in=wanted, pk__in=members).values_list(
+                "pk", "username", "email"
+            )
+        )
     ):
         found[username.casefold()] = pk
         if email:
@@ -208,7 +216,12 @@ def _check_limits(neighbourhood, rules: Rules, result: Plan, error) -> None:
     """Play the transfers in date order on today's balances; name the first line that
     would take someone outside the limits."""
     balances: dict[str, int] = defaultdict(int)
-    for account in neighbourhood.timebank_accounts.all():
+    people = {key for planned in result.transfers for key, _m in planned.legs} - {POT, OPENING}
+    # Only the accounts this file touches: a city's other accounts are not read.
+    for account in neighbourhood.timebank_accounts.filter(
+        Q(kind__in=[AccountKind.POT, AccountKind.ISSUE])
+        | Q(kind=AccountKind.MEMBER, user_id__in=sorted(int(key) for key in people))
+    ):
         if account.kind == AccountKind.POT:
             balances[POT] = account.balance
         elif account.kind == AccountKind.ISSUE:
@@ -238,7 +251,8 @@ def _check_limits(neighbourhood, rules: Rules, result: Plan, error) -> None:
                     }
                 )
                 return
-    result.balances = dict(balances)
+    involved = {key for planned in result.transfers for key, _m in planned.legs}
+    result.balances = {key: value for key, value in balances.items() if key in involved}
     user_ids = [int(k) for k in balances if k.isdigit()]
     result.names = {
         str(pk): username

@@ -268,40 +268,47 @@ def reverse_transfer(request, slug, transfer_id: int):
     return redirect("timebank:manage", slug=slug)
 
 
+EXPORT_CHUNK = 2000
+
+
 def _export_rows(request):
+    """The whole ledger, in order, read in chunks of `EXPORT_CHUNK` entries with their
+    accounts; the names of one chunk are looked up (and written to the access log) with
+    it, so the export holds one chunk in memory however large the city's ledger."""
     hood = request.neighbourhood
-    accounts = {a.pk: a for a in Account.objects.filter(neighbourhood=hood)}
-    shown = selectors.names(
-        viewer=request.user,
-        neighbourhood=hood,
-        user_ids=[a.user_id for a in accounts.values() if a.user_id],
-    )
-    access.note_reads(
-        viewer=request.user,
-        membership=request.membership,
-        subject_ids=[a.user_id for a in accounts.values() if a.user_id],
-        what="timebank",
-    )
-    entries = (
-        Entry.objects.filter(neighbourhood=hood)
-        .select_related("transfer")
-        .order_by("seq")
-        .iterator(chunk_size=2000)
-    )
-    for e in entries:
-        account = accounts[e.account_id]
-        yield [
-            e.seq,
-            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-            e.transfer_id,
-            e.transfer.get_kind_display(),
-            account.pk,
-            selectors.label(account, shown),
-            e.amount,
-            services.format_minutes(e.amount),
-            e.transfer.reason,
-            e.transfer.reverses_id or "",
-        ]
+    logged: set[int] = set()
+    after = 0
+    while True:
+        chunk = list(
+            Entry.objects.filter(neighbourhood=hood, seq__gt=after)
+            .select_related("transfer", "account")
+            .order_by("seq")[:EXPORT_CHUNK]
+        )
+        if not chunk:
+            return
+        after = chunk[-1].seq
+        people = {e.account.user_id for e in chunk if e.account.user_id}
+        shown = selectors.names(viewer=request.user, neighbourhood=hood, user_ids=people)
+        access.note_reads(
+            viewer=request.user,
+            membership=request.membership,
+            subject_ids=people - logged,
+            what="timebank",
+        )
+        logged |= people
+        for e in chunk:
+            yield [
+                e.seq,
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+                e.transfer_id,
+                e.transfer.get_kind_display(),
+                e.account_id,
+                selectors.label(e.account, shown),
+                e.amount,
+                services.format_minutes(e.amount),
+                e.transfer.reason,
+                e.transfer.reverses_id or "",
+            ]
 
 
 EXPORT_HEADERS = [
