@@ -173,6 +173,24 @@ def test_importing_a_map_checks_first_then_all_or_nothing(net):
         services.import_plan(actor=net.connector, neighbourhood=net.hood, upload=_csv(good))
 
 
+def test_importing_looks_up_only_the_names_in_the_file(net, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    f.make_member(net.hood, name="Wim")
+    monkeypatch.setattr(services, "NAMES_PER_QUERY", 1)  # one name a query: chunks join up
+    with CaptureQueriesContext(connection) as queries:
+        plan = services.import_plan(
+            actor=net.professional,
+            neighbourhood=net.hood,
+            upload=_csv("bron,doel\n  bas ,FATMA\nSanne,Karim\n"),
+        )
+    assert plan.ok and len(plan.ties) == 2  # case and spaces around a name do not matter
+    names = [q["sql"] for q in queries if '"people_profile"' in q["sql"]]
+    assert len(names) == 4 and all('"search_name" IN' in sql for sql in names)
+    assert not any("wim" in str(q) for q in queries)  # not a name in the file: not read
+
+
 def test_the_import_page_shows_the_dry_run_and_imports(net, client_for):
     client = client_for("professional")
     url = reverse("network:import", kwargs=HOOD)

@@ -233,14 +233,9 @@ def import_plan(*, actor, neighbourhood, upload, fmt: str | None = None) -> Impo
     plan.problems = [problem.message for problem in read.problems]
     if plan.problems:
         return plan
-    from buurtkracht.people.models import Profile
-
-    by_name: dict[str, list[int]] = {}
-    for user_id, name in Profile.objects.filter(
-        user__memberships__neighbourhood=neighbourhood,
-        user__memberships__role__in=PEOPLE_ROLES,
-    ).values_list("user_id", "display_name"):
-        by_name.setdefault(name.strip().casefold(), []).append(user_id)
+    by_name = _residents_named(
+        neighbourhood, {name for edge in read.edges for name in (edge.source, edge.target)}
+    )
     for edge in read.edges:
         ends = []
         for name in (edge.source, edge.target):
@@ -267,6 +262,31 @@ def import_plan(*, actor, neighbourhood, upload, fmt: str | None = None) -> Impo
             _("more problems, not shown: %(count)d") % {"count": hidden},
         ]
     return plan
+
+
+NAMES_PER_QUERY = 500
+
+
+def _residents_named(neighbourhood, names) -> dict[str, list[int]]:
+    """{name as typed, case folded: [user ids]} of the residents called one of `names`:
+    looked up on the name index (`search_name`) a few hundred names a query, so the cost
+    follows the file, not the neighbourhood. A name matches as shown in the
+    neighbourhood, ignoring case and surrounding spaces."""
+    from buurtkracht.people.models import Profile, name_key
+
+    wanted = {name.strip().casefold() for name in names}
+    keys = sorted({name_key(name) for name in wanted} - {""})
+    by_name: dict[str, list[int]] = {}
+    for start in range(0, len(keys), NAMES_PER_QUERY):
+        for user_id, name in Profile.objects.filter(
+            search_name__in=keys[start : start + NAMES_PER_QUERY],
+            user__memberships__neighbourhood=neighbourhood,
+            user__memberships__role__in=PEOPLE_ROLES,
+        ).values_list("user_id", "display_name"):
+            folded = name.strip().casefold()
+            if folded in wanted:
+                by_name.setdefault(folded, []).append(user_id)
+    return by_name
 
 
 def import_commit(*, actor, neighbourhood, plan: ImportPlan) -> TieImport:
