@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.codes import group
 from buurtkracht.core.ratelimit import client_ip, hit
@@ -90,7 +90,7 @@ def guided_list(request, slug):
         viewer=request.user,
         membership=request.membership,
         query=query,
-        after=request.GET.get("na", ""),
+        after=paging.after_in(request),
     )
     return render(
         request,

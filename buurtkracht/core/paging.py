@@ -19,6 +19,11 @@ AFTER_MAX = 120
 from a link the site made)."""
 
 
+def after_in(request) -> str:
+    """Where the page asked for starts: the link's `na=` (cut at `AFTER_MAX`)."""
+    return request.GET.get("na", "")[:AFTER_MAX]
+
+
 @dataclass
 class Page:
     rows: list = field(default_factory=list)

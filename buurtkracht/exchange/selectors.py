@@ -21,10 +21,8 @@ POSTS_PAGE = 30
 def board(*, neighbourhood, kind: str = "", after: str = "") -> paging.Page:
     """One page of the open requests and offers, newest first (`kind`: only those), and
     where the next page starts."""
-    posts = Post.objects.filter(neighbourhood=neighbourhood, status=PostStatus.OPEN)
-    if kind:
-        posts = posts.filter(kind=kind)
-    return paging.newest(posts.select_related("category"), after=after, limit=POSTS_PAGE)
+    posts = open_posts(neighbourhood=neighbourhood, kind=kind)
+    return paging.newest(posts, after=after, limit=POSTS_PAGE)
 
 
 def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list[Suggestion]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buurtkracht.accounts.models import User
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.places.models import Place
@@ -33,13 +33,12 @@ def posts(request, slug):
         request.GET.get("soort", ""), ""
     )
     page = selectors.board(
-        neighbourhood=request.neighbourhood, kind=kind, after=request.GET.get("na", "")
+        neighbourhood=request.neighbourhood, kind=kind, after=paging.after_in(request)
     )
     context = {
         "posts": page.rows,
         "next_after": page.next_after,
         "kind": kind,
-        "kind_param": {PostKind.REQUEST: "vraag", PostKind.OFFER: "aanbod"}.get(kind, ""),
         # A person's own invitations and exchanges: the newest few (the rest stay
         # reachable from the posts and the person's home page).
         "invitations": selectors.invitations_for(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.gifts.models import ResourceKind
 
@@ -47,7 +47,7 @@ def resources(request, slug):
         neighbourhood=request.neighbourhood,
         viewer=request.user,
         kind=KIND_FILTERS.get(kind, ""),
-        after=request.GET.get("na", ""),
+        after=paging.after_in(request),
     )
     rows = page.rows
     names = selectors.owner_names(

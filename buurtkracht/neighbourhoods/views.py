@@ -182,7 +182,7 @@ def members(request, slug):
         membership=request.membership,
         query=query,
         role=role,
-        after=request.GET.get("na", ""),
+        after=paging.after_in(request),
     )
     # The organisations are read once for all the forms on the page, not once per form.
     organisations = list(MembershipForm.base_fields["organisation"].choices)
@@ -236,6 +236,9 @@ def member_change(request, slug, membership_id: int):
     return redirect("neighbourhoods:members", slug=slug)
 
 
+INVITATIONS_PAGE = 30
+
+
 @require_http_methods(["GET", "POST"])
 def invitations(request, slug):
     access.require(request, Action.MANAGE_INVITATIONS)
@@ -256,19 +259,13 @@ def invitations(request, slug):
                 request, _("Invitation %(code)s is ready to share.") % {"code": invitation.code}
             )
             return redirect("neighbourhoods:invitations", slug=slug)
-    context = {
-        "form": form,
-    }
     page = paging.newest(
         selectors.invitations_of(neighbourhood=request.neighbourhood),
-        after=request.GET.get("na", ""),
+        after=paging.after_in(request),
         limit=INVITATIONS_PAGE,
     )
-    context.update(invitations=page.rows, next_after=page.next_after)
+    context = {"form": form, "invitations": page.rows, "next_after": page.next_after}
     return render(request, "neighbourhoods/invitations.html", context)
-
-
-INVITATIONS_PAGE = 30
 
 
 @require_POST

@@ -578,10 +578,8 @@ def watch_group_people(*, group, viewer, membership, query: str = "", after: str
     from buurtkracht.people.selectors import display_names, find_people
 
     hood = group.neighbourhood
-    through = group.members.through
-    page = paging.by_id(
-        through.objects.filter(watchgroup=group), pk="id", after=after, limit=GROUP_PAGE
-    )
+    in_group = group.members.through.objects.filter(watchgroup=group)
+    page = paging.by_id(in_group, pk="id", after=after, limit=GROUP_PAGE)
     member_ids = [row.user_id for row in page.rows]
     allowing = Consent.objects.filter(
         neighbourhood=hood, scope="group_count", withdrawn_at__isnull=True
@@ -594,7 +592,7 @@ def watch_group_people(*, group, viewer, membership, query: str = "", after: str
         viewer=viewer,
         neighbourhood=hood,
         query=query,
-        exclude=through.objects.filter(watchgroup=group).values("user_id"),
+        exclude=in_group.values("user_id"),
         among=allowing,
     )
     access.note_reads(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.neighbourhoods.selectors import member_or_404
 from buurtkracht.people.selectors import display_names, find_people, person_choice
@@ -281,7 +281,7 @@ def group(request, slug, group_id: int):
         viewer=request.user,
         membership=request.membership,
         query=query,
-        after=request.GET.get("na", ""),
+        after=paging.after_in(request),
     )
     return render(
         request,

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from buurtkracht.core import access
+from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.neighbourhoods.selectors import memberships_of
@@ -115,7 +115,7 @@ def directory(request, slug):
         membership=request.membership,
         neighbourhood=request.neighbourhood,
         query=query,
-        after=request.GET.get("na", "")[:100],
+        after=paging.after_in(request),
     )
     return render(request, "people/directory.html", {"result": result, "query": query})
 

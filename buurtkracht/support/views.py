@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from buurtkracht.core import access as core_access
+from buurtkracht.core import paging
 from buurtkracht.core.forms import add_service_errors
 
 from . import access, selectors, services
@@ -24,7 +25,7 @@ def safety_net_queue(request, slug):
         neighbourhood=request.neighbourhood,
         viewer=request.user,
         tab=tab,
-        after=request.GET.get("na", ""),
+        after=paging.after_in(request),
     )
     core_access.note_reads(
         viewer=request.user,

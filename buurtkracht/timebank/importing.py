@@ -216,7 +216,8 @@ def _check_limits(neighbourhood, rules: Rules, result: Plan, error) -> None:
     """Play the transfers in date order on today's balances; name the first line that
     would take someone outside the limits."""
     balances: dict[str, int] = defaultdict(int)
-    people = {key for planned in result.transfers for key, _m in planned.legs} - {POT, OPENING}
+    involved = {key for planned in result.transfers for key, _m in planned.legs}
+    people = involved - {POT, OPENING}
     # Only the accounts this file touches: a city's other accounts are not read.
     for account in neighbourhood.timebank_accounts.filter(
         Q(kind__in=[AccountKind.POT, AccountKind.ISSUE])
@@ -251,7 +252,6 @@ def _check_limits(neighbourhood, rules: Rules, result: Plan, error) -> None:
                     }
                 )
                 return
-    involved = {key for planned in result.transfers for key, _m in planned.legs}
     result.balances = {key: value for key, value in balances.items() if key in involved}
     user_ids = [int(k) for k in balances if k.isdigit()]
     result.names = {
