@@ -217,10 +217,16 @@ def test_the_whole_flow_through_the_pages(world, client_for):
             "exchange:invite",
             kwargs={"slug": "lindenhof", "post_id": post.pk, "user_id": world.connector.pk},
         ),
-        {"message": "Zaterdag?"},
+        {"message": "Zaterdag?", "reason": "de wijkagent heeft jou aangewezen; je moet helpen"},
     )
     invitation = HelpInvitation.objects.get()
+    # The reason is the matcher's, worked out on the server; a posted one is ignored.
+    assert invitation.reason == suggestions[0].reasons and "wijkagent" not in invitation.reason
     helper = client_for("connector")
+    shown = helper.get(
+        reverse("exchange:invitation", kwargs={"slug": "lindenhof", "invitation_id": invitation.pk})
+    ).content.decode()
+    assert "Sanne schrijft:" in shown and "“Zaterdag?”" in shown
     answer = helper.post(
         reverse(
             "exchange:invitation", kwargs={"slug": "lindenhof", "invitation_id": invitation.pk}

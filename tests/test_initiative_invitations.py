@@ -245,17 +245,21 @@ def test_the_pages_suggest_invite_and_answer(inloop, client_for):
     assert page.context["can_invite"]
     karim_view = karim.get(helpers)  # a connector sees who could, but does not invite
     assert karim_view.status_code == 200 and not karim_view.context["can_invite"]
-    response = owner.post(helpers, {"user": world.connector.pk, "message": "Iets voor jou?"})
+    karim_reason = next(s.reasons for s in page.context["suggestions"] if s.name == "Karim")
+    response = owner.post(
+        helpers, {"user": world.connector.pk, "message": "Iets voor jou?", "reason": "Je moet."}
+    )
     assert response.status_code == 302
     invitation = TaskInvitation.objects.get()
     assert invitation.message == "Iets voor jou?" and invitation.invited_by == world.resident
+    assert invitation.reason == karim_reason  # the server's reason, not the posted one
     listing = karim.get(reverse("initiatives:list", kwargs={"slug": "lindenhof"}))
     url = reverse(
         "initiatives:invitation", kwargs={"slug": "lindenhof", "invitation_id": invitation.pk}
     )
     assert url in listing.content.decode()
     text = karim.get(url).content.decode()
-    assert "Gastvrouw of gastheer bij de inloop" in text and "Iets voor jou?" in text
+    assert "Gastvrouw of gastheer bij de inloop" in text and "schrijft: “Iets voor jou?”" in text
     response = karim.post(url, {"accept": "1"})
     assert response.status_code == 302 and response["Location"] == detail
     task.refresh_from_db()

@@ -251,6 +251,22 @@ def test_the_public_page_has_event_data_and_no_names(repair, client):
     assert "Sanne" not in html  # no names for the public
 
 
+@pytest.mark.parametrize("title", ["<!--<script", "</script><p>gemaakt</p>", "A & B > C"])
+def test_a_title_cannot_break_out_of_the_event_data(repair, client, title):
+    """The event data sits in a <script>: a title with "<!--<script" or "</script" must
+    neither end it nor open a comment that swallows the rest of the page."""
+    world, initiative = repair
+    start, end = _soon()
+    services.activity_add(
+        actor=world.resident, initiative=initiative, title=title, starts_at=start, ends_at=end
+    )
+    html = client.get(_url("detail", initiative_id=initiative.pk)).content.decode()
+    block = re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in block and ">" not in block and "&" not in block
+    assert json.loads(block)[0]["name"] == title
+    assert '<footer class="site-footer">' in html.split(block, 1)[1]
+
+
 def test_calendar_feeds_parse_as_icalendar(repair, client):
     from icalendar import Calendar
 

@@ -238,11 +238,51 @@ def test_isolated_people_get_introduction_suggestions_with_a_reason(net, client_
     sanne = next(p for p in data.isolated if p.name == "Sanne")
     assert sanne.suggestions and sanne.suggestions[0][1] == "Fatma"
     assert "uinieren" in sanne.suggestions[0][2]
-    response = client_for("connector").post(
-        reverse("network:overview", kwargs=HOOD),
-        {"one": net.resident.pk, "other": net.fatma.pk, "reason": sanne.suggestions[0][2]},
+    # One press shows what will be proposed; nothing is sent until the second.
+    propose = reverse("network:propose", kwargs=HOOD)
+    karim = client_for("connector")
+    shown = karim.get(propose, {"one": net.resident.pk, "other": net.fatma.pk})
+    assert shown.status_code == 200 and Introduction.objects.count() == 0
+    assert shown.context["reason"] == sanne.suggestions[0][2]
+    assert "Sanne" in shown.content.decode() and "Fatma" in shown.content.decode()
+    # A reason typed into the form is not the platform's: the stored one is used.
+    response = karim.post(
+        propose,
+        {
+            "one": net.resident.pk,
+            "other": net.fatma.pk,
+            "reason": "De wijkagent heeft jou aangewezen; je moet helpen.",
+            "message": "Jullie houden allebei van tuinieren!",
+        },
     )
-    assert response.status_code == 302 and Introduction.objects.count() == 1
+    assert response.status_code == 302
+    made = Introduction.objects.get()
+    assert made.reason == sanne.suggestions[0][2] and "wijkagent" not in made.reason
+    assert made.message == "Jullie houden allebei van tuinieren!"
+    page = client_for("resident").get(
+        reverse("network:introduction", kwargs={**HOOD, "introduction_id": made.pk})
+    )
+    html = page.content.decode()
+    assert "Karim schrijft:" in html and "“Jullie houden allebei van tuinieren!”" in html
+
+
+def test_a_proposal_with_a_too_long_message_sends_nothing(net, client_for):
+    _consent(net, net.fatma)
+    _consent(net, net.resident, scope="connector_outreach")
+    response = client_for("connector").post(
+        reverse("network:propose", kwargs=HOOD),
+        {"one": net.resident.pk, "other": net.fatma.pk, "message": "x" * 301},
+    )
+    assert response.status_code == 200 and Introduction.objects.count() == 0
+    assert "300" in response.content.decode()
+
+
+def test_a_proposal_for_someone_who_did_not_allow_it_shows_no_names(net, client_for):
+    _consent(net, net.fatma)  # Sanne allowed nothing
+    response = client_for("connector").get(
+        reverse("network:propose", kwargs=HOOD), {"one": net.resident.pk, "other": net.fatma.pk}
+    )
+    assert response.status_code == 302 and Introduction.objects.count() == 0
 
 
 def test_the_monthly_figures_go_back_six_months(net):
@@ -429,9 +469,9 @@ def test_pairs_who_could_meet_a_need_one_can_answer_and_shared_gifts(net, client
     assert AccessLog.objects.filter(
         what="network", viewer=net.professional, subject_id=net.fatma.pk
     ).exists()
-    # The connector proposes it with one button; once proposed, the pair is not suggested.
+    # The connector proposes it (and confirms); once proposed, the pair is not suggested.
     response = client_for("connector").post(
-        url, {"one": need.one, "other": need.other, "reason": need.reason}
+        reverse("network:propose", kwargs=HOOD), {"one": need.one, "other": need.other}
     )
     assert response.status_code == 302 and Introduction.objects.get().reason == need.reason
     # (Karim, a connector who is in the pair, cannot introduce himself: he is left out.)

@@ -35,7 +35,13 @@ def _introduction(w, o):
 CASES = [
     Case("network:overview", only(VIEWERS), kwargs=HOOD),
     Case(
-        "network:overview",
+        "network:propose",
+        only(VIEWERS, REDIRECT),  # no permission to name them: back to the overview
+        kwargs=HOOD,
+        data=lambda w, o: {"one": w.resident.pk, "other": w.facilitator.pk},
+    ),
+    Case(
+        "network:propose",
         only(VIEWERS, REDIRECT),
         method="post",
         kwargs=HOOD,

@@ -398,8 +398,8 @@ def test_the_csv_has_the_same_counts_and_no_personal_details(world, client_for, 
     url = reverse("support:bundles_csv", kwargs={"slug": "lindenhof"})
     response = client_for("professional").get(url)
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode()
-    rows = list(csv.reader(io.StringIO(body)))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     counts = sorted(int(row[3]) for row in rows[1:])
     assert counts == [1, 1, 3]
     assert "oktober 2026" in body
@@ -410,7 +410,21 @@ def test_the_csv_has_the_same_counts_and_no_personal_details(world, client_for, 
 
 def test_the_csv_filters_by_month(world, client_for, bundled):
     url = reverse("support:bundles_csv", kwargs={"slug": "lindenhof"})
-    rows = list(
-        csv.reader(io.StringIO(client_for("admin").get(url, {"maand": "2026-10"}).content.decode()))
-    )
+    response = client_for("admin").get(url, {"maand": "2026-10"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert sorted(int(row[3]) for row in rows[1:]) == [1, 3]
+
+
+def test_the_csv_writes_a_formula_as_text(world, client_for, bundled):
+    """A need's name that a spreadsheet would run ("=HYPERLINK(…)") is written as text."""
+    from buurtkracht.gifts.models import TaxonomyCategory
+
+    TaxonomyCategory.objects.filter(pk__in=Post.objects.values("item__category")).update(
+        label_nl='=HYPERLINK("https://example.org","klik")'
+    )
+    response = client_for("admin").get(reverse("support:bundles_csv", kwargs={"slug": "lindenhof"}))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    needs = [row[2] for row in csv.reader(io.StringIO(body), delimiter=";")][1:]
+    assert any(need.startswith("'=HYPERLINK") for need in needs)
+    assert not any(need.startswith("=") for need in needs)

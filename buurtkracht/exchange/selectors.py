@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from buurtkracht.core import paging
-from buurtkracht.matching.suggestions import Need, Suggestion, suggest_people
+from buurtkracht.matching.suggestions import Need, Suggestion, reason_for, suggest_people
 
 from .models import Exchange, HelpInvitation, Post, PostStatus, WhereKind
 
@@ -25,11 +25,9 @@ def board(*, neighbourhood, kind: str = "", after: str = "") -> paging.Page:
     return paging.newest(posts, after=after, limit=POSTS_PAGE)
 
 
-def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list[Suggestion]:
-    """Members whose gifts and resources fit the request (`matching.suggestions`). People
-    already invited for this request, and the requester, are not suggested again."""
+def _need(post: Post) -> Need:
     invited = set(HelpInvitation.objects.filter(post=post).values_list("invitee_id", flat=True))
-    need = Need(
+    return Need(
         neighbourhood=post.neighbourhood,
         text=post.text,
         asker_id=post.author_id,
@@ -38,7 +36,19 @@ def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list
         place=post.place if post.where_kind == WhereKind.PLACE and post.place_id else None,
         exclude=frozenset(invited),
     )
-    return suggest_people(need=need, viewer=viewer, membership=membership, limit=limit)
+
+
+def suggested_helpers(*, post: Post, viewer, membership, limit: int = 8) -> list[Suggestion]:
+    """Members whose gifts and resources fit the request (`matching.suggestions`). People
+    already invited for this request, and the requester, are not suggested again."""
+    return suggest_people(need=_need(post), viewer=viewer, membership=membership, limit=limit)
+
+
+def invitation_reason(*, post: Post, invitee, viewer, membership) -> str:
+    """Why the platform suggests `invitee` for this request, worked out on the server
+    ("" when it would not suggest them): an invitation never carries a reason the inviter
+    typed into a hidden field (their own words are the message, shown as theirs)."""
+    return reason_for(need=_need(post), user_id=invitee.pk, viewer=viewer, membership=membership)
 
 
 def invitations_for(*, user, neighbourhood):

@@ -13,6 +13,7 @@ from buurtkracht.accounts.models import User
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
+from buurtkracht.people.selectors import display_name_of
 from buurtkracht.places.models import Place
 
 from . import selectors, services
@@ -133,7 +134,9 @@ def invite(request, slug, post_id: int, user_id: int):
             post=post,
             invitee=invitee,
             message=form.cleaned_data["message"],
-            reason=request.POST.get("reason", "")[:300],
+            reason=selectors.invitation_reason(
+                post=post, invitee=invitee, viewer=request.user, membership=request.membership
+            ),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -164,7 +167,15 @@ def invitation(request, slug, invitation_id: int):
                 return redirect("exchange:exchange", slug=slug, exchange_id=exchange.pk)
             messages.success(request, _("You said no. That is fine."))
         return redirect("exchange:posts", slug=slug)
-    return render(request, "exchange/invitation.html", {"invitation": invitation})
+    inviter = display_name_of(
+        viewer=request.user,
+        neighbourhood=request.neighbourhood,
+        user_id=invitation.invited_by_id,
+        otherwise=_("a neighbour"),
+    )
+    return render(
+        request, "exchange/invitation.html", {"invitation": invitation, "inviter": inviter}
+    )
 
 
 @require_http_methods(["GET", "POST"])

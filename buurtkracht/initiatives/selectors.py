@@ -183,21 +183,40 @@ def task_suggestions(task: Task, *, viewer, membership, limit: int = 6):
     often (the matching engine, `matching.suggestions`). People already in the initiative
     and people already invited for this task are left out: the point is a wider circle
     (seed 002: initiatives lean on too few residents)."""
-    from buurtkracht.matching.suggestions import Need, suggest_people
+    from buurtkracht.matching.suggestions import suggest_people
+
+    need = _task_need(task)
+    if need is None:
+        return []
+    return suggest_people(need=need, viewer=viewer, membership=membership, limit=limit)
+
+
+def task_reason(task: Task, *, invitee, viewer, membership) -> str:
+    """Why the platform suggests `invitee` for this task, worked out on the server (""
+    when it would not suggest them): never a reason taken from the inviter's form."""
+    from buurtkracht.matching.suggestions import reason_for
+
+    need = _task_need(task)
+    if need is None:
+        return ""
+    return reason_for(need=need, user_id=invitee.pk, viewer=viewer, membership=membership)
+
+
+def _task_need(task: Task):
+    from buurtkracht.matching.suggestions import Need
 
     initiative = task.initiative
     if not task.is_open or not initiative.is_open:
-        return []
+        return None
     exclude = set(initiative.people.values_list("user_id", flat=True))
     exclude.update(task.invitations.values_list("invitee_id", flat=True))
-    need = Need(
+    return Need(
         neighbourhood=initiative.neighbourhood,
         text=task.title,
         place=initiative.place,
         address=initiative.address,
         exclude=frozenset(exclude),
     )
-    return suggest_people(need=need, viewer=viewer, membership=membership, limit=limit)
 
 
 def task_invitations_for(*, user, neighbourhood):

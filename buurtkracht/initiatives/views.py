@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.neighbourhoods.selectors import member_or_404
-from buurtkracht.people.selectors import display_names
+from buurtkracht.people.selectors import display_name_of, display_names
 from buurtkracht.places.models import Place
 from buurtkracht.timebank import selectors as timebank_selectors
 from buurtkracht.timebank import services as timebank_services
@@ -94,6 +95,9 @@ def initiative_new(request, slug):
     return render(request, "initiatives/form.html", {"form": form})
 
 
+JSON_IN_SCRIPT = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 def _event_data(request, initiative, activities) -> str:
     """schema.org Event data for search engines and calendars (public facts only)."""
     base = request.build_absolute_uri("/").rstrip("/")
@@ -113,7 +117,10 @@ def _event_data(request, initiative, activities) -> str:
         if activity.where:
             event["location"] = {"@type": "Place", "name": activity.where}
         events.append(event)
-    return json.dumps(events, ensure_ascii=False).replace("</", "<\\/")
+    # Inside <script> the HTML parser still looks for "</script" and "<!--": escape every
+    # <, > and & as JSON escapes (what Django's json_script does), so no title can end
+    # the block or open a comment that swallows the page.
+    return mark_safe(json.dumps(events, ensure_ascii=False).translate(JSON_IN_SCRIPT))  # noqa: S308
 
 
 def _detail_context(
@@ -516,7 +523,9 @@ def task_helpers(request, slug, initiative_id: int, task_id: int):
                 task=task,
                 invitee=invitee,
                 message=request.POST.get("message", ""),
-                reason=request.POST.get("reason", ""),
+                reason=selectors.task_reason(
+                    task, invitee=invitee, viewer=request.user, membership=request.membership
+                ),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -568,11 +577,12 @@ def task_invitation(request, slug, invitation_id: int):
         else:
             messages.success(request, _("You said no. That is fine."))
         return redirect("initiatives:detail", slug=slug, initiative_id=initiative.pk)
-    inviter = display_names(
+    inviter = display_name_of(
         viewer=request.user,
         neighbourhood=request.neighbourhood,
-        user_ids=[invitation.invited_by_id],
-    ).get(invitation.invited_by_id, _("an owner"))
+        user_id=invitation.invited_by_id,
+        otherwise=_("an owner"),
+    )
     return render(
         request,
         "initiatives/task_invitation.html",

@@ -46,6 +46,9 @@ class Need:
     """Or an address: its postcode, when it has one, is the starting point for distance."""
     exclude: frozenset[int] = field(default_factory=frozenset)
     """People not to suggest (the asker, people already invited or already part of it)."""
+    only: frozenset[int] = field(default_factory=frozenset)
+    """When set, only these people are ranked: the reason an invitation gives for the one
+    person chosen is worked out here, on the server, never taken from the form."""
 
 
 @dataclass
@@ -112,6 +115,8 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
         category=category,
         exclude=exclude,
     )
+    if need.only:
+        matches = [match for match in matches if match.user_id in need.only]
     if not matches:
         return []
     profiles = {
@@ -255,6 +260,17 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
         viewer=viewer, membership=membership, subject_ids=[s.user_id for s in result], what="gifts"
     )
     return result
+
+
+def reason_for(*, need: Need, user_id: int, viewer, membership) -> str:
+    """Why the engine suggests `user_id` for `need` ("" when it would not suggest them
+    now): the text an invitation shows as the platform's own words."""
+    from dataclasses import replace
+
+    found = suggest_people(
+        need=replace(need, only=frozenset({user_id})), viewer=viewer, membership=membership
+    )
+    return found[0].reasons[:300] if found else ""
 
 
 def _distances(*, need: Need, viewer, ids) -> dict[int, float]:

@@ -62,6 +62,8 @@ class Introduction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     reason = models.CharField(_("why these two"), max_length=300, blank=True)
+    """The platform's words: worked out from the stored analysis, never from a form."""
+    message = models.CharField(_("in the proposer's own words"), max_length=300, blank=True)
     answer_a = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING)
     answer_b = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -449,6 +449,31 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
     )
 
 
+def _in_language(reasons: dict) -> str:
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return reasons.get(language) or reasons.get(settings.LANGUAGE_CODE, "")
+
+
+def stored_reason(*, neighbourhood, one: int, other: int) -> str:
+    """Why the stored analysis suggests that `one` and `other` meet, in the page's language
+    ("" when it does not suggest it): an introduction says this as the platform's words,
+    so it is worked out here and never taken from a form."""
+    from buurtkracht.jobs.selectors import stored
+
+    found = stored("network", neighbourhood)
+    if not found.ready:
+        return ""
+    pair = {one, other}
+    for a, b, reasons in found.data.get("pairs", []):
+        if {a, b} == pair:
+            return _in_language(reasons)
+    for person in (one, other):
+        for uid, reasons in found.data.get("suggestions", {}).get(str(person), []):
+            if {person, uid} == pair:
+                return _in_language(reasons)
+    return ""
+
+
 def _named_picture(picture: dict, names: dict[int, str]) -> dict:
     """The stored picture with the names the viewer may see (dots carry ids, not names)."""
     dots = [

@@ -103,8 +103,12 @@ def acquaintance_answer(*, actor, acquaintance: Acquaintance, yes: bool) -> Acqu
 # --- Introductions -----------------------------------------------------------------------
 
 
-def introduction_propose(*, actor, neighbourhood, one, other, reason: str = "") -> Introduction:
-    """A connector (or professional) proposes that two residents meet. Both decide."""
+def introduction_propose(
+    *, actor, neighbourhood, one, other, reason: str = "", message: str = ""
+) -> Introduction:
+    """A connector (or professional) proposes that two residents meet. Both decide.
+    `reason` is the platform's (`selectors.stored_reason`); `message` the proposer's own
+    words, shown as theirs."""
     _may(
         actor,
         neighbourhood,
@@ -124,9 +128,12 @@ def introduction_propose(*, actor, neighbourhood, one, other, reason: str = "") 
         raise ValidationError(
             _("Both people must have allowed being named before you can introduce them.")
         )
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": _("Keep it under %(max)d characters.") % {"max": 300}})
+    reason = (reason or "").strip()[:REASON_MAX]
+    message = (message or "").strip()
+    if len(message) > REASON_MAX:
+        raise ValidationError(
+            {"message": _("Keep it under %(max)d characters.") % {"max": REASON_MAX}}
+        )
     a, b = sorted((one, other), key=lambda u: u.pk)
     try:
         with transaction.atomic():
@@ -136,6 +143,7 @@ def introduction_propose(*, actor, neighbourhood, one, other, reason: str = "") 
                 person_a=a,
                 person_b=b,
                 reason=reason,
+                message=message,
             )
             for person in (a, b):
                 notify(

@@ -7,6 +7,7 @@ app_name = "network"
 urlpatterns = [
     path("<buurt:slug>/netwerk/", views.overview, name="overview"),
     path("<buurt:slug>/netwerk/mijn-buren/", views.mine, name="mine"),
+    path("<buurt:slug>/netwerk/kennismaken/voorstellen/", views.propose, name="propose"),
     path(
         "<buurt:slug>/netwerk/kennismaken/<int:introduction_id>/",
         views.introduction,

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
@@ -26,30 +26,71 @@ def _posted_id(request, name: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def overview(request, slug):
     """Connectors, who is not included yet (with whom they could meet), groups and bridges,
     a picture and monthly figures — for connectors, professionals and administrators."""
     access.require(request, Action.NETWORK_VIEW)
+    data = selectors.overview(
+        neighbourhood=request.neighbourhood, viewer=request.user, membership=request.membership
+    )
+    return render(request, "network/overview.html", {"net": data})
+
+
+class ProposeForm(forms.Form):
+    message = forms.CharField(
+        label=gettext_lazy("Your own words to both (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request, slug):
+    """Propose that two neighbours meet: first the names, why the platform suggests it and
+    room for one's own words; a second press sends it (one tap never does)."""
+    access.require(request, Action.NETWORK_VIEW)
     hood = request.neighbourhood
-    if request.method == "POST":
+    asked = request.POST if request.method == "POST" else request.GET
+    one = member_or_404(hood, asked.get("one"))
+    other = member_or_404(hood, asked.get("other"))
+    _named, outreach = access.network_consents(neighbourhood=hood, user_ids=[one.pk, other.pk])
+    if outreach != {one.pk, other.pk}:
+        messages.error(
+            request, _("Both people must have allowed being named before you can introduce them.")
+        )
+        return redirect("network:overview", slug=slug)
+    reason = selectors.stored_reason(neighbourhood=hood, one=one.pk, other=other.pk)
+    form = ProposeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
             services.introduction_propose(
                 actor=request.user,
                 neighbourhood=hood,
-                one=member_or_404(hood, request.POST.get("one")),
-                other=member_or_404(hood, request.POST.get("other")),
-                reason=request.POST.get("reason", ""),
+                one=one,
+                other=other,
+                reason=reason,
+                message=form.cleaned_data["message"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The introduction is proposed. Both decide themselves."))
         return redirect("network:overview", slug=slug)
-    data = selectors.overview(
-        neighbourhood=hood, viewer=request.user, membership=request.membership
+    names = display_names(viewer=request.user, neighbourhood=hood, user_ids=[one.pk, other.pk])
+    access.note_reads(
+        viewer=request.user, membership=request.membership, subject_ids=list(names), what="network"
     )
-    return render(request, "network/overview.html", {"net": data})
+    context = {
+        "form": form,
+        "one": one.pk,
+        "other": other.pk,
+        "one_name": names.get(one.pk, _("a neighbour")),
+        "other_name": names.get(other.pk, _("a neighbour")),
+        "reason": reason,
+    }
+    return render(request, "network/propose.html", context)
 
 
 class KnowForm(forms.Form):
@@ -152,13 +193,17 @@ def introduction(request, slug, introduction_id: int):
         return redirect(request.path)
     other_id = found.person_b_id if request.user.pk == found.person_a_id else found.person_a_id
     mine_answer = found.answer_a if request.user.pk == found.person_a_id else found.answer_b
-    other = display_names(
-        viewer=request.user, neighbourhood=request.neighbourhood, user_ids=[other_id]
-    ).get(other_id, _("a neighbour"))
+    names = display_names(
+        viewer=request.user,
+        neighbourhood=request.neighbourhood,
+        user_ids=[other_id, found.proposed_by_id],
+    )
+    other = names.get(other_id, _("a neighbour"))
+    proposer = names.get(found.proposed_by_id, _("a connector"))
     return render(
         request,
         "network/introduction.html",
-        {"introduction": found, "other": other, "answer": mine_answer},
+        {"introduction": found, "other": other, "answer": mine_answer, "proposer": proposer},
     )
 
 

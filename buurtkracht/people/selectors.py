@@ -193,6 +193,13 @@ def display_names(*, viewer, neighbourhood, user_ids) -> dict[int, str]:
     )
 
 
+def display_name_of(*, viewer, neighbourhood, user_id: int, otherwise: str) -> str:
+    """One person's name as `viewer` may see it, or `otherwise` ("een buur")."""
+    return display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=[user_id]).get(
+        user_id, otherwise
+    )
+
+
 @dataclass(frozen=True)
 class PersonChoice:
     """A neighbour in a list to choose from: enough to tell two of the same name apart —

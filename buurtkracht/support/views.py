@@ -1,8 +1,5 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -11,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from buurtkracht.core import access as core_access
 from buurtkracht.core import paging
 from buurtkracht.core.forms import add_service_errors
+from buurtkracht.inventory.spreadsheet import download
 
 from . import access, selectors, services
 from .forms import CaseActionForm, MonthForm, SupportSettingsForm
@@ -120,18 +118,20 @@ def bundles(request, slug):
 @require_GET
 def bundles_csv(request, slug):
     _form, _month, found = _bundles(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"gebundelde-vragen-{request.neighbourhood.slug}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([_("month"), _("month in words"), _("need"), _("number of requests")])
-    for bundle in found:
-        writer.writerow(
+    # The one writer of every export (inventory.spreadsheet): Dutch Excel's ";" and BOM,
+    # and text that a spreadsheet would run as a formula written as text.
+    return download(
+        fmt="csv",
+        stem=f"gebundelde-vragen-{request.neighbourhood.slug}",
+        headers=[_("month"), _("month in words"), _("need"), _("number of requests")],
+        rows=(
             [
                 bundle.month.strftime("%Y-%m"),
                 date_format(bundle.month, "F Y"),
                 bundle.category_label,
                 bundle.count,
             ]
-        )
-    return response
+            for bundle in found
+        ),
+        title=_("Bundled requests"),
+    )

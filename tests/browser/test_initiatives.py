@@ -159,3 +159,25 @@ def test_invite_a_suggested_neighbour_for_an_open_task_and_give_time(
     browse.click(karim, give.locator("button[type=submit]"))
     expect(karim.locator("main #time-h + p")).to_contain_text("1:00")
     assert Account.objects.get(initiative=initiative).balance == 60
+
+
+def test_an_activity_title_cannot_hide_the_rest_of_the_page(browse, hood):
+    """A title that opens an HTML comment inside the page's event data (schema.org) would
+    make the browser swallow everything after it; the footer must still be there."""
+    from buurtkracht.initiatives import services
+
+    initiative = services.initiative_create(
+        actor=hood.resident, neighbourhood=hood.hood, name="Buurtfeest", what_and_why="Samen."
+    )
+    start = timezone.now() + timedelta(days=3)
+    services.activity_add(
+        actor=hood.resident,
+        initiative=initiative,
+        title="<!--<script",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    page = browse.new_page(narrow=True)
+    browse.goto(page, f"/lindenhof/initiatieven/{initiative.pk}/")
+    expect(page.locator("footer.site-footer")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("<!--<script")

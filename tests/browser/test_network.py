@@ -50,6 +50,10 @@ def test_a_connector_introduces_two_neighbours_who_both_say_yes(browse, live_wor
     card = out.locator("li.card", has=karim.locator("strong", has_text="Sanne"))
     expect(card).to_contain_text("Bas")  # both like gardening: a suggestion with a reason
     browse.click(karim, card.locator("button[type=submit]").first)
+    expect(karim.locator("main h1")).to_contain_text("Sanne")  # first: confirm, own words
+    assert Introduction.objects.count() == 0
+    karim.locator("main textarea[name=message]").fill("Jullie houden allebei van tuinieren.")
+    browse.click(karim, karim.locator("main form[method=post] button[type=submit]"))
     expect(karim.locator("main")).to_contain_text("De kennismaking is voorgesteld")
     introduction = Introduction.objects.get()
 
