@@ -78,12 +78,26 @@ class SetSecretForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    current = forms.CharField(
+        label=_("Your current PIN or password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if user.must_set_secret:
+            # Just in with the one-time code from the card: that was the proof.
+            del self.fields["current"]
+        else:
+            self.order_fields(["current"])
 
     def clean(self):
         data = super().clean()
+        if "current" in self.fields and not self.user.check_password(data.get("current") or ""):
+            self.add_error("current", _("This is not your current PIN or password."))
+            return data
         kind = data.get("kind")
         secret = data.get("pin") if kind == self.KIND_PIN else data.get("password")
         field = "pin" if kind == self.KIND_PIN else "password"

@@ -37,6 +37,14 @@ class User(AbstractUser):
         return profile.display_name if profile else self.username
 
 
+def user_display(user) -> str:
+    """How allauth's messages name a person ("Je bent nu ingelogd als Sanne"): the name
+    they gave, else their e-mail address — never a generated login name (settings:
+    ACCOUNT_USER_DISPLAY)."""
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile else "") or user.email or user.username
+
+
 class LoginCode(models.Model):
     """A one-time code printed on a guided account's login card. Only its digest is stored."""
 

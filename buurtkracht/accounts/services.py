@@ -144,8 +144,14 @@ def _check_pin(pin: str) -> None:
         raise ValidationError(_("This PIN is too easy to guess. Choose other digits."))
 
 
-def secret_set(*, user: User, pin: str = "", password: str = "") -> User:
-    """A guided account chooses how to log in from now on: a PIN or a password."""
+def secret_set(*, user: User, pin: str = "", password: str = "", current: str = "") -> User:
+    """Someone chooses how to log in from now on: a PIN or a password. Right after the
+    one-time code of a guided account's card, that code was the proof; anyone else first
+    gives their current PIN or password (a session left open must not become a PIN)."""
+    if not user.must_set_secret and not user.check_password(current):
+        raise ValidationError(
+            _("This is not your current PIN or password."), code="wrong_current_secret"
+        )
     if bool(pin) == bool(password):
         raise ValidationError(_("Choose a PIN or a password."))
     if pin:

@@ -67,6 +67,7 @@ def set_secret(request):
             user=request.user,
             pin=data["pin"] if is_pin else "",
             password="" if is_pin else data["password"],
+            current=data.get("current", ""),
         )
         # Changing the password ends other sessions, not this one.
         update_session_auth_hash(request, request.user)
