@@ -182,7 +182,15 @@ def test_only_the_owner_changes_an_item(world, client_for):
     client_for("resident").post(url, {"visibility": "public"})
     gift.refresh_from_db()
     assert gift.visibility == "public"
-    client_for("resident").post(url, {"remove": "1"})
+    client_for("resident").post(url, {"remove": "1"})  # the old one-press removal is gone
+    assert Gift.objects.filter(pk=gift.pk).exists()
+    remove = reverse("gifts:my_item_remove", kwargs={"model": "gift", "item_id": gift.pk})
+    assert client_for("connector").get(remove).status_code == 404
+    asked = client_for("resident").get(remove)
+    assert asked.status_code == 200 and "tuinieren" in asked.content.decode().lower()
+    assert Gift.objects.filter(pk=gift.pk).exists()  # asking removes nothing
+    assert client_for("connector").post(remove).status_code == 404
+    client_for("resident").post(remove)
     assert not Gift.objects.filter(pk=gift.pk).exists()
 
 

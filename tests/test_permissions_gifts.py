@@ -57,6 +57,8 @@ CASES = [
         kwargs=_gift_kwargs,
         data={"visibility": "public"},
     ),
+    Case("gifts:my_item_remove", _owner_only(200), kwargs=_gift_kwargs),
+    Case("gifts:my_item_remove", _owner_only(REDIRECT), method="post", kwargs=_gift_kwargs),
     Case("gifts:my_resource", _owner_only(200), kwargs=_resource_kwargs),
     Case(
         "gifts:guided_gifts",

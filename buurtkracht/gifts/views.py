@@ -128,28 +128,45 @@ def my_step(request, step):
     return _handle_step(request, subject=request.user, step=_step_or_404(step), urls=_my_urls)
 
 
-@require_POST
-def my_item(request, model, item_id: int):
-    """Change who may see one of your items, or remove it."""
+def _my_item_or_404(request, model: str, item_id: int):
     if model not in ITEM_MODELS:
         raise Http404
-    obj = get_object_or_404(ITEM_MODELS[model], pk=item_id, owner=request.user)
+    return get_object_or_404(ITEM_MODELS[model], pk=item_id, owner=request.user)
+
+
+@require_POST
+def my_item(request, model, item_id: int):
+    """Change who may see one of your items (removing one asks first: `my_item_remove`)."""
+    obj = _my_item_or_404(request, model, item_id)
+    form = VisibilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose who may see this."))
+        return redirect("gifts:my_gifts")
     try:
-        if "remove" in request.POST:
-            services.item_delete(actor=request.user, obj=obj)
-            messages.success(request, _("Removed."))
-        else:
-            form = VisibilityForm(request.POST)
-            if form.is_valid():
-                services.item_visibility_set(
-                    actor=request.user, obj=obj, visibility=form.cleaned_data["visibility"]
-                )
-                messages.success(request, _("Saved."))
-            else:
-                messages.error(request, _("Choose who may see this."))
+        services.item_visibility_set(
+            actor=request.user, obj=obj, visibility=form.cleaned_data["visibility"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
     return redirect("gifts:my_gifts")
+
+
+@require_http_methods(["GET", "POST"])
+def my_item_remove(request, model, item_id: int):
+    """Remove one of your items — after saying so on a page of its own, never with one
+    press next to "Save"."""
+    obj = _my_item_or_404(request, model, item_id)
+    if request.method == "POST":
+        try:
+            services.item_delete(actor=request.user, obj=obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Removed. You can add it again any time."))
+        return redirect("gifts:my_gifts")
+    return render(request, "gifts/remove.html", {"obj": obj, "model": model})
 
 
 @require_http_methods(["GET", "POST"])
