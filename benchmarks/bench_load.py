@@ -11,7 +11,10 @@ again) it
 3. loads each page with wrk on loopback at 1, 10 and 50 connections for `--seconds`
    each: requests per second and p50/p95/p99 latency, and each page's rate as a share of
    the bare view's at the same number of connections;
-4. counts the SQL queries of each page (tests/test_query_counts.py pins them).
+4. counts the SQL queries of each page (tests/test_query_counts.py pins them);
+5. at the most connections, reads the CPU time the app's workers and PostgreSQL's
+   processes used (/proc) per request served: what a page costs the machine, and so how
+   many cores the p95 target would take (docs/decisions/0037-what-a-city-server-needs.md).
 
 It prints Markdown and rewrites the "City load" section of docs/benchmarks.md.
 
@@ -155,6 +158,62 @@ def _gunicorn(app: str, port: int, *extra: str) -> list[str]:
     ]
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes and of their children that ended (a
+    PostgreSQL backend that closes mid-run lands in the postmaster's children's time, so
+    the difference between two readings stays right)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime, cstime: fields 14 to 17 of proc(5)
+        total += sum(int(value) for value in fields[11:15])
+    return total / TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _postgres_pids() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class CpuMeter:
+    """CPU used by the app's workers and by PostgreSQL while a load runs. PostgreSQL must
+    run on this machine to be counted (it does for `make bench`); otherwise its part is 0."""
+
+    def __init__(self, server: subprocess.Popen):
+        self.server = server
+
+    def __enter__(self):
+        self.workers = _children(self.server.pid)
+        self.app = _cpu_seconds(self.workers)
+        self.database = _cpu_seconds(_postgres_pids())
+        return self
+
+    def __exit__(self, *exc):
+        self.app = _cpu_seconds(self.workers) - self.app
+        self.database = _cpu_seconds(_postgres_pids()) - self.database
+        return False
+
+
 def wrk(url: str, connections: int, seconds: int, cookie: str | None) -> dict:
     cmd = [
         "wrk",
@@ -220,12 +279,17 @@ def measure(size: int, args) -> dict:
                 f"http://127.0.0.1:{bare_port}/", connections, args.seconds, None
             )
             for name, (user, url) in page_list.items():
-                results.setdefault(name, {})[connections] = wrk(
-                    f"http://127.0.0.1:{app_port}{url}",
-                    connections,
-                    args.seconds,
-                    cookies.get(user),
-                )
+                with CpuMeter(app) as used:
+                    found = wrk(
+                        f"http://127.0.0.1:{app_port}{url}",
+                        connections,
+                        args.seconds,
+                        cookies.get(user),
+                    )
+                if found["requests"]:
+                    found["app_cpu_ms"] = 1000 * used.app / found["requests"]
+                    found["db_cpu_ms"] = 1000 * used.database / found["requests"]
+                results.setdefault(name, {})[connections] = found
     finally:
         for server in (app, bare):
             server.terminate()
@@ -289,7 +353,7 @@ def report(measured: list[dict], args) -> str:
                     f"{ratio:.2f}{errors}"
                 )
             lines.append(f"| {name} | {queries} | " + " | ".join(cells) + " |")
-        lines += ["", _summary(found, args), ""]
+        lines += ["", _summary(found, args), "", *_cpu_table(found, args), ""]
     lines += [
         "What this says:",
         "",
@@ -299,17 +363,51 @@ def report(measured: list[dict], args) -> str:
         "never served, landing page 17 req/s).",
         "- The network overview reads its stored analysis: well under the 1 s target once its "
         "job ran. The job itself takes the seconds above, in the background.",
-        "- The target p95 < 200 ms at 50 connections is met by the public pages only. With 2 "
-        "sync workers on 2 cores, 50 waiting connections queue behind each other: p95 is about "
-        "50 ÷ (requests per second), so it needs about 250 req/s, 8 ms of CPU a page. A "
-        "member's page costs what one request alone costs above, mostly in Python "
-        "(templates, building and reading queries, the matching index for who could help; "
-        "the neighbourhood page as a member shows what a session, the membership and the "
-        "menu cost before a page's own content), so at 50 "
-        "connections these pages are CPU-bound. More cores or processes scale them (nothing "
-        "is kept in one process); the bare view shows what the server itself costs.",
+        "- The target p95 < 200 ms at 50 connections is met where a page costs about 8 ms "
+        "of CPU or less: with 2 sync workers on 2 cores (PostgreSQL and wrk on the same "
+        "cores), 50 connections that ask again the moment they are answered queue behind "
+        "each other, so p95 is about 50 × CPU per request ÷ 2 cores. The CPU tables show "
+        "where the rest goes: mostly the app's Python (the session, the membership and the "
+        "menu every member page has — the neighbourhood page as a member — then templates, "
+        "building queries, and the matching for who could help), a fifth or less in "
+        "PostgreSQL. Nothing is kept in one process, so more cores or app servers scale "
+        "these pages; the last column says how many this page would need. Why we did not "
+        "buy the target with per-viewer page caches or fewer candidates for who could "
+        "help: docs/decisions/0037-what-a-city-server-needs.md.",
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+TARGET_MS = 200
+
+
+def _cpu_table(found: dict, args) -> list[str]:
+    """CPU per request, read at one connection (where no request is left half-done when
+    the run ends), and the cores that would serve the most connections measured with the
+    average response in `TARGET_MS`: connections × CPU ÷ target (a closed loop on
+    CPU-bound workers answers in about connections × CPU ÷ cores; p95 wants a margin above
+    that, and wrk's own CPU is not counted)."""
+    alone, most = min(args.connections), max(args.connections)
+    rows = [
+        (name, by[alone])
+        for name, by in found["results"].items()
+        if name != "bare Django view (peer)" and "app_cpu_ms" in by.get(alone, {})
+    ]
+    if not rows:
+        return []
+    lines = [
+        f"CPU per request ({alone} connection; read from /proc: the app's workers and "
+        f"PostgreSQL), and the cores {most} connections would need for an average response "
+        f"within {TARGET_MS} ms:",
+        "",
+        f"| page | app CPU ms | database CPU ms | cores for {most} conn. |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, r in rows:
+        cost = r["app_cpu_ms"] + r["db_cpu_ms"]
+        cores = max(1, -(-int(most * cost) // TARGET_MS))  # ceiling
+        lines.append(f"| {name} | {r['app_cpu_ms']:.1f} | {r['db_cpu_ms']:.1f} | {cores} |")
+    return lines
 
 
 def _summary(found: dict, args) -> str:
@@ -317,7 +415,13 @@ def _summary(found: dict, args) -> str:
     request costs alone (1 ÷ its rate at one connection)."""
     most = max(args.connections)
     pages = {k: v for k, v in found["results"].items() if k != "bare Django view (peer)"}
-    met = [name for name, by in pages.items() if by[most]["p95"] < 200_000]  # µs
+    met = [  # p95 in µs; a run that served nothing (or failed) meets nothing
+        name
+        for name, by in pages.items()
+        if by[most]["requests"]
+        and not by[most]["errors"] + by[most]["non2xx"]
+        and by[most]["p95"] < TARGET_MS * 1000
+    ]
     alone = sorted(1000 / by[1]["rps"] for by in pages.values() if 1 in by and by[1]["rps"])
     text = f"p95 under 200 ms at {most} connections: {', '.join(met) if met else 'no page'}."
     if alone:
