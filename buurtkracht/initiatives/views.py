@@ -159,6 +159,19 @@ def _detail_context(
     def named(people_list):
         return [(p, names.get(p.user_id, someone)) for p in people_list]
 
+    # A professional, facilitator or admin reading the names of the owners and of the
+    # people carrying tasks is written to the access log — only the names on the page.
+    shown = [
+        p.user_id for p in people if p.role == Role.OWNER or (is_owner and p.role == Role.ASKED)
+    ]
+    shown += [t.carried_by_id for t in tasks if t.carried_by_id]
+    access.note_reads(
+        viewer=user,
+        membership=request.membership,
+        subject_ids=[uid for uid in shown if uid in names],
+        what="initiative",
+    )
+
     return {
         "time": _time_context(
             request, initiative, is_owner=is_owner, names=names, people=people, forms=time_forms

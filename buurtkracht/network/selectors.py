@@ -428,6 +428,7 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
     shown += [uid for p in shown_isolated + shown_peripheral for uid, _n, _r in p.suggestions]
     shown += [uid for pair in meet for uid in (pair.one, pair.other)]
     dot_names = {uid: names[uid] for uid in picture_ids if uid in named_ids and uid in names}
+    shown += list(dot_names)  # a dot's name is shown too (its title in the picture)
     access.note_reads(viewer=viewer, membership=membership, subject_ids=shown, what="network")
     return Overview(
         figures=_figures_row(data["figures"]),

@@ -184,6 +184,7 @@ class AccessLog(models.Model):
         ("safety_net", _("your request in the safety net")),
         ("network", _("your name in the network overview")),
         ("network_groups", _("your name in a group the neighbourhood wants to connect")),
+        ("initiative", _("your name on the page of an initiative")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
