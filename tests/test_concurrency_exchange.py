@@ -37,3 +37,30 @@ def test_an_invitation_is_accepted_once_even_at_the_same_moment(world):
     )
     assert len(results) == 1 and all(isinstance(e, ValidationError) for e in errors)
     assert Exchange.objects.count() == 1
+
+
+def test_the_requester_decides_once_even_from_two_devices(world):
+    """Yes on one phone and no on the other at the same moment: one answer counts, and the
+    neighbour is asked exactly when it is the yes."""
+    from buurtkracht.exchange.models import RequesterAnswer
+    from buurtkracht.notifications.models import Notification
+    from buurtkracht.people.services import consent_grant
+
+    post = services.post_create(
+        actor=world.resident, neighbourhood=world.hood, kind="request", text="Wie helpt mij?"
+    )
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
+    invitation = services.invitation_send(
+        actor=world.connector, post=post, invitee=world.professional
+    )
+
+    def answer(yes):
+        return lambda: services.requester_answer(
+            actor=world.resident, invitation=HelpInvitation.objects.get(pk=invitation.pk), yes=yes
+        )
+
+    results, errors = run_together([answer(True), answer(False)] * 3)
+    assert len(results) == 1 and all(isinstance(e, ValidationError) for e in errors)
+    invitation.refresh_from_db()
+    asked = Notification.objects.filter(user=world.professional, kind="invitation").count()
+    assert asked == (1 if invitation.requester_answer == RequesterAnswer.YES else 0)

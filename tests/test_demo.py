@@ -802,8 +802,17 @@ def test_demo_accounts_have_requests_and_notifications(demo):
     connector = User.objects.get(username="verbinder")
     open_request = Post.objects.get(author=sanne, text=SANNE_OPEN)
     assert open_request.status == "open" and open_request.item.key == "fiets-repareren"
-    invitation = HelpInvitation.objects.get(post=open_request)
+    invitation = HelpInvitation.objects.get(post=open_request, invited_by=sanne)
     assert invitation.invitee == connector and invitation.status == "pending"
+    # The connector proposed a helper for it; Sanne decides first, so he is not asked yet.
+    proposal = HelpInvitation.objects.get(post=open_request, invited_by=connector)
+    assert proposal.requester_answer == "pending" and proposal.status == "pending"
+    assert Notification.objects.filter(user=sanne, url__contains="/voorstel/").exists()
+    assert (
+        not Notification.objects.filter(user=proposal.invitee, url__contains="uitnodigingen")
+        .filter(url__endswith=f"/{proposal.pk}/")
+        .exists()
+    )
     finished = Exchange.objects.get(helped=sanne, thanks=SANNE_THANKS)
     assert finished.is_done and finished.post.status == "done"
     assert HelpInvitation.objects.filter(invitee=connector, status="pending").count() >= 2

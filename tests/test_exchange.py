@@ -136,6 +136,89 @@ def test_a_connector_invites_only_with_the_requesters_consent(world):
     assert invitation.invited_by == world.connector
 
 
+def test_a_connectors_invitation_waits_for_the_requesters_yes(world, client_for):
+    """Rule 2: a connector's invitation on Sanne's request binds nobody until Sanne says
+    yes; only then is the neighbour asked, and only then can an exchange start."""
+    from buurtkracht.exchange.models import RequesterAnswer
+    from buurtkracht.notifications.models import Notification
+
+    post = _request(world)
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
+    invitation = services.invitation_send(
+        actor=world.connector, post=post, invitee=world.professional, message="Petra kan dit!"
+    )
+    assert invitation.requester_answer == RequesterAnswer.PENDING
+    # Sanne is asked; Petra is not, and cannot say yes yet.
+    asked = Notification.objects.get(user=world.resident)
+    assert asked.url.endswith(f"/voorstel/{invitation.pk}/")
+    assert not Notification.objects.filter(user=world.professional).exists()
+    with pytest.raises(ValidationError) as early:
+        services.invitation_answer(actor=world.professional, invitation=invitation, accept=True)
+    assert early.value.code == "requester_pending"
+    assert not Exchange.objects.exists()
+    petra = client_for("professional")
+    assert petra.get(_invitation_url(invitation)).status_code == 404
+    # Only Sanne decides, once.
+    with pytest.raises(ValidationError) as other:
+        services.requester_answer(actor=world.connector, invitation=invitation, yes=True)
+    assert other.value.code == "not_requester"
+    sanne = client_for("resident")
+    page = sanne.get(asked.url)
+    assert page.status_code == 200 and "Petra kan dit!" in page.content.decode()
+    assert sanne.post(asked.url, {"yes": "1"}).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.requester_answer == RequesterAnswer.YES
+    assert Notification.objects.filter(user=world.professional, kind="invitation").exists()
+    with pytest.raises(ValidationError) as twice:
+        services.requester_answer(actor=world.resident, invitation=invitation, yes=False)
+    assert twice.value.code == "already_decided"
+    exchange = services.invitation_answer(
+        actor=world.professional, invitation=invitation, accept=True
+    )
+    assert (exchange.helper, exchange.helped) == (world.professional, world.resident)
+
+
+def test_the_requester_says_no_and_nobody_is_asked(world):
+    from buurtkracht.exchange.models import InvitationStatus, RequesterAnswer
+    from buurtkracht.notifications.models import Notification
+
+    post = _request(world)
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
+    invitation = services.invitation_send(
+        actor=world.connector, post=post, invitee=world.professional
+    )
+    services.requester_answer(actor=world.resident, invitation=invitation, yes=False)
+    invitation.refresh_from_db()
+    assert invitation.requester_answer == RequesterAnswer.NO
+    assert invitation.status == InvitationStatus.WITHDRAWN
+    assert not Notification.objects.filter(user=world.professional).exists()
+    assert Notification.objects.filter(user=world.connector, kind="invitation_answered").exists()
+
+
+def test_a_standing_consent_lets_a_connector_ask_at_once_and_tells_the_requester(world, client_for):
+    from buurtkracht.exchange.models import RequesterAnswer
+    from buurtkracht.notifications.models import Notification
+
+    post = _request(world)
+    for scope in ("connector_outreach", "connector_arranges"):
+        consent_grant(user=world.resident, neighbourhood=world.hood, scope=scope)
+    invitation = services.invitation_send(
+        actor=world.connector, post=post, invitee=world.professional
+    )
+    assert invitation.requester_answer == RequesterAnswer.YES
+    assert Notification.objects.filter(user=world.professional, kind="invitation").exists()
+    told = Notification.objects.get(user=world.resident)
+    assert "gevraagd" in told.title or "vroeg" in told.title
+    # The request says so, to Sanne and to the connector.
+    url = f"/lindenhof/vragen/{post.pk}/"
+    assert "zonder dat je eerst" in client_for("resident").get(url).content.decode()
+    assert "zonder eerst te vragen" in client_for("connector").get(url).content.decode()
+
+
+def _invitation_url(invitation):
+    return f"/lindenhof/uitnodigingen/{invitation.pk}/"
+
+
 def test_thread_time_done_by_both_and_thanks(world):
     post = _request(world)
     invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)

@@ -3,6 +3,7 @@
 import pytest
 
 from buurtkracht.exchange import services
+from buurtkracht.people.services import consent_grant
 
 from .conftest import PERSONAS
 from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, run_case
@@ -25,7 +26,13 @@ def _objects(world):
         actor=world.resident, post=exchange_post, invitee=world.admin
     )
     exchange = services.invitation_answer(actor=world.admin, invitation=accepted, accept=True)
-    return {"post": post, "invitation": invitation, "exchange": exchange}
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
+    proposed = services.invitation_send(actor=world.connector, post=post, invitee=world.facilitator)
+    return {"post": post, "invitation": invitation, "exchange": exchange, "proposed": proposed}
+
+
+def _proposed(w, o):
+    return {"slug": "lindenhof", "post_id": o["post"].pk, "invitation_id": o["proposed"].pk}
 
 
 def _only_persona(allowed: list[str], code):
@@ -59,6 +66,14 @@ CASES = [
         "exchange:invitation",
         _only_persona(["connector"], 200),
         kwargs=lambda w, o: {"slug": "lindenhof", "invitation_id": o["invitation"].pk},
+    ),
+    Case("exchange:requester_answer", _only_persona(["resident"], 200), kwargs=_proposed),
+    Case(
+        "exchange:requester_answer",
+        _only_persona(["resident"], REDIRECT),
+        method="post",
+        kwargs=_proposed,
+        data={"yes": "1"},
     ),
     Case(
         "exchange:exchange",

@@ -33,7 +33,7 @@ HOOD = {"slug": "lindenhof"}
 PINNED = {
     "landing": 2,
     "neighbourhood": 2,
-    "request": 30,
+    "request": 31,  # + whether the requester lets connectors ask without asking first
     "map": 21,
     "map search": 23,
     "time bank": 17,

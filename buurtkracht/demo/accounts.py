@@ -90,7 +90,7 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         DEMO_PASSWORD,
         Role.RESIDENT,
         "lindenhof",
-        "Sanne, bewoner van Lindenhof.",
+        "Sanne, bewoner van Lindenhof; een verbinder stelt een helper voor haar fiets voor.",
         "Sanne",
         "bewoner",
     ),

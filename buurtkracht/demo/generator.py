@@ -554,6 +554,8 @@ class _Builder:
                 (slug, "network_names", Method.ONLINE, ago, None, None),
                 (slug, "safety_net", Method.ONLINE, ago, None, None),
                 (slug, "group_count", Method.ONLINE, ago, ago + timedelta(days=30), None),
+                # A connector may invite helpers on her requests; she decides first.
+                (slug, "connector_outreach", Method.ONLINE, ago, None, None),
             ]
         elif account.username == "verbinder":
             person.languages = ["nl", "ar", "zgh"]

@@ -599,7 +599,17 @@ class Helping:
             return f"omdat: {self.item_label[draft.item_key]}"
         return ""
 
-    def invite(self, post: int, invitee: Person, status: str, *, message=None, at=None) -> int:
+    def invite(
+        self,
+        post: int,
+        invitee: Person,
+        status: str,
+        *,
+        message=None,
+        at=None,
+        by: Person | None = None,
+        requester: str = "yes",
+    ) -> int:
         rng, draft = self.rng, self.posts[post]
         created = at or draft.created_at + timedelta(minutes=rng.randint(10, 60 * 30))
         created = min(created, self.now - timedelta(minutes=5))
@@ -611,23 +621,26 @@ class Helping:
             message = rng.choice(pool)
         # Requests: the asker invites a helper. Offers: the one who offers invites a
         # neighbour who wants it.
+        # `by`: a connector inviting on someone's request; then the requester decides first
+        # (`requester`: "pending" until they say yes).
         self.invitations.append(
             (
                 post,
                 invitee,
-                draft.author,
+                by or draft.author,
                 message,
                 self.reason(draft, invitee) if draft.kind == "request" else "",
                 status,
                 created,
                 answered,
+                requester,
             )
         )
         return len(self.invitations) - 1
 
     def exchange(self, invitation: int, *, done: bool, thanks: str | None = None) -> int:
         rng = self.rng
-        post, invitee, _by, _m, _r, _s, _c, answered = self.invitations[invitation]
+        post, invitee, _by, _m, _r, _s, _c, answered, _q = self.invitations[invitation]
         draft = self.posts[post]
         helper, helped = (
             (invitee, draft.author) if draft.kind == "request" else (draft.author, invitee)
@@ -838,6 +851,21 @@ class Helping:
             message="Hoi! Jij weet vast wie er handig is met fietsen. Kun je helpen?",
             at=self.ago(1.5),
         )
+        # The connector found someone for Sanne's bike; Sanne decides first (rule 2).
+        fixer = self.invitee_for(self.posts[open_post], {sanne.id, connector.id})
+        proposal = (
+            self.invite(
+                open_post,
+                fixer,
+                "pending",
+                message="Sanne, zal ik de buurman vragen? Hij repareert vaak fietsen.",
+                at=self.ago(1),
+                by=connector,
+                requester="pending",
+            )
+            if fixer is not None
+            else None
+        )
         asker = rng.choice([p for p in self.residents if not self.has_safety_net(p)] or [sanne])
         form = self.add_post(
             asker,
@@ -858,6 +886,10 @@ class Helping:
             (connector, "invitation", f"Kun je helpen? {sanne.name} nodigt je uit.", sanne_invite),
             (sanne, "invitation", f"Je hebt {connector.name} uitgenodigd.", sanne_invite),
         ]
+        if proposal is not None:
+            self.notes.append(
+                (sanne, "proposal", "Een verbinder vond iemand die je kan helpen.", proposal)
+            )
         if form_invite is not None:
             self.notes.append(
                 (
@@ -943,10 +975,13 @@ class Helping:
                 "status",
                 "created_at",
                 "answered_at",
+                "requester_answer",
             ],
             (
-                (post_ids[p], invitee.id, by.id, message, reason, status, created, answered)
-                for p, invitee, by, message, reason, status, created, answered in self.invitations
+                (post_ids[p], invitee.id, by.id, message, reason, status, created, answered, asked)
+                for p, invitee, by, message, reason, status, created, answered, asked in (
+                    self.invitations
+                )
             ),
             now=now,
         )
@@ -1052,7 +1087,17 @@ class Helping:
                 "exchange:invitation",
                 kwargs={"slug": LINDENHOF, "invitation_id": invitation_ids[invitation]},
             )
-            if person is not self.invitations[invitation][1]:  # the one who invited
+            if kind == "proposal":  # the requester decides on a connector's invitation
+                kind = "invitation"
+                url = reverse(
+                    "exchange:requester_answer",
+                    kwargs={
+                        "slug": LINDENHOF,
+                        "post_id": self.post_ids[self.invitations[invitation][0]],
+                        "invitation_id": invitation_ids[invitation],
+                    },
+                )
+            elif person is not self.invitations[invitation][1]:  # the one who invited
                 post_id = self.post_ids[self.invitations[invitation][0]]
                 url = reverse("exchange:post", kwargs={"slug": LINDENHOF, "post_id": post_id})
             at = self.invitations[invitation][6]

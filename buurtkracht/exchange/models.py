@@ -127,11 +127,23 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
 
+class RequesterAnswer(models.TextChoices):
+    PENDING = "pending", _("waiting for the requester")
+    YES = "yes", _("the requester agreed")
+    NO = "no", _("the requester said no")
+
+
 class HelpInvitation(Invitation):
     """Someone is asked whether they want to help with a request (or a requester answers an
-    offer). Nobody is assigned: the invitee accepts or declines."""
+    offer). Nobody is assigned: the invitee accepts or declines. When a connector invites
+    on someone's request, the requester decides first (`requester_answer`, rule 2): the
+    invitee is asked only after their yes, unless they allowed connectors to arrange help
+    without asking (consent `connector_arranges`)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="invitations")
+    requester_answer = models.CharField(
+        max_length=10, choices=RequesterAnswer.choices, default=RequesterAnswer.YES
+    )
     invitee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_invitations"
     )

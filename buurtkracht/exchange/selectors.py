@@ -5,7 +5,15 @@ from django.db.models import Q
 from buurtkracht.core import paging
 from buurtkracht.matching.suggestions import Need, Suggestion, reason_for, suggest_people
 
-from .models import Exchange, HelpInvitation, Post, PostStatus, WhereKind
+from .models import (
+    Exchange,
+    HelpInvitation,
+    InvitationStatus,
+    Post,
+    PostStatus,
+    RequesterAnswer,
+    WhereKind,
+)
 
 
 def open_posts(*, neighbourhood, kind: str = ""):
@@ -52,9 +60,17 @@ def invitation_reason(*, post: Post, invitee, viewer, membership) -> str:
 
 
 def invitations_for(*, user, neighbourhood):
+    """The invitations `user` was sent (one waiting for the requester's yes is not sent yet)."""
     return HelpInvitation.objects.filter(
-        invitee=user, post__neighbourhood=neighbourhood
+        invitee=user, post__neighbourhood=neighbourhood, requester_answer=RequesterAnswer.YES
     ).select_related("post", "invited_by__profile")
+
+
+def waiting_for_requester(*, post: Post):
+    """Invitations a connector proposed on this request that wait for the requester."""
+    return post.invitations.filter(
+        requester_answer=RequesterAnswer.PENDING, status=InvitationStatus.PENDING
+    ).select_related("invitee__profile", "invited_by__profile")
 
 
 def exchanges_of(*, user, neighbourhood):

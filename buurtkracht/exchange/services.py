@@ -28,6 +28,7 @@ from .models import (
     Post,
     PostKind,
     PostStatus,
+    RequesterAnswer,
     WhenKind,
     WhereKind,
 )
@@ -128,6 +129,13 @@ def may_invite_for(actor, post: Post) -> bool:
     )
 
 
+def arranges_without_asking(post: Post) -> bool:
+    """Did the requester allow connectors to ask neighbours without asking them first?"""
+    return has_consent(
+        user_id=post.author_id, neighbourhood=post.neighbourhood, scope="connector_arranges"
+    )
+
+
 def invitation_send(
     *, actor, post: Post, invitee, message: str = "", reason: str = ""
 ) -> HelpInvitation:
@@ -144,6 +152,11 @@ def invitation_send(
         raise ValidationError(_("This person is not a member of this neighbourhood."))
     if len(message) > 300:
         raise ValidationError({"message": _("Keep it under %(max)d characters.") % {"max": 300}})
+    # A connector inviting on someone's request: the requester decides first (rule 2),
+    # unless they allowed connectors to arrange help without asking.
+    on_behalf = actor.pk != post.author_id
+    standing = on_behalf and arranges_without_asking(post)
+    requester = RequesterAnswer.PENDING if on_behalf and not standing else RequesterAnswer.YES
     try:
         with transaction.atomic():
             invitation = HelpInvitation.objects.create(
@@ -152,26 +165,102 @@ def invitation_send(
                 invited_by=actor,
                 message=message.strip(),
                 reason=reason[:300],
+                requester_answer=requester,
             )
-            notify(
-                user=invitee,
-                kind=Kind.INVITATION,
-                title=gettext_lazy("Can you help? A neighbour invites you."),
-                body=gettext_lazy("You decide yourself. Saying no is fine."),
-                url=reverse(
-                    "exchange:invitation",
-                    kwargs={"slug": post.neighbourhood.slug, "invitation_id": invitation.pk},
-                ),
-                neighbourhood=post.neighbourhood,
-            )
+            if requester == RequesterAnswer.YES:
+                _ask_invitee(invitation)
+            if on_behalf:
+                _tell_requester(invitation, asked_first=not standing)
             log_action(
                 actor=actor,
-                action="invitation.sent",
+                action="invitation.sent" if not on_behalf or standing else "invitation.proposed",
                 neighbourhood=post.neighbourhood,
                 obj=invitation,
             )
     except IntegrityError:
         raise ValidationError(_("You already invited this person.")) from None
+    return invitation
+
+
+def _ask_invitee(invitation: HelpInvitation) -> None:
+    post = invitation.post
+    notify(
+        user=invitation.invitee,
+        kind=Kind.INVITATION,
+        title=gettext_lazy("Can you help? A neighbour invites you."),
+        body=gettext_lazy("You decide yourself. Saying no is fine."),
+        url=reverse(
+            "exchange:invitation",
+            kwargs={"slug": post.neighbourhood.slug, "invitation_id": invitation.pk},
+        ),
+        neighbourhood=post.neighbourhood,
+    )
+
+
+def _tell_requester(invitation: HelpInvitation, *, asked_first: bool) -> None:
+    """The requester hears of a connector's invitation on their request either way: asked
+    to decide, or told (when they allowed connectors to arrange help without asking)."""
+    post = invitation.post
+    slug = post.neighbourhood.slug
+    if asked_first:
+        notify(
+            user=post.author,
+            kind=Kind.INVITATION,
+            title=gettext_lazy("A connector found someone who could help you. Do you want that?"),
+            body=gettext_lazy("You decide. The neighbour is asked only after your yes."),
+            url=reverse(
+                "exchange:requester_answer",
+                kwargs={"slug": slug, "post_id": post.pk, "invitation_id": invitation.pk},
+            ),
+            neighbourhood=post.neighbourhood,
+        )
+    else:
+        notify(
+            user=post.author,
+            kind=Kind.INVITATION,
+            title=gettext_lazy("A connector asked a neighbour to help you."),
+            body=gettext_lazy("You allowed this. You can change that in your permissions."),
+            url=reverse("exchange:post", kwargs={"slug": slug, "post_id": post.pk}),
+            neighbourhood=post.neighbourhood,
+        )
+
+
+def requester_answer(*, actor, invitation: HelpInvitation, yes: bool) -> HelpInvitation:
+    """The requester says yes or no, once, to a connector's invitation on their request.
+    Yes: the neighbour is asked now. No: the invitation is withdrawn; the connector hears."""
+    post = invitation.post
+    if actor.pk != post.author_id:
+        raise ValidationError(_("Only the person who asked decides this."), code="not_requester")
+    with transaction.atomic():
+        changed = HelpInvitation.objects.filter(
+            pk=invitation.pk,
+            requester_answer=RequesterAnswer.PENDING,
+            status=InvitationStatus.PENDING,
+        ).update(
+            requester_answer=RequesterAnswer.YES if yes else RequesterAnswer.NO,
+            **({} if yes else {"status": InvitationStatus.WITHDRAWN}),
+        )
+        if not changed:
+            raise ValidationError(_("You already decided this."), code="already_decided")
+        invitation.refresh_from_db()
+        if yes:
+            _ask_invitee(invitation)
+        else:
+            notify(
+                user=invitation.invited_by,
+                kind=Kind.INVITATION_ANSWERED,
+                title=gettext_lazy("The person who asked chose not to invite this neighbour."),
+                url=reverse(
+                    "exchange:post", kwargs={"slug": post.neighbourhood.slug, "post_id": post.pk}
+                ),
+                neighbourhood=post.neighbourhood,
+            )
+        log_action(
+            actor=actor,
+            action="invitation.requester_yes" if yes else "invitation.requester_no",
+            neighbourhood=post.neighbourhood,
+            obj=invitation,
+        )
     return invitation
 
 
@@ -194,6 +283,10 @@ def answer_once(invitation, *, actor, accept: bool) -> None:
 def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exchange | None:
     """The invited person says yes or no, once. Yes makes the exchange and the contact, so
     both now see each other's contact details."""
+    if invitation.requester_answer != RequesterAnswer.YES:
+        raise ValidationError(
+            _("The person who asked has not decided yet."), code="requester_pending"
+        )
     with transaction.atomic():
         answer_once(invitation, actor=actor, accept=accept)
         invitation.refresh_from_db()

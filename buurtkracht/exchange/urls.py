@@ -12,5 +12,10 @@ urlpatterns = [
         "<buurt:slug>/vragen/<int:post_id>/uitnodigen/<int:user_id>/", views.invite, name="invite"
     ),
     path("<buurt:slug>/uitnodigingen/<int:invitation_id>/", views.invitation, name="invitation"),
+    path(
+        "<buurt:slug>/vragen/<int:post_id>/voorstel/<int:invitation_id>/",
+        views.requester_answer,
+        name="requester_answer",
+    ),
     path("<buurt:slug>/samen/<int:exchange_id>/", views.exchange, name="exchange"),
 ]

@@ -13,12 +13,12 @@ from buurtkracht.accounts.models import User
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
-from buurtkracht.people.selectors import display_name_of
+from buurtkracht.people.selectors import display_name_of, display_names
 from buurtkracht.places.models import Place
 
 from . import selectors, services
 from .forms import AgreeTimeForm, HoursForm, InviteForm, MessageForm, PostForm, ThanksForm
-from .models import Exchange, HelpInvitation, Post, PostKind, WhenKind
+from .models import Exchange, HelpInvitation, Post, PostKind, RequesterAnswer, WhenKind
 
 
 def _aware(day, time_of_day):
@@ -105,16 +105,29 @@ def post_detail(request, slug, post_id: int):
     access.require(request, Action.REQUESTS)
     post = _post_or_404(request, post_id)
     can_invite = services.may_invite_for(request.user, post) and post.status == "open"
+    is_author = post.author_id == request.user.pk
+    invitations = list(post.invitations.all()) if can_invite else []
+    wanted = {i.invitee_id for i in invitations} | (set() if is_author else {post.author_id})
+    names = (
+        display_names(viewer=request.user, neighbourhood=request.neighbourhood, user_ids=wanted)
+        if wanted
+        else {}
+    )
     context = {
         "post": post,
         "can_invite": can_invite,
-        "is_author": post.author_id == request.user.pk,
+        "is_author": is_author,
+        "author_name": names.get(post.author_id, _("the person who asked")),
         "suggestions": selectors.suggested_helpers(
             post=post, viewer=request.user, membership=request.membership
         )
         if can_invite
         else [],
-        "invitations": post.invitations.select_related("invitee__profile") if can_invite else [],
+        "invitations": [(i, names.get(i.invitee_id, _("a neighbour"))) for i in invitations],
+        # Who decides: shown on the request, to the requester and to connectors (rule 2).
+        "standing": can_invite
+        and post.kind == PostKind.REQUEST
+        and services.arranges_without_asking(post),
         "invite_form": InviteForm(),
     }
     return render(request, "exchange/post_detail.html", context)
@@ -146,6 +159,42 @@ def invite(request, slug, post_id: int, user_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+def requester_answer(request, slug, post_id: int, invitation_id: int):
+    """The requester decides on a connector's invitation on their request: yes, then the
+    neighbour is asked; no, and nobody is asked."""
+    access.require(request, Action.REQUESTS)
+    post = _post_or_404(request, post_id)
+    if post.author_id != request.user.pk:
+        raise Http404
+    invitation = get_object_or_404(HelpInvitation, pk=invitation_id, post=post)
+    if request.method == "POST":
+        try:
+            services.requester_answer(
+                actor=request.user, invitation=invitation, yes="yes" in request.POST
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if "yes" in request.POST:
+                messages.success(request, _("Thank you. The neighbour is asked now."))
+            else:
+                messages.success(request, _("Fine. Nobody is asked."))
+        return redirect("exchange:post", slug=slug, post_id=post.pk)
+    names = display_names(
+        viewer=request.user,
+        neighbourhood=request.neighbourhood,
+        user_ids=[invitation.invitee_id, invitation.invited_by_id],
+    )
+    context = {
+        "post": post,
+        "invitation": invitation,
+        "helper": names.get(invitation.invitee_id, _("a neighbour")),
+        "connector": names.get(invitation.invited_by_id, _("a connector")),
+    }
+    return render(request, "exchange/requester_answer.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def invitation(request, slug, invitation_id: int):
     access.require(request, Action.REQUESTS)
     invitation = get_object_or_404(
@@ -153,6 +202,7 @@ def invitation(request, slug, invitation_id: int):
         pk=invitation_id,
         invitee=request.user,
         post__neighbourhood=request.neighbourhood,
+        requester_answer=RequesterAnswer.YES,  # not sent before the requester's yes
     )
     if request.method == "POST":
         try:

@@ -27,6 +27,14 @@ SCOPES: dict[str, Scope] = {
             _("A connector is a neighbour who helps people meet each other."),
         ),
         Scope(
+            "connector_arranges",
+            _("A connector may ask a neighbour to help me, without asking me first."),
+            _(
+                "Without this, a connector asks you first each time, and the neighbour is "
+                "asked only after your yes."
+            ),
+        ),
+        Scope(
             "safety_net",
             _("If nobody answers my request, a professional may contact me."),
             _("You decide per request. This is the general permission."),
