@@ -246,14 +246,8 @@ def requester_answer(*, actor, invitation: HelpInvitation, yes: bool) -> HelpInv
         if yes:
             _ask_invitee(invitation)
         else:
-            notify(
-                user=invitation.invited_by,
-                kind=Kind.INVITATION_ANSWERED,
-                title=gettext_lazy("The person who asked chose not to invite this neighbour."),
-                url=reverse(
-                    "exchange:post", kwargs={"slug": post.neighbourhood.slug, "post_id": post.pk}
-                ),
-                neighbourhood=post.neighbourhood,
+            _tell_inviter(
+                invitation, gettext_lazy("The person who asked chose not to invite this neighbour.")
             )
         log_action(
             actor=actor,
@@ -264,17 +258,30 @@ def requester_answer(*, actor, invitation: HelpInvitation, yes: bool) -> HelpInv
     return invitation
 
 
-def answer_once(invitation, *, actor, accept: bool) -> None:
+def _tell_inviter(invitation: HelpInvitation, title) -> None:
+    """The one who invited hears it did not work out, with a link back to the request."""
+    post = invitation.post
+    notify(
+        user=invitation.invited_by,
+        kind=Kind.INVITATION_ANSWERED,
+        title=title,
+        url=reverse("exchange:post", kwargs={"slug": post.neighbourhood.slug, "post_id": post.pk}),
+        neighbourhood=post.neighbourhood,
+    )
+
+
+def answer_once(invitation, *, actor, accept: bool, **still) -> None:
     """Record the invited person's yes or no on any invitation (`models.Invitation`: to
     help with a request, or to take a task), once: a conditional update, so a second
     answer — or the same one sent twice at once — is refused. Call it inside the caller's
-    transaction, so what a yes sets off rolls back with it."""
+    transaction, so what a yes sets off rolls back with it. `still`: what else must hold
+    in the database at that moment (a request's invitation: the requester said yes)."""
     if actor.pk != invitation.invitee_id:
         raise ValidationError(_("Only the invited person can answer."))
     new_status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     if (
         not type(invitation)
-        .objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING)
+        .objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING, **still)
         .update(status=new_status, answered_at=timezone.now())
     ):
         raise ValidationError(_("You already answered this invitation."))
@@ -288,7 +295,7 @@ def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exc
             _("The person who asked has not decided yet."), code="requester_pending"
         )
     with transaction.atomic():
-        answer_once(invitation, actor=actor, accept=accept)
+        answer_once(invitation, actor=actor, accept=accept, requester_answer=RequesterAnswer.YES)
         invitation.refresh_from_db()
         post = invitation.post
         log_action(
@@ -298,14 +305,8 @@ def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exc
             obj=invitation,
         )
         if not accept:
-            notify(
-                user=invitation.invited_by,
-                kind=Kind.INVITATION_ANSWERED,
-                title=gettext_lazy("Someone said no this time. Invite someone else?"),
-                url=reverse(
-                    "exchange:post", kwargs={"slug": post.neighbourhood.slug, "post_id": post.pk}
-                ),
-                neighbourhood=post.neighbourhood,
+            _tell_inviter(
+                invitation, gettext_lazy("Someone said no this time. Invite someone else?")
             )
             return None
         requester_side = post.kind == PostKind.REQUEST

@@ -357,7 +357,6 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
     if not found.ready:
         return Overview.pending(found)
     data = found.data
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
     connectors = data["connectors"]
     isolated, peripheral = data["isolated"], data["peripheral"]
     suggestions = {int(k): v for k, v in data["suggestions"].items()}
@@ -397,21 +396,18 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
         name = names.get(user_id, "") if user_id in allowed else ""
         return Person(user_id=user_id, name=name, ties=ties, score=score)
 
-    def text(reasons: dict) -> str:
-        return reasons.get(language) or reasons.get(settings.LANGUAGE_CODE, "")
-
     shown_isolated = [p for p in (person(u, t, outreach=True) for u, t in isolated) if p.name]
     shown_peripheral = [p for p in (person(u, t, outreach=True) for u, t in peripheral) if p.name]
     shown_isolated = shown_isolated[:NOT_INCLUDED_SHOWN]
     shown_peripheral = shown_peripheral[:NOT_INCLUDED_SHOWN]
     for p in shown_isolated + shown_peripheral:
         p.suggestions = [
-            (uid, names[uid], text(reasons))
+            (uid, names[uid], _in_language(reasons))
             for uid, reasons in suggestions.get(p.user_id, [])[: 2 * SUGGESTIONS_EACH]
             if uid in named_ids and uid in names
         ][:SUGGESTIONS_EACH]
     meet = [
-        Pair(one, names[one], other, names[other], text(reasons))
+        Pair(one, names[one], other, names[other], _in_language(reasons))
         for one, other, reasons in stored_pairs
         if one in outreach_ids and other in outreach_ids and one in names and other in names
     ][:PAIRS_SHOWN]
