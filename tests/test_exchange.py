@@ -321,7 +321,8 @@ def test_the_whole_flow_through_the_pages(world, client_for):
         "exchange:exchange", kwargs={"slug": "lindenhof", "exchange_id": exchange.pk}
     )
     html = helper.get(answer["Location"]).content.decode()
-    assert world.resident.email in html  # contact details only now
+    # The requester did not choose e-mail as their route: only the thread (people.contact).
+    assert world.resident.email not in html and "Hoe bereik je" in html
     helper.post(answer["Location"], {"action": "message", "m-text": "Ik kom zaterdag om 10 uur"})
     assert Message.objects.get().text == "Ik kom zaterdag om 10 uur"
 

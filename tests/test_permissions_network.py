@@ -70,6 +70,13 @@ CASES = [
         {**members_only(404), "resident": 200, "connector": 200, "anonymous": LOGIN},
         kwargs=_introduction,
     ),
+    Case(  # the two people may write once both said yes: here not yet, so refused (400)
+        "network:introduction_message",
+        {**members_only(404), "resident": 400, "connector": 400, "anonymous": LOGIN},
+        method="post",
+        kwargs=_introduction,
+        data=lambda w, o: {"text": "Hallo"},
+    ),
 ]
 
 

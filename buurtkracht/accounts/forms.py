@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from buurtkracht.people.consents import SCOPES, Method
+from buurtkracht.people.contact import normalise_phone
 from buurtkracht.people.models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES
 from buurtkracht.people.services import normalise_postcode, profile_create
 
@@ -138,6 +139,15 @@ class GuidedAccountForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    phone = forms.CharField(
+        label=_("Phone number of the resident"),
+        max_length=24,
+        required=False,
+        help_text=_(
+            "Optional. Only people the resident says yes to see it. Without a number, "
+            "messages for the resident come to you, and you pass them on."
+        ),
+    )
     agreed = forms.BooleanField(
         label=_(
             "The resident agrees to a guided account: "
@@ -159,3 +169,6 @@ class GuidedAccountForm(forms.Form):
 
     def clean_postcode(self):
         return normalise_postcode(self.cleaned_data["postcode"])
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])

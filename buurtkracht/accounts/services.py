@@ -17,6 +17,8 @@ from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.people.consents import Method
+from buurtkracht.people.contact import normalise_phone
+from buurtkracht.people.models import ContactRoute
 from buurtkracht.people.services import consent_grant, profile_create
 
 from .models import GuidedAccount, LoginCode, User
@@ -41,11 +43,14 @@ def guided_account_register(
     postcode: str = "",
     languages: list[str] | None = None,
     accessibility_needs: list[str] | None = None,
+    phone: str = "",
     consent_scopes: list[str] | None = None,
     consent_method: str = Method.PAPER,
 ) -> User:
     """A professional registers a resident without e-mail, with the resident's consent
-    to a guided account (always recorded) and any further consents they gave."""
+    to a guided account (always recorded) and any further consents they gave. People the
+    resident says yes to reach them by phone when there is a number, else through the
+    professional who registered them (`people.contact`)."""
     neighbourhood = membership.neighbourhood
     with transaction.atomic():
         user = User(username=_login_name(display_name), is_guided=True, must_set_secret=True)
@@ -57,6 +62,8 @@ def guided_account_register(
             postcode=postcode,
             languages=languages or [],
             accessibility_needs=accessibility_needs or [],
+            phone=normalise_phone(phone),
+            contact_route=ContactRoute.PHONE if phone else ContactRoute.BUURTWERKER,
         )
         Membership.objects.create(user=user, neighbourhood=neighbourhood, role=Role.RESIDENT)
         GuidedAccount.objects.create(

@@ -113,6 +113,7 @@ def guided_new(request, slug):
             postcode=data["postcode"],
             languages=data["languages"],
             accessibility_needs=data["accessibility_needs"],
+            phone=data["phone"],
             consent_scopes=data["consent_scopes"],
             consent_method=data["consent_method"],
         )

@@ -282,6 +282,14 @@ def _are_contacts(a_id: int, b_id: int) -> bool:
     return Contact.objects.filter(user_a_id=low, user_b_id=high).exists()
 
 
+def can_reach(viewer, *, other_id: int) -> bool:
+    """May `viewer` see how to reach `other_id` (phone, e-mail, their buurtwerker)? Only
+    after a yes: an accepted introduction or invitation made them contacts (rule 2)."""
+    if not viewer.is_authenticated or viewer.pk == other_id:
+        return False
+    return _are_contacts(viewer.pk, other_id)
+
+
 def _is_member(user_id: int | None, neighbourhood_id: int) -> bool:
     from buurtkracht.neighbourhoods.models import Membership
 

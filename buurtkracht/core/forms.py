@@ -1,4 +1,6 @@
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -10,3 +12,11 @@ def add_service_errors(form, error: ValidationError) -> None:
                 form.add_error(target, item)
     else:
         form.add_error(None, error)
+
+
+class MessageForm(forms.Form):
+    """One message in a thread (an exchange, an introduction)."""
+
+    text = forms.CharField(
+        label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -52,6 +52,7 @@ from buurtkracht.people.models import (
     ACCESSIBILITY_CHOICES,
     Consent,
     Contact,
+    ContactRoute,
     Profile,
     name_key,
 )
@@ -284,10 +285,31 @@ def _after_bulk_writes() -> None:
             jobs.request_refresh(kind, neighbourhood_id)
 
 
+def _phone(rng: Random) -> str:
+    """An invented mobile number for the demo."""
+    return f"0612{rng.randint(0, 999999):06d}"
+
+
 class _Builder:
+    def _contact(self, p: Person) -> tuple[str, str]:
+        """(phone, contact route): guided accounts without a phone are reached through their
+        buurtwerker; about a third of the others keep a number, most of them to be called."""
+        rng = self.contact_rng
+        if p.is_guided:
+            if rng.random() < 0.3:
+                return _phone(rng), ContactRoute.PHONE
+            return "", ContactRoute.BUURTWERKER
+        if rng.random() < 0.35:
+            return _phone(rng), ContactRoute.PHONE if rng.random() < 0.7 else ContactRoute.MESSAGES
+        if p.email and rng.random() < 0.2:
+            return "", ContactRoute.EMAIL
+        return "", ContactRoute.MESSAGES
+
     def __init__(self, *, residents: int, seed: int, stdout=None):
         self.n = residents
         self.rng = Random(seed)
+        # A stream of its own, so adding a field does not move every other random choice.
+        self.contact_rng = Random(f"contact-{seed}")
         self.stdout = stdout
         self.now = timezone.now()
         self.started = time.perf_counter()
@@ -684,6 +706,8 @@ class _Builder:
                 "accessibility_note",
                 "accessibility_visibility",
                 "photo_visibility",
+                "phone",
+                "contact_route",
                 "updated_at",
                 "search_name",
             ],
@@ -700,6 +724,7 @@ class _Builder:
                     p.note,
                     p.visibility["accessibility"],
                     p.visibility["photo"],
+                    *self._contact(p),
                     p.joined,
                     name_key(p.name),
                 )

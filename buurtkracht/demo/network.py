@@ -1,13 +1,20 @@
 """The demo's relationship network extras in Lindenhof (the ties themselves come from the
 exchanges, tasks and activities the demo already has): a group the neighbourhood wants to
 see connected (residents of sheltered housing who allowed being counted), introductions a
-connector proposed (one accepted, one waiting for Sanne, "bewoner"), and "ik ken" ties."""
+connector proposed (one accepted, with the first messages between the two, one waiting
+for Sanne, "bewoner"), and "ik ken" ties."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from buurtkracht.network.models import Acquaintance, Answer, Introduction, WatchGroup
+from buurtkracht.network.models import (
+    Acquaintance,
+    Answer,
+    Introduction,
+    IntroductionMessage,
+    WatchGroup,
+)
 from buurtkracht.people.models import Consent, Contact
 
 
@@ -45,7 +52,7 @@ class Network:
             ]
             for one, other, answer, reason in pairs:
                 a, b = sorted((one, other))
-                Introduction.objects.create(
+                made = Introduction.objects.create(
                     neighbourhood_id=self.hood_id,
                     proposed_by_id=karim,
                     person_a_id=a,
@@ -59,6 +66,7 @@ class Network:
                     Contact.objects.get_or_create(
                         user_a_id=a, user_b_id=b, defaults={"source": "introduction"}
                     )
+                    self._first_messages(made, one, other)
                 introductions += 1
         knows = 0
         for one, other in zip(others[3:13], others[13:23], strict=False):
@@ -76,3 +84,15 @@ class Network:
             )
             knows += 1
         return {"introductions": introductions, "acquaintances": knows, "watch_groups": 1}
+
+    def _first_messages(self, introduction, one: int, other: int) -> None:
+        """The two who both said yes wrote to each other, on the platform."""
+        lines = [
+            (one, "Leuk dat we elkaar mogen leren kennen! Heb jij ook een moestuinbak?"),
+            (other, "Ja, achter het buurthuis. Zaterdagochtend ben ik er altijd. Kom je langs?"),
+            (one, "Goed idee, ik neem koffie mee."),
+        ]
+        for author, text in lines:
+            IntroductionMessage.objects.create(
+                introduction=introduction, author_id=author, text=text
+            )

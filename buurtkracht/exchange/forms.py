@@ -58,12 +58,6 @@ class InviteForm(forms.Form):
     message = forms.CharField(label=_("A short message"), max_length=300, required=False)
 
 
-class MessageForm(forms.Form):
-    text = forms.CharField(
-        label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class AgreeTimeForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))

@@ -16,6 +16,7 @@ from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.neighbourhoods.services import require_membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
+from buurtkracht.people import contact
 from buurtkracht.people.selectors import has_consent
 from buurtkracht.people.services import contact_connect
 
@@ -348,13 +349,14 @@ def message_post(*, actor, exchange: Exchange, text: str) -> Message:
     with transaction.atomic():
         message = Message.objects.create(exchange=exchange, author=actor, text=text)
         other = exchange.helped if actor.pk == exchange.helper_id else exchange.helper
-        notify(
-            user=other,
-            kind=Kind.MESSAGE,
-            title=gettext_lazy("You have a new message."),
+        contact.pass_on(
+            recipient=other,
+            author=actor,
+            text=text,
             url=_exchange_url(exchange),
             neighbourhood=exchange.post.neighbourhood,
         )
+        log_action(actor=actor, action="exchange.message_sent", obj=exchange)
     return message
 
 

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from buurtkracht.accounts.models import User
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
-from buurtkracht.core.forms import add_service_errors
+from buurtkracht.core.forms import MessageForm, add_service_errors
+from buurtkracht.people import contact
 from buurtkracht.people.selectors import display_name_of, display_names
 from buurtkracht.places.models import Place
 
 from . import selectors, services
-from .forms import AgreeTimeForm, HoursForm, InviteForm, MessageForm, PostForm, ThanksForm
+from .forms import AgreeTimeForm, HoursForm, InviteForm, PostForm, ThanksForm
 from .models import Exchange, HelpInvitation, Post, PostKind, RequesterAnswer, WhenKind
 
 
@@ -314,6 +315,7 @@ def exchange(request, slug, exchange_id: int):
         "hours_parts": divmod(hours.minutes, 60) if hours else None,
         "exchange": exchange,
         "other": other,
+        "card": contact.card(viewer=request.user, other=other),
         "thread": exchange.messages.select_related("author__profile"),
         "forms": forms,
         "my_done": (

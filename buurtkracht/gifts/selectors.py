@@ -205,6 +205,49 @@ def assets_by_ids(*, viewer, membership, neighbourhood, ids) -> list[AssetRow]:
     )
 
 
+BRINGS_SHOWN = 30
+
+
+@dataclass
+class Brings:
+    """What one person brings, as far as one viewer may see it (rule 1: first on their page)."""
+
+    gifts: dict[str, list[Gift]] = field(default_factory=dict)
+    """Per kind label (head, hands, heart, what I like)."""
+    resources: list[Resource] = field(default_factory=list)
+    slots: list[AvailabilitySlot] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.gifts or self.resources or self.slots)
+
+
+def brings_of(*, viewer, membership, neighbourhood, owner_id: int) -> Brings:
+    """The gifts, resources and weekly time of `owner_id` that `viewer` may see (at most
+    BRINGS_SHOWN of each); a professional's look is logged."""
+    from .models import GiftKind
+
+    found = Brings()
+    gifts = of_members(Gift, viewer, neighbourhood).filter(owner_id=owner_id)
+    for gift in gifts.select_related("item__category").order_by("kind", "id")[:BRINGS_SHOWN]:
+        found.gifts.setdefault(str(GiftKind(gift.kind).label), []).append(gift)
+    found.resources = list(
+        of_members(Resource, viewer, neighbourhood)
+        .filter(owner_id=owner_id)
+        .select_related("item__category")
+        .order_by("kind", "id")[:BRINGS_SHOWN]
+    )
+    offer = TimeOffer.objects.filter(owner_id=owner_id).first()
+    if offer and access.can_see(
+        viewer, owner_id=owner_id, level=offer.visibility, neighbourhood=neighbourhood
+    ):
+        found.slots = list(AvailabilitySlot.objects.filter(owner_id=owner_id)[:21])
+    if found:
+        access.note_reads(
+            viewer=viewer, membership=membership, subject_ids=[owner_id], what="gifts"
+        )
+    return found
+
+
 def hidden_assets(*, viewer, neighbourhood) -> int:
     """How many of the members' gifts and resources the viewer may not see: the stored
     counts per visibility level less what this viewer may see — a few small queries,

@@ -556,6 +556,32 @@ def pending_for(*, user, neighbourhood):
     return knows, introductions
 
 
+MET_SHOWN = 20
+
+
+def met_through_introductions(*, viewer, neighbourhood) -> list[tuple[object, str]]:
+    """The newest accepted introductions of `viewer` (at most MET_SHOWN), each with the
+    other person's name: where they write to each other."""
+    from django.db.models import Q
+
+    from buurtkracht.people.selectors import display_names
+
+    from .models import Introduction
+
+    met = list(
+        Introduction.objects.filter(
+            Q(person_a=viewer) | Q(person_b=viewer),
+            neighbourhood=neighbourhood,
+            accepted_at__isnull=False,
+        ).order_by("-accepted_at")[:MET_SHOWN]
+    )
+    others = {i.pk: i.person_b_id if i.person_a_id == viewer.pk else i.person_a_id for i in met}
+    names = display_names(
+        viewer=viewer, neighbourhood=neighbourhood, user_ids=list(others.values())
+    )
+    return [(i, names.get(others[i.pk], _("a neighbour"))) for i in met]
+
+
 def watch_groups(*, neighbourhood):
     """The groups a neighbourhood wants to see connected, each with its number of members
     counted now (members who withdrew `group_count` are not counted)."""

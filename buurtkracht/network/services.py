@@ -20,10 +20,19 @@ from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.neighbourhoods.services import require_membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
+from buurtkracht.people import contact
 from buurtkracht.people.services import contact_connect
 
 from . import edgelist
-from .models import Acquaintance, Answer, ImportedTie, Introduction, TieImport, WatchGroup
+from .models import (
+    Acquaintance,
+    Answer,
+    ImportedTie,
+    Introduction,
+    IntroductionMessage,
+    TieImport,
+    WatchGroup,
+)
 from .ties import PEOPLE_ROLES
 
 REASON_MAX = 300
@@ -165,6 +174,13 @@ def introduction_propose(
     return made
 
 
+def _introduction_url(introduction: Introduction) -> str:
+    return reverse(
+        "network:introduction",
+        kwargs={"slug": introduction.neighbourhood.slug, "introduction_id": introduction.pk},
+    )
+
+
 def introduction_answer(*, actor, introduction: Introduction, yes: bool) -> Introduction:
     """One of the two says yes or no, once. The second yes makes the contact and the tie."""
     if actor.pk == introduction.person_a_id:
@@ -189,13 +205,7 @@ def introduction_answer(*, actor, introduction: Introduction, yes: bool) -> Intr
                     user=person,
                     kind=Kind.INVITATION_ANSWERED,
                     title=gettext_lazy("Both said yes: you can now see each other's details."),
-                    url=reverse(
-                        "network:introduction",
-                        kwargs={
-                            "slug": introduction.neighbourhood.slug,
-                            "introduction_id": introduction.pk,
-                        },
-                    ),
+                    url=_introduction_url(introduction),
                     neighbourhood=introduction.neighbourhood,
                 )
         log_action(
@@ -205,6 +215,47 @@ def introduction_answer(*, actor, introduction: Introduction, yes: bool) -> Intr
             obj=introduction,
         )
     return introduction
+
+
+def introduction_message(*, actor, introduction: Introduction, text: str) -> IntroductionMessage:
+    """One of two people who both said yes writes to the other; the other is told (and
+    their buurtwerker, when they chose that route)."""
+    if actor.pk not in (introduction.person_a_id, introduction.person_b_id):
+        raise ValidationError(_("Only the two people introduced can write here."), code="not_yours")
+    if introduction.accepted_at is None:
+        raise ValidationError(
+            _("You can write to each other once you both said yes."), code="not_accepted"
+        )
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": ValidationError(_("Write a message first."), code="empty")})
+    if len(text) > 2000:
+        raise ValidationError(
+            {
+                "text": ValidationError(
+                    _("Your message is too long. Keep it under 2000 characters."), code="too_long"
+                )
+            }
+        )
+    other = introduction.person_b if actor.pk == introduction.person_a_id else introduction.person_a
+    with transaction.atomic():
+        message = IntroductionMessage.objects.create(
+            introduction=introduction, author=actor, text=text
+        )
+        contact.pass_on(
+            recipient=other,
+            author=actor,
+            text=text,
+            url=_introduction_url(introduction),
+            neighbourhood=introduction.neighbourhood,
+        )
+        log_action(
+            actor=actor,
+            action="network.introduction_message",
+            neighbourhood=introduction.neighbourhood,
+            obj=introduction,
+        )
+    return message
 
 
 # --- Importing a relationship map --------------------------------------------------------

@@ -13,6 +13,11 @@ urlpatterns = [
         views.introduction,
         name="introduction",
     ),
+    path(
+        "<buurt:slug>/netwerk/kennismaken/<int:introduction_id>/bericht/",
+        views.introduction_message,
+        name="introduction_message",
+    ),
     path("<buurt:slug>/netwerk/importeren/", views.import_map, name="import"),
     path("<buurt:slug>/netwerk/groepen/", views.groups, name="groups"),
     path("<buurt:slug>/netwerk/groepen/<int:group_id>/", views.group, name="group"),

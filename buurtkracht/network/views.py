@@ -6,11 +6,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
+from buurtkracht.core.forms import MessageForm, add_service_errors
 from buurtkracht.neighbourhoods.selectors import member_or_404
+from buurtkracht.people import contact
 from buurtkracht.people.selectors import display_names, find_people, person_choice
 
 from . import selectors, services
@@ -169,19 +171,30 @@ def mine(request, slug):
             "query": query,
             "knows": [(k, asker_names.get(k.from_user_id, _("a neighbour"))) for k in knows],
             "introductions": introductions,
+            "met": selectors.met_through_introductions(viewer=user, neighbourhood=hood),
             "groups": selectors.groups_of(user=user, neighbourhood=hood),
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
-def introduction(request, slug, introduction_id: int):
-    """One of the two people introduced reads it and says yes or no."""
-    access.require(request, Action.NETWORK_USE)
-    found = get_object_or_404(Introduction, pk=introduction_id, neighbourhood=request.neighbourhood)
+def _my_introduction(request, introduction_id: int) -> Introduction:
+    found = get_object_or_404(
+        Introduction.objects.select_related("person_a", "person_b"),
+        pk=introduction_id,
+        neighbourhood=request.neighbourhood,
+    )
     if request.user.pk not in (found.person_a_id, found.person_b_id):
         raise Http404
-    if request.method == "POST":
+    return found
+
+
+@require_http_methods(["GET", "POST"])
+def introduction(request, slug, introduction_id: int, *, form=None):
+    """One of the two people introduced reads it and says yes or no; after both said yes,
+    how to reach the other and the messages between them."""
+    access.require(request, Action.NETWORK_USE)
+    found = _my_introduction(request, introduction_id)
+    if request.method == "POST" and form is None:
         try:
             services.introduction_answer(
                 actor=request.user, introduction=found, yes="yes" in request.POST
@@ -191,20 +204,45 @@ def introduction(request, slug, introduction_id: int):
         else:
             messages.success(request, _("Thank you for answering."))
         return redirect(request.path)
-    other_id = found.person_b_id if request.user.pk == found.person_a_id else found.person_a_id
-    mine_answer = found.answer_a if request.user.pk == found.person_a_id else found.answer_b
+    mine_a = request.user.pk == found.person_a_id
+    other_user = found.person_b if mine_a else found.person_a
     names = display_names(
         viewer=request.user,
         neighbourhood=request.neighbourhood,
-        user_ids=[other_id, found.proposed_by_id],
+        user_ids=[other_user.pk, found.proposed_by_id],
     )
-    other = names.get(other_id, _("a neighbour"))
-    proposer = names.get(found.proposed_by_id, _("a connector"))
-    return render(
-        request,
-        "network/introduction.html",
-        {"introduction": found, "other": other, "answer": mine_answer, "proposer": proposer},
-    )
+    context = {
+        "introduction": found,
+        "other": names.get(other_user.pk, _("a neighbour")),
+        "answer": found.answer_a if mine_a else found.answer_b,
+        "proposer": names.get(found.proposed_by_id, _("a connector")),
+    }
+    if found.accepted_at:
+        context.update(
+            card=contact.card(viewer=request.user, other=other_user),
+            thread=found.messages.select_related("author__profile"),
+            form=form or MessageForm(),
+        )
+    return render(request, "network/introduction.html", context, status=400 if form else 200)
+
+
+@require_POST
+def introduction_message(request, slug, introduction_id: int):
+    """Write to the other person of an accepted introduction."""
+    access.require(request, Action.NETWORK_USE)
+    found = _my_introduction(request, introduction_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.introduction_message(
+                actor=request.user, introduction=found, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your message is sent."))
+            return redirect("network:introduction", slug=slug, introduction_id=found.pk)
+    return introduction(request, slug, introduction_id, form=form)
 
 
 class ImportForm(forms.Form):

@@ -1,13 +1,11 @@
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from buurtkracht.core.choices import Visibility
 from buurtkracht.core.photos import validate_photo
 
-from .models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, Profile
+from .contact import buurtwerker_of, normalise_phone
+from .models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, ContactRoute, Profile
 from .services import normalise_postcode
 
 VISIBILITY_LABEL = _("Who may see this?")
@@ -48,6 +46,22 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Four digits and two letters, for example 2031 AB. Optional."),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=24,
+        required=False,
+        help_text=_(
+            "Optional. Only people you said yes to see it, and only when you choose the "
+            "phone below. It is never in a list."
+        ),
+    )
+    contact_route = forms.ChoiceField(
+        label=_("After a yes, how may the other person reach you?"),
+        help_text=_("You can always send each other messages here as well."),
+        choices=ContactRoute.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
     class Meta:
         model = Profile
@@ -63,10 +77,25 @@ class ProfileForm(forms.ModelForm):
             "accessibility_visibility",
             "photo",
             "photo_visibility",
+            "phone",
+            "contact_route",
         ]
         labels = {"display_name": _("Your name")}
         help_texts = {"display_name": _("A first name or nickname is enough.")}
         widgets = {"photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if buurtwerker_of(self.instance.user) is None:
+            self.fields["contact_route"].choices = [
+                c for c in ContactRoute.choices if c[0] != ContactRoute.BUURTWERKER
+            ]
+
+    def clean_contact_route(self):
+        return self.cleaned_data["contact_route"] or ContactRoute.MESSAGES
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
 
     def clean_postcode(self):
         return normalise_postcode(self.cleaned_data["postcode"])
@@ -76,19 +105,6 @@ class ProfileForm(forms.ModelForm):
         if not photo or photo == self.instance.photo:
             return photo
         validate_photo(photo)
-        return photo
-        if photo.size > settings.BUURTKRACHT_PHOTO_MAX_BYTES:
-            raise ValidationError(_("The photo is too large. Choose one under 5 MB."))
-        try:
-            with Image.open(photo) as image:
-                image.verify()
-                if image.format not in {"JPEG", "PNG"}:
-                    raise ValidationError(_("Choose a photo in JPG or PNG format."))
-        except (UnidentifiedImageError, OSError):
-            raise ValidationError(
-                _("This file is not a photo. Choose a JPG or PNG file.")
-            ) from None
-        photo.seek(0)
         return photo
 
 

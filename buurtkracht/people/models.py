@@ -37,6 +37,16 @@ ACCESSIBILITY_CHOICES = [
 ]
 
 
+class ContactRoute(models.TextChoices):
+    """How a person wants to be reached once they said yes to someone (an exchange, an
+    introduction). Messages on the platform always work, for everyone."""
+
+    MESSAGES = "messages", _("Send me a message here on Buurtkracht")
+    PHONE = "phone", _("Call or text me on my phone number")
+    EMAIL = "email", _("Send me an e-mail")
+    BUURTWERKER = "buurtwerker", _("Through my buurtwerker: they pass messages on to me")
+
+
 def name_key(name: str) -> str:
     """A name as people type it to find someone: lower case, accents off, spaces single
     ("Ömer  Şahin" → "omer sahin"). Searched by prefix on an index (`Profile.search_name`)."""
@@ -83,6 +93,15 @@ class Profile(models.Model):
     photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
     photo_visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.NEIGHBOURHOOD
+    )
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    """Never shown in lists: only the people one said yes to see it, and only when
+    `contact_route` is the phone (`people.contact.card`)."""
+    contact_route = models.CharField(
+        _("how others reach me after a yes"),
+        max_length=12,
+        choices=ContactRoute.choices,
+        default=ContactRoute.MESSAGES,
     )
     updated_at = models.DateTimeField(auto_now=True)
     search_name = models.CharField(max_length=60, blank=True, editable=False)

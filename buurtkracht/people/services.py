@@ -11,7 +11,7 @@ from buurtkracht.core.logging import log_action
 from buurtkracht.core.photos import clean_photo
 
 from .consents import SCOPES, Method
-from .models import Consent, Contact, Profile
+from .models import Consent, Contact, ContactRoute, Profile
 
 PC6 = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
 
@@ -32,6 +32,41 @@ def profile_create(*, user, display_name: str, **fields) -> Profile:
     return profile
 
 
+def _check_route(profile: Profile) -> None:
+    """A chosen route must work: a phone needs a number, an e-mail an address, the
+    buurtwerker route a buurtwerker."""
+    from .contact import buurtwerker_of, normalise_phone
+
+    profile.phone = normalise_phone(profile.phone)
+    route = profile.contact_route
+    if route == ContactRoute.PHONE and not profile.phone:
+        raise ValidationError(
+            {
+                "phone": ValidationError(
+                    _("Fill in your phone number, or choose another way."), code="route_needs_phone"
+                )
+            }
+        )
+    if route == ContactRoute.EMAIL and not profile.user.email:
+        raise ValidationError(
+            {
+                "contact_route": ValidationError(
+                    _("Your account has no e-mail address. Choose another way."),
+                    code="route_needs_email",
+                )
+            }
+        )
+    if route == ContactRoute.BUURTWERKER and buurtwerker_of(profile.user) is None:
+        raise ValidationError(
+            {
+                "contact_route": ValidationError(
+                    _("You have no buurtwerker who helps you. Choose another way."),
+                    code="route_needs_buurtwerker",
+                )
+            }
+        )
+
+
 def profile_update(*, actor, profile: Profile, remove_photo: bool = False, **fields) -> Profile:
     old_photo = profile.photo.name if profile.photo else ""
     photo = fields.pop("photo", None)
@@ -44,6 +79,7 @@ def profile_update(*, actor, profile: Profile, remove_photo: bool = False, **fie
             setattr(profile, key, value)
         profile.display_name = profile.display_name.strip()
         profile.postcode = normalise_postcode(profile.postcode)
+        _check_route(profile)
         profile.full_clean()
         profile.save()
         log_action(

@@ -10,7 +10,7 @@ from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.neighbourhoods.selectors import memberships_of
 
-from . import selectors, services
+from . import contact, selectors, services
 from .consents import SCOPES
 from .forms import ConsentForm, ProfileForm
 from .models import Profile
@@ -140,7 +140,8 @@ def person(request, slug, user_id: int):
     )
     if view.name is None:  # "not visible" looks the same as "does not exist"
         raise Http404
-    return render(request, "people/person.html", {"person": view})
+    found = contact.card(viewer=request.user, other=profile.user)
+    return render(request, "people/person.html", {"person": view, "card": found})
 
 
 def person_photo(request, slug, user_id: int):
