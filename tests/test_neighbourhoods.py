@@ -176,6 +176,90 @@ def test_a_reserved_slug_is_refused(world, client_for):
     assert not Neighbourhood.objects.filter(slug="mijn").exists()
 
 
+# Modules named for later issues but not built yet (decision 0043).
+NOT_BUILT = ["social_map", "dialogue"]
+
+
+def _settings_post(modules):
+    return {
+        "name": "Lindenhof",
+        "municipality": "Haarlem",
+        "cbs_code": "",
+        "description": "",
+        "join_policy": "open",
+        "modules": modules,
+    }
+
+
+@pytest.mark.parametrize("url", ["neighbourhoods:configure", "neighbourhoods:create"])
+def test_modules_not_built_yet_are_not_offered(world, client_for, url):
+    kwargs = {"slug": "lindenhof"} if url == "neighbourhoods:configure" else {}
+    response = client_for("admin").get(reverse(url, kwargs=kwargs))
+    assert response.status_code == 200
+    offered = [value for value, _label in response.context["form"].fields["modules"].choices]
+    assert "gifts" in offered and "network" in offered
+    html = response.content.decode()
+    for module in NOT_BUILT:
+        assert module not in offered
+        assert f'value="{module}"' not in html
+
+
+@pytest.mark.parametrize("module", NOT_BUILT)
+def test_posting_a_module_not_offered_saves_nothing(world, client_for, module):
+    before = list(world.hood.modules)
+    response = client_for("admin").post(
+        reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"}),
+        _settings_post(["gifts", "network", module]),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["modules"]
+    assert Neighbourhood.objects.get(slug="lindenhof").modules == before
+    assert not ActionLog.objects.filter(action="neighbourhood.updated").exists()
+
+
+def test_the_service_switches_no_module_that_is_not_offered(world):
+    services.neighbourhood_update(
+        actor=world.admin, neighbourhood=world.hood, modules=["gifts", "social_map", "dialogue"]
+    )
+    assert Neighbourhood.objects.get(slug="lindenhof").modules == ["gifts"]
+    started = services.neighbourhood_create(
+        actor=world.resident, name="Rozenprieel", slug="rozenprieel", municipality="Haarlem"
+    )
+    assert "gifts" in started.modules
+    assert not set(NOT_BUILT) & set(started.modules)
+    explicit = services.neighbourhood_create(
+        actor=world.resident,
+        name="Kleverpark",
+        slug="kleverpark",
+        municipality="Haarlem",
+        modules=["requests", "social_map"],
+    )
+    assert explicit.modules == ["requests"]
+
+
+def test_a_neighbourhood_that_had_them_on_keeps_working(world, client_for):
+    """Like the demo's: switched on when they were still offered. The pages work, the home
+    page does not claim them, and saving the settings leaves the stored value alone."""
+    world.hood.modules = ["gifts", "social_map", "dialogue"]
+    world.hood.save(update_fields=["modules"])
+    client = client_for("admin")
+    home = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"}))
+    assert home.status_code == 200
+    assert dutch("Gifts and resources") in home.content.decode()
+    for label in ["Social map", "Dialogue and stories"]:
+        assert dutch(label) not in home.content.decode()
+    url = reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"})
+    assert client.get(url).status_code == 200
+    response = client.post(url, _settings_post(["gifts", "requests"]))
+    assert response.status_code == 302
+    assert Neighbourhood.objects.get(slug="lindenhof").modules == [
+        "gifts",
+        "requests",
+        "social_map",
+        "dialogue",
+    ]
+
+
 def test_joining_by_code_leads_to_the_invitation(world, client_for):
     invitation = services.invitation_create(actor=world.outsider, neighbourhood=world.other)
     client = client_for("resident")

@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtkracht.core.choices import Role
 
-from .models import RESERVED_SLUGS, Module, Neighbourhood, Organisation
+from .models import OFFERED_MODULE_CHOICES, RESERVED_SLUGS, Neighbourhood, Organisation
 
 
 class NeighbourhoodForm(forms.ModelForm):
     modules = forms.MultipleChoiceField(
         label=_("What does your neighbourhood use?"),
-        choices=Module.choices,
+        choices=OFFERED_MODULE_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

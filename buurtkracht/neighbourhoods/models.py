@@ -17,6 +17,13 @@ class Module(models.TextChoices):
     DIALOGUE = "dialogue", _("Dialogue and stories")
 
 
+# Named for later issues, not built yet (decision 0043): nobody can switch them, they are not
+# shown as used, and a neighbourhood that already had one on keeps the stored value.
+NOT_OFFERED_YET = frozenset({Module.SOCIAL_MAP.value, Module.DIALOGUE.value})
+OFFERED_MODULE_CHOICES = [(v, label) for v, label in Module.choices if v not in NOT_OFFERED_YET]
+OFFERED_MODULES = [value for value, _label in OFFERED_MODULE_CHOICES]
+
+
 class JoinPolicy(models.TextChoices):
     OPEN = "open", _("Open: anyone with an account can join")
     INVITE = "invite", _("By invitation: people join with a link or code")
@@ -71,7 +78,7 @@ class Neighbourhood(models.Model):
 
     @property
     def module_labels(self) -> list[str]:
-        return [label for value, label in Module.choices if value in self.modules]
+        return [label for value, label in OFFERED_MODULE_CHOICES if value in self.modules]
 
 
 class Sector(models.TextChoices):

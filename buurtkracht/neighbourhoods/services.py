@@ -14,9 +14,24 @@ from buurtkracht.core.choices import Role
 from buurtkracht.core.codes import new_code, normalise
 from buurtkracht.core.logging import log_action
 
-from .models import Invitation, JoinPolicy, Membership, Module, Neighbourhood, Organisation
+from .models import (
+    OFFERED_MODULES,
+    Invitation,
+    JoinPolicy,
+    Membership,
+    Neighbourhood,
+    Organisation,
+)
 
-DEFAULT_MODULES = [m.value for m in Module]
+DEFAULT_MODULES = list(OFFERED_MODULES)
+
+
+def _modules_after(*, chosen: list[str], current: list[str]) -> list[str]:
+    """The modules after a choice: only offered ones can be switched on or off; one not
+    offered yet stays as it was stored (decision 0043)."""
+    offered = set(OFFERED_MODULES)
+    kept = [m for m in current if m not in offered]
+    return list(dict.fromkeys([*(m for m in chosen if m in offered), *kept]))
 
 
 def neighbourhood_create(
@@ -38,7 +53,9 @@ def neighbourhood_create(
             municipality=municipality,
             cbs_code=cbs_code,
             join_policy=join_policy,
-            modules=list(DEFAULT_MODULES if modules is None else modules),
+            modules=_modules_after(
+                chosen=DEFAULT_MODULES if modules is None else modules, current=[]
+            ),
             description=description,
         )
         neighbourhood.full_clean()
@@ -53,6 +70,8 @@ def neighbourhood_update(*, actor, neighbourhood: Neighbourhood, **fields) -> Ne
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    if "modules" in fields:
+        fields["modules"] = _modules_after(chosen=fields["modules"], current=neighbourhood.modules)
     with transaction.atomic():
         changed = {k: v for k, v in fields.items() if getattr(neighbourhood, k) != v}
         for key, value in changed.items():

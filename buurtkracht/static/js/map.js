@@ -9,9 +9,21 @@
   element.hidden = false;
   var map = L.map(element, { scrollWheelZoom: false });
   L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
+  // Leaflet guesses its marker images' URLs from its stylesheet's, which fails once static
+  // files have hashed names (production): the page gives the URLs, from {% static %}.
+  var icon = L.icon({
+    iconUrl: element.dataset.icon,
+    iconRetinaUrl: element.dataset.iconRetina,
+    shadowUrl: element.dataset.shadow,
+    iconSize: [25, 41],
+    iconAnchor: [12, 41],
+    popupAnchor: [1, -34],
+    tooltipAnchor: [16, -28],
+    shadowSize: [41, 41],
+  });
   var bounds = [];
   points.forEach(function (p) {
-    var marker = L.marker([p.lat, p.lon], { title: p.name, alt: p.name }).addTo(map);
+    var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, alt: p.name }).addTo(map);
     var link = document.createElement("a");
     link.href = "../plekken/" + p.id + "/";
     if (location.pathname.indexOf("/plekken/") !== -1) link.href = "./";
