@@ -31,6 +31,10 @@ def _objects(world):
     return {"post": post, "invitation": invitation, "exchange": exchange, "proposed": proposed}
 
 
+def _post(w, o):
+    return {"slug": "lindenhof", "post_id": o["post"].pk}
+
+
 def _proposed(w, o):
     return {"slug": "lindenhof", "post_id": o["post"].pk, "invitation_id": o["proposed"].pk}
 
@@ -51,6 +55,33 @@ CASES = [
         "exchange:post",
         members_only(200),
         kwargs=lambda w, o: {"slug": "lindenhof", "post_id": o["post"].pk},
+    ),
+    # Only the author changes, closes or puts back their own post; for others it is not there.
+    Case("exchange:post_edit", _only_persona(["resident"], 200), kwargs=_post),
+    Case(
+        "exchange:post_edit",
+        _only_persona(["resident"], REDIRECT),
+        method="post",
+        kwargs=_post,
+        data=lambda w, o: {
+            "text": "Wie helpt met de moestuin?",
+            "when_kind": "flexible",
+            "where_kind": "neighbourhood",
+        },
+    ),
+    Case("exchange:post_close", _only_persona(["resident"], 200), kwargs=_post),
+    Case(
+        "exchange:post_close",
+        _only_persona(["resident"], REDIRECT),
+        method="post",
+        kwargs=_post,
+        data=lambda w, o: {"outcome": "withdrawn"},
+    ),
+    Case(
+        "exchange:post_renew",
+        _only_persona(["resident"], REDIRECT),
+        method="post",
+        kwargs=_post,
     ),
     Case(
         "exchange:invite",

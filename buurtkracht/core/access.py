@@ -290,6 +290,14 @@ def can_reach(viewer, *, other_id: int) -> bool:
     return _are_contacts(viewer.pk, other_id)
 
 
+def may_change_post(viewer, post) -> bool:
+    """Only the author changes, closes or puts back their own request or offer, and only
+    while it is not closed (a connector or professional never does it for them, rule 2)."""
+    return (
+        viewer.is_authenticated and post.author_id == viewer.pk and post.status in ("open", "taken")
+    )
+
+
 def _is_member(user_id: int | None, neighbourhood_id: int) -> bool:
     from buurtkracht.neighbourhoods.models import Membership
 

@@ -443,6 +443,7 @@ ITEM_THANKS = {
 }
 
 SANNE_OPEN = "Wie kan mij helpen met mijn fietsband? Hij is lek."
+SANNE_STALE = "Heeft iemand een ladder die ik een middag kan lenen? Voor de dakgoot."
 SANNE_DONE = "Het fietsje van mijn dochter heeft een losse ketting. Wie kan even kijken?"
 SANNE_THANKS = "Dank je wel, het fietsje rijdt weer!"
 FORM_REQUEST = (
@@ -815,8 +816,9 @@ class Helping:
         return cases
 
     def add_demo_accounts(self) -> None:
-        """Sanne's open request (the connector is invited) and her finished exchange with a
-        thank-you; one more invitation for the connector; unread notifications."""
+        """Sanne's open request (the connector is invited), her finished exchange with a
+        thank-you and an old request that left the board; one more invitation for the
+        connector; unread notifications."""
         rng, b = self.rng, self.b
         sanne, connector = b.demo["bewoner"], b.demo["verbinder"]
         bike = "fiets-repareren" if "fiets-repareren" in self.item_id else None
@@ -881,6 +883,16 @@ class Helping:
             self.invite(form, connector, "pending", message=INVITE_MESSAGES[1], at=self.ago(0.8))
             if asker is not connector
             else None
+        )
+        # An old request of Sanne's that left the board: she can put it back or close it.
+        self.add_post(
+            sanne,
+            "request",
+            None,
+            SANNE_STALE,
+            created=self.ago(120),
+            status="open",
+            item="ladder" if "ladder" in self.item_id else None,
         )
         self.notes = [
             (connector, "invitation", f"Kun je helpen? {sanne.name} nodigt je uit.", sanne_invite),

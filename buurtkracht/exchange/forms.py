@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtkracht.gifts.models import TaxonomyCategory
@@ -77,3 +78,32 @@ class HoursForm(forms.Form):
 
     def total(self) -> int:
         return self.cleaned_data["hours"] * 60 + self.cleaned_data["minutes"]
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Why do you close it?"),
+        choices=[
+            ("done", _("It is done: I was helped, or my offer was used")),
+            ("withdrawn", _("It is no longer needed")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you close it.")},
+    )
+
+
+def post_initial(post) -> dict:
+    """The form's fields as a post keeps them (for changing it)."""
+    local = timezone.localtime
+    return {
+        "category": post.category_id,
+        "text": post.text,
+        "when_kind": post.when_kind,
+        "day": local(post.starts_at).date() if post.starts_at else None,
+        "start": local(post.starts_at).time() if post.starts_at else None,
+        "end": local(post.ends_at).time() if post.ends_at else None,
+        "where_kind": post.where_kind,
+        "place": post.place_id,
+        "recurring": post.recurring,
+        "needs_more": post.needs_more,
+    }

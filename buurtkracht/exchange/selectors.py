@@ -1,6 +1,9 @@
 """Reads for requests, offers, invitations and exchanges."""
 
+from datetime import timedelta
+
 from django.db.models import Q
+from django.utils import timezone
 
 from buurtkracht.core import paging
 from buurtkracht.matching.suggestions import Need, Suggestion, reason_for, suggest_people
@@ -12,15 +15,54 @@ from .models import (
     Post,
     PostStatus,
     RequesterAnswer,
+    WhenKind,
     WhereKind,
 )
 
+STALE_DAYS = 90
+"""A post that has been on the board this long without being put back leaves the lists."""
+
+
+def listed_q(now=None) -> Q:
+    """Open posts that are still current: posted or put back in the last STALE_DAYS days,
+    and not about a day that has passed (decision 0045). Done and closed posts are never
+    listed."""
+    now = now or timezone.now()
+    current_day = (
+        Q(when_kind=WhenKind.FLEXIBLE)
+        | Q(ends_at__gte=now)
+        | Q(ends_at__isnull=True, starts_at__gte=now - timedelta(hours=12))
+    )
+    return Q(status=PostStatus.OPEN, created_at__gte=now - timedelta(days=STALE_DAYS)) & current_day
+
+
+def is_listed(post: Post, now=None) -> bool:
+    """`listed_q` for one post already read (no query)."""
+    now = now or timezone.now()
+    if post.status != PostStatus.OPEN or post.created_at < now - timedelta(days=STALE_DAYS):
+        return False
+    if post.when_kind == WhenKind.FLEXIBLE:
+        return True
+    if post.ends_at is not None:
+        return post.ends_at >= now
+    return post.starts_at is not None and post.starts_at >= now - timedelta(hours=12)
+
 
 def open_posts(*, neighbourhood, kind: str = ""):
-    posts = Post.objects.filter(neighbourhood=neighbourhood, status=PostStatus.OPEN).select_related(
+    posts = Post.objects.filter(listed_q(), neighbourhood=neighbourhood).select_related(
         "category", "author__profile"
     )
     return posts.filter(kind=kind) if kind else posts
+
+
+def posts_of(*, user, neighbourhood):
+    """A person's own requests and offers that are not closed, newest first: where they
+    change, close or put back what they posted."""
+    return Post.objects.filter(
+        neighbourhood=neighbourhood,
+        author=user,
+        status__in=[PostStatus.OPEN, PostStatus.TAKEN],
+    ).order_by("-created_at", "-id")
 
 
 POSTS_PAGE = 30

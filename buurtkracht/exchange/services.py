@@ -46,6 +46,25 @@ def _clean_text(text: str, *, limit: int = TEXT_MAX) -> str:
     return text
 
 
+def _when_and_where(neighbourhood, when_kind, starts_at, ends_at, where_kind, place):
+    """The moment and place of a post as they are kept, or a refusal naming the field."""
+    if when_kind == WhenKind.FLEXIBLE:
+        starts_at = ends_at = None
+    else:
+        if starts_at is None:
+            raise ValidationError({"starts_at": _("Choose a day.")})
+        if starts_at < timezone.now():
+            raise ValidationError({"starts_at": _("Choose a moment in the future.")})
+        if when_kind == WhenKind.WINDOW and (ends_at is None or ends_at <= starts_at):
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if where_kind == WhereKind.PLACE:
+        if place is None or place.neighbourhood_id != neighbourhood.pk:
+            raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
+    else:
+        place = None
+    return starts_at, ends_at, place
+
+
 def post_create(
     *,
     actor,
@@ -65,21 +84,9 @@ def post_create(
     """Post a request or an offer in a neighbourhood one is a member of."""
     _member(actor, neighbourhood)
     text = _clean_text(text)
-    now = timezone.now()
-    if when_kind == WhenKind.FLEXIBLE:
-        starts_at = ends_at = None
-    else:
-        if starts_at is None:
-            raise ValidationError({"starts_at": _("Choose a day.")})
-        if starts_at < now:
-            raise ValidationError({"starts_at": _("Choose a moment in the future.")})
-        if when_kind == WhenKind.WINDOW and (ends_at is None or ends_at <= starts_at):
-            raise ValidationError({"ends_at": _("The end must be after the start.")})
-    if where_kind == WhereKind.PLACE:
-        if place is None or place.neighbourhood_id != neighbourhood.pk:
-            raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
-    else:
-        place = None
+    starts_at, ends_at, place = _when_and_where(
+        neighbourhood, when_kind, starts_at, ends_at, where_kind, place
+    )
     with transaction.atomic():
         post = Post(
             neighbourhood=neighbourhood,
@@ -99,6 +106,108 @@ def post_create(
         post.full_clean()
         post.save()
         log_action(actor=actor, action=f"{kind}.posted", neighbourhood=neighbourhood, obj=post)
+    return post
+
+
+def _own_open(actor, post: Post) -> None:
+    if post.author_id != actor.pk:
+        raise ValidationError(_("Only the person who posted this can change it."), code="not_yours")
+    if post.status not in (PostStatus.OPEN, PostStatus.TAKEN):
+        raise ValidationError(_("This is already closed."), code="closed")
+
+
+def post_update(
+    *,
+    actor,
+    post: Post,
+    text: str,
+    category=None,
+    when_kind: str = WhenKind.FLEXIBLE,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    where_kind: str = WhereKind.NEIGHBOURHOOD,
+    place=None,
+    recurring: bool = False,
+    needs_more: bool = False,
+) -> Post:
+    """The author changes their own open request or offer; the same checks as posting."""
+    _own_open(actor, post)
+    text = _clean_text(text)
+    starts_at, ends_at, place = _when_and_where(
+        post.neighbourhood, when_kind, starts_at, ends_at, where_kind, place
+    )
+    with transaction.atomic():
+        post.text, post.category = text, category
+        post.item = _guess_item(text, post.neighbourhood, category)
+        post.when_kind, post.starts_at, post.ends_at = when_kind, starts_at, ends_at
+        post.where_kind, post.place, post.recurring = where_kind, place, recurring
+        post.needs_more = needs_more and post.kind == PostKind.REQUEST
+        post.full_clean()
+        post.save()
+        log_action(
+            actor=actor, action=f"{post.kind}.changed", neighbourhood=post.neighbourhood, obj=post
+        )
+    return post
+
+
+class Outcome:
+    DONE = "done"  # I was helped (or my offer was used): thank you
+    WITHDRAWN = "withdrawn"  # no longer needed
+
+
+def post_close(*, actor, post: Post, outcome: str) -> Post:
+    """The author closes their own post: done, or no longer needed. It leaves every list;
+    open invitations are withdrawn and the neighbours already asked are told, without a
+    reason. Exchanges already agreed go on (they are the two people's own)."""
+    _own_open(actor, post)
+    if outcome not in (Outcome.DONE, Outcome.WITHDRAWN):
+        raise ValidationError(_("Choose why you close it."), code="no_outcome")
+    status = PostStatus.DONE if outcome == Outcome.DONE else PostStatus.CLOSED
+    with transaction.atomic():
+        if not Post.objects.filter(
+            pk=post.pk, status__in=[PostStatus.OPEN, PostStatus.TAKEN]
+        ).update(status=status):
+            raise ValidationError(_("This is already closed."), code="closed")
+        post.status = status
+        pending = list(
+            post.invitations.filter(status=InvitationStatus.PENDING).select_related("invitee")
+        )
+        HelpInvitation.objects.filter(pk__in=[i.pk for i in pending]).update(
+            status=InvitationStatus.WITHDRAWN, answered_at=timezone.now()
+        )
+        for invitation in pending:
+            if invitation.requester_answer == RequesterAnswer.YES:  # they had been asked
+                notify(
+                    user=invitation.invitee,
+                    kind=Kind.INVITATION_ANSWERED,
+                    title=gettext_lazy("A request you were asked about is no longer needed."),
+                    body=gettext_lazy("Thank you for looking. You do not need to do anything."),
+                    neighbourhood=post.neighbourhood,
+                )
+        log_action(
+            actor=actor,
+            action=f"{post.kind}.{outcome}",
+            neighbourhood=post.neighbourhood,
+            obj=post,
+            data={"invitations_withdrawn": len(pending)},
+        )
+    return post
+
+
+def post_renew(*, actor, post: Post) -> Post:
+    """Put one's own post that left the board (too old, or its day passed) back on top:
+    `created_at` is when it was posted or last put back (decision 0045)."""
+    _own_open(actor, post)
+    if post.when_kind != WhenKind.FLEXIBLE and (post.ends_at or post.starts_at) < timezone.now():
+        raise ValidationError(
+            _("The day has passed. Choose a new day: change the request."), code="day_passed"
+        )
+    with transaction.atomic():
+        post.created_at = timezone.now()
+        Post.objects.filter(pk=post.pk).update(created_at=post.created_at)
+        log_action(
+            actor=actor, action=f"{post.kind}.renewed", neighbourhood=post.neighbourhood, obj=post
+        )
     return post
 
 

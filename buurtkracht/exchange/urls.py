@@ -8,6 +8,9 @@ urlpatterns = [
     path("<buurt:slug>/vragen/", views.posts, name="posts"),
     path("<buurt:slug>/vragen/nieuw/", views.post_new, name="post_new"),
     path("<buurt:slug>/vragen/<int:post_id>/", views.post_detail, name="post"),
+    path("<buurt:slug>/vragen/<int:post_id>/wijzigen/", views.post_edit, name="post_edit"),
+    path("<buurt:slug>/vragen/<int:post_id>/sluiten/", views.post_close, name="post_close"),
+    path("<buurt:slug>/vragen/<int:post_id>/weer-neerzetten/", views.post_renew, name="post_renew"),
     path(
         "<buurt:slug>/vragen/<int:post_id>/uitnodigen/<int:user_id>/", views.invite, name="invite"
     ),

@@ -18,7 +18,15 @@ from buurtkracht.people.selectors import display_name_of, display_names
 from buurtkracht.places.models import Place
 
 from . import selectors, services
-from .forms import AgreeTimeForm, HoursForm, InviteForm, PostForm, ThanksForm
+from .forms import (
+    AgreeTimeForm,
+    CloseForm,
+    HoursForm,
+    InviteForm,
+    PostForm,
+    ThanksForm,
+    post_initial,
+)
 from .models import Exchange, HelpInvitation, Post, PostKind, RequesterAnswer, WhenKind
 
 
@@ -49,8 +57,27 @@ def posts(request, slug):
         "exchanges": selectors.exchanges_of(
             user=request.user, neighbourhood=request.neighbourhood
         ).order_by("-created_at")[:RECENT],
+        "mine": selectors.posts_of(user=request.user, neighbourhood=request.neighbourhood)[:RECENT],
     }
     return render(request, "exchange/posts.html", context)
+
+
+def _post_fields(data) -> dict:
+    """What a filled-in PostForm says, as the services take it."""
+    start = _aware(data["day"], data["start"]) or (
+        _aware(data["day"], datetime.min.time().replace(hour=9)) if data["day"] else None
+    )
+    return {
+        "text": data["text"],
+        "category": data["category"],
+        "when_kind": data["when_kind"],
+        "starts_at": start if data["when_kind"] != WhenKind.FLEXIBLE else None,
+        "ends_at": _aware(data["day"], data["end"]),
+        "where_kind": data["where_kind"],
+        "place": data["place"],
+        "recurring": data["recurring"],
+        "needs_more": data.get("needs_more", False),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,24 +87,12 @@ def post_new(request, slug):
     places = Place.objects.filter(neighbourhood=request.neighbourhood)
     form = PostForm(request.POST or None, places=places, is_request=is_request)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        start = _aware(data["day"], data["start"]) or (
-            _aware(data["day"], datetime.min.time().replace(hour=9)) if data["day"] else None
-        )
         try:
             post = services.post_create(
                 actor=request.user,
                 neighbourhood=request.neighbourhood,
                 kind=PostKind.REQUEST if is_request else PostKind.OFFER,
-                text=data["text"],
-                category=data["category"],
-                when_kind=data["when_kind"],
-                starts_at=start if data["when_kind"] != WhenKind.FLEXIBLE else None,
-                ends_at=_aware(data["day"], data["end"]),
-                where_kind=data["where_kind"],
-                place=data["place"],
-                recurring=data["recurring"],
-                needs_more=data.get("needs_more", False),
+                **_post_fields(form.cleaned_data),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -92,6 +107,70 @@ def post_new(request, slug):
                 messages.success(request, _("Your offer is posted."))
             return redirect("exchange:post", slug=slug, post_id=post.pk)
     return render(request, "exchange/post_form.html", {"form": form, "is_request": is_request})
+
+
+def _own_post_or_404(request, post_id: int) -> Post:
+    """The viewer's own post that is not closed; anyone else's looks like nothing."""
+    post = _post_or_404(request, post_id)
+    if not access.may_change_post(request.user, post):
+        raise Http404
+    return post
+
+
+@require_http_methods(["GET", "POST"])
+def post_edit(request, slug, post_id: int):
+    """The author changes what they asked or offered."""
+    access.require(request, Action.REQUESTS)
+    post = _own_post_or_404(request, post_id)
+    places = Place.objects.filter(neighbourhood=request.neighbourhood)
+    is_request = post.kind == PostKind.REQUEST
+    form = PostForm(
+        request.POST if request.method == "POST" else None,
+        places=places,
+        is_request=is_request,
+        initial=post_initial(post),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_update(actor=request.user, post=post, **_post_fields(form.cleaned_data))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("exchange:post", slug=slug, post_id=post.pk)
+    context = {"form": form, "is_request": is_request, "post": post}
+    return render(request, "exchange/post_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def post_close(request, slug, post_id: int):
+    """The author closes their post: done, or no longer needed — a page that asks first."""
+    access.require(request, Action.REQUESTS)
+    post = _own_post_or_404(request, post_id)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_close(actor=request.user, post=post, outcome=form.cleaned_data["outcome"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("It is closed. It no longer shows in the lists."))
+            return redirect("exchange:posts", slug=slug)
+    return render(request, "exchange/post_close.html", {"form": form, "post": post})
+
+
+@require_POST
+def post_renew(request, slug, post_id: int):
+    """The author puts a post that left the board back on top."""
+    access.require(request, Action.REQUESTS)
+    post = _own_post_or_404(request, post_id)
+    try:
+        services.post_renew(actor=request.user, post=post)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("It is back on the board."))
+    return redirect("exchange:post", slug=slug, post_id=post.pk)
 
 
 def _post_or_404(request, post_id: int) -> Post:
@@ -130,6 +209,8 @@ def post_detail(request, slug, post_id: int):
         and post.kind == PostKind.REQUEST
         and services.arranges_without_asking(post),
         "invite_form": InviteForm(),
+        "may_change": access.may_change_post(request.user, post),
+        "listed": selectors.is_listed(post),
     }
     return render(request, "exchange/post_detail.html", context)
 
