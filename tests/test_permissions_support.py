@@ -7,7 +7,7 @@ from buurtkracht.people.services import consent_grant
 from buurtkracht.support.services import safety_net_sweep
 
 from .conftest import PERSONAS
-from .matrix import REDIRECT, Case, case_id, members_only, only, run_case
+from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, only, run_case
 
 HOOD = {"slug": "lindenhof"}
 
@@ -39,6 +39,26 @@ CASES = [
         method="post",
         kwargs=_case,
         data={"action": "contacted", "note": "Gebeld"},
+    ),
+    # The resident's own view of their case; for other members it is not there.
+    Case(
+        "support:my_case",
+        {**members_only(404), "resident": 200, "anonymous": LOGIN},
+        kwargs=_case,
+    ),
+    Case(  # the resident who asked, and the professionals and admins who handle it
+        "support:case_message",
+        {**only(["professional", "admin"], REDIRECT), "resident": REDIRECT},
+        method="post",
+        kwargs=_case,
+        data={"text": "Wanneer kunt u bellen?"},
+    ),
+    Case(
+        "support:duty",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=HOOD,
+        data={"on": "0"},
     ),
     Case("support:settings", only(["admin"]), kwargs=HOOD),
     Case(

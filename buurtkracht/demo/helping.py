@@ -22,7 +22,7 @@ from buurtkracht.exchange.models import Exchange, HelpInvitation, Message, Post
 from buurtkracht.gifts.models import TaxonomyCategory, TaxonomyItem
 from buurtkracht.notifications.models import Notification
 from buurtkracht.people.models import Contact
-from buurtkracht.support.models import SafetyNetCase, SupportSettings
+from buurtkracht.support.models import SafetyNetCase, SafetyNetMessage, SupportSettings
 
 from .bulk import insert_rows
 from .weighted import Weighted
@@ -815,6 +815,21 @@ class Helping:
             )
         return cases
 
+    def write_case_messages(self, cases, post_ids) -> None:
+        """The professional and the resident wrote in the first case someone handles."""
+        handled = [c for c in cases if c[5] is not None]
+        if not handled:
+            return
+        first = handled[0]
+        case = SafetyNetCase.objects.get(post_id=post_ids[first[0]])
+        author_id = self.posts[first[0]].author.id
+        lines = [
+            (first[5], "Goedemiddag, ik ben Youssef van Welzijn Lindenhof. Mag ik u bellen?"),
+            (author_id, "Ja graag, na tien uur ben ik thuis."),
+        ]
+        for who, text in lines:
+            SafetyNetMessage.objects.create(case=case, author_id=who, text=text)
+
     def add_demo_accounts(self) -> None:
         """Sanne's open request (the connector is invited), her finished exchange with a
         thank-you and an old request that left the board; one more invitation for the
@@ -1070,6 +1085,7 @@ class Helping:
             ((post_ids[c[0]], *c[1:]) for c in cases),
             now=now,
         )
+        self.write_case_messages(cases, post_ids)
         notifications = self.notifications(invitation_ids, exchange_ids)
         insert_rows(
             Notification,

@@ -47,12 +47,22 @@ class PostForm(forms.Form):
         required=False,
         help_text=_("Then a professional may look at it too, if you allow that."),
     )
+    safety_net_ok = forms.BooleanField(
+        label=_("If nobody answers, a professional may contact me about this request"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Only if you also gave the general permission for this (My permissions). "
+            "Untick it for a request that is private."
+        ),
+    )
 
     def __init__(self, *args, places, is_request: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = places
         if not is_request:
             del self.fields["needs_more"]
+            del self.fields["safety_net_ok"]
 
 
 class InviteForm(forms.Form):
@@ -106,4 +116,5 @@ def post_initial(post) -> dict:
         "place": post.place_id,
         "recurring": post.recurring,
         "needs_more": post.needs_more,
+        "safety_net_ok": post.safety_net_ok,
     }

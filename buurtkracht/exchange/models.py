@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtkracht.core.models import ThreadMessage
+
 TEXT_MAX = 500
 
 
@@ -70,6 +72,10 @@ class Post(models.Model):
     needs_more = models.BooleanField(
         _("this may need more than a neighbour can give"), default=False
     )
+    safety_net_ok = models.BooleanField(
+        _("if nobody answers, a professional may contact me about this request"), default=True
+    )
+    """The per-request choice under the general `safety_net` consent: both are needed."""
     status = models.CharField(max_length=10, choices=PostStatus.choices, default=PostStatus.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     safety_net_at = models.DateTimeField(null=True, blank=True)
@@ -195,14 +201,5 @@ class Exchange(models.Model):
         return user.pk in (self.helper_id, self.helped_id)
 
 
-class Message(models.Model):
+class Message(ThreadMessage):
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"message {self.pk}"

@@ -80,6 +80,7 @@ def post_create(
     place=None,
     recurring: bool = False,
     needs_more: bool = False,
+    safety_net_ok: bool = True,
 ) -> Post:
     """Post a request or an offer in a neighbourhood one is a member of."""
     _member(actor, neighbourhood)
@@ -102,6 +103,7 @@ def post_create(
             place=place,
             recurring=recurring,
             needs_more=needs_more and kind == PostKind.REQUEST,
+            safety_net_ok=safety_net_ok,
         )
         post.full_clean()
         post.save()
@@ -129,6 +131,7 @@ def post_update(
     place=None,
     recurring: bool = False,
     needs_more: bool = False,
+    safety_net_ok: bool = True,
 ) -> Post:
     """The author changes their own open request or offer; the same checks as posting."""
     _own_open(actor, post)
@@ -142,6 +145,7 @@ def post_update(
         post.when_kind, post.starts_at, post.ends_at = when_kind, starts_at, ends_at
         post.where_kind, post.place, post.recurring = where_kind, place, recurring
         post.needs_more = needs_more and post.kind == PostKind.REQUEST
+        post.safety_net_ok = safety_net_ok
         post.full_clean()
         post.save()
         log_action(

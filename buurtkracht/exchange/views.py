@@ -77,6 +77,7 @@ def _post_fields(data) -> dict:
         "place": data["place"],
         "recurring": data["recurring"],
         "needs_more": data.get("needs_more", False),
+        "safety_net_ok": data.get("safety_net_ok", False),
     }
 
 

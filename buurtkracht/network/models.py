@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtkracht.core.models import ThreadMessage
 from buurtkracht.neighbourhoods.models import Neighbourhood
 
 
@@ -84,22 +85,13 @@ class Introduction(models.Model):
         return f"introduction {self.person_a_id}-{self.person_b_id}"
 
 
-class IntroductionMessage(models.Model):
+class IntroductionMessage(ThreadMessage):
     """A message between the two people of an accepted introduction: after both said yes
     they can always write here, whatever other way to reach them they chose."""
 
     introduction = models.ForeignKey(
         Introduction, on_delete=models.CASCADE, related_name="messages"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"introduction message {self.pk}"
 
 
 class TieImport(models.Model):

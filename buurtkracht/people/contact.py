@@ -72,6 +72,13 @@ def card(*, viewer, other) -> ContactCard | None:
     """How `viewer` reaches `other`, or None when they are not in contact (no yes yet)."""
     if not access.can_reach(viewer, other_id=other.pk):
         return None
+    return consented_card(other)
+
+
+def consented_card(other) -> ContactCard:
+    """How to reach `other`, for a reader the person allowed some other way: the
+    professional handling their safety-net case (consent `safety_net`, checked by
+    support.access before this is called)."""
     profile = Profile.objects.select_related("user__guidance__registered_by__profile").get(
         user=other
     )
@@ -84,6 +91,12 @@ def card(*, viewer, other) -> ContactCard | None:
     elif route == ContactRoute.BUURTWERKER:
         found.via_name = buurtwerker_of(other).name
     return found
+
+
+def route_for(user) -> str:
+    """The route that works for `user` (messages here when they have no profile)."""
+    profile = Profile.objects.select_related("user").filter(user=user).first()
+    return route_of(profile) if profile else ContactRoute.MESSAGES
 
 
 def pass_on(*, recipient, author, text: str, url: str, neighbourhood) -> None:

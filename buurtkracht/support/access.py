@@ -32,3 +32,29 @@ def access_case(*, request, case_id: int) -> SafetyNetCase:
     if case is None:
         raise Http404
     return case
+
+
+def own_case(*, request, case_id: int) -> SafetyNetCase:
+    """The case about the viewer's own request (anyone else's: not there)."""
+    access.require(request, Action.REQUESTS)
+    case = (
+        SafetyNetCase.objects.filter(
+            pk=case_id, neighbourhood=request.neighbourhood, post__author=request.user
+        )
+        .select_related("post", "handled_by__profile")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_for_writing(*, request, case_id: int) -> tuple[SafetyNetCase, bool]:
+    """(case, handles): the resident who asked writes about their own case (False); a
+    professional or admin of the neighbourhood writes in any case of it (True)."""
+    mine = SafetyNetCase.objects.filter(
+        pk=case_id, neighbourhood=request.neighbourhood, post__author=request.user
+    ).exists()
+    if mine:
+        return own_case(request=request, case_id=case_id), False
+    return access_case(request=request, case_id=case_id), True

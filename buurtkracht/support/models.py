@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtkracht.core.models import ThreadMessage
+
 SAFETY_NET_DAYS_DEFAULT = 7
 SAFETY_NET_DAYS_MIN = 1
 SAFETY_NET_DAYS_MAX = 60
@@ -86,3 +88,30 @@ class SafetyNetCase(models.Model):
 
     def __str__(self) -> str:
         return f"safety net case {self.pk}"
+
+
+class SafetyNetMessage(ThreadMessage):
+    """A message between the resident whose request is a case and the professionals who
+    handle it: the route for residents who chose to be reached here (and their buurtwerker,
+    who is told), and the record of what was said."""
+
+    case = models.ForeignKey(SafetyNetCase, on_delete=models.CASCADE, related_name="messages")
+
+
+class DutyPause(models.Model):
+    """A professional who is not on safety-net duty in a neighbourhood now (on leave, other
+    work): new cases are not announced to them. No row: on duty."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood", on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "neighbourhood"], name="one_duty_pause")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} off duty in {self.neighbourhood_id}"

@@ -25,6 +25,12 @@ def safety_net_days_of(*, neighbourhood) -> int:
     return found or SAFETY_NET_DAYS_DEFAULT
 
 
+def is_on_duty(*, user, neighbourhood) -> bool:
+    from .models import DutyPause
+
+    return not DutyPause.objects.filter(user=user, neighbourhood=neighbourhood).exists()
+
+
 QUEUE_PAGE = 30
 QUEUE_TABS = {
     "nieuw": [CaseStatus.NEW],

@@ -5,12 +5,18 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.exchange.models import Post, PostKind, PostStatus
-from buurtkracht.people.models import Consent
+from buurtkracht.notifications.models import Kind
+from buurtkracht.notifications.services import notify
+from buurtkracht.people import contact
+from buurtkracht.people.models import Consent, ContactRoute
 
 from .models import (
     NOTE_MAX,
@@ -19,7 +25,9 @@ from .models import (
     SAFETY_NET_DAYS_MIN,
     CaseReason,
     CaseStatus,
+    DutyPause,
     SafetyNetCase,
+    SafetyNetMessage,
     SupportSettings,
 )
 
@@ -34,7 +42,10 @@ def _safety_net_candidates(*, now: datetime):
     # The smallest setting is one day; the per-neighbourhood threshold is checked below.
     return (
         Post.objects.filter(
-            kind=PostKind.REQUEST, status=PostStatus.OPEN, safety_net_at__isnull=True
+            kind=PostKind.REQUEST,
+            status=PostStatus.OPEN,
+            safety_net_at__isnull=True,
+            safety_net_ok=True,
         )
         .filter(Q(needs_more=True) | Q(created_at__lte=now - timedelta(days=SAFETY_NET_DAYS_MIN)))
         .filter(Exists(consent))
@@ -66,15 +77,137 @@ def safety_net_sweep(*, now: datetime | None = None) -> int:
                 reason=CaseReason.NEEDS_MORE if post.needs_more else CaseReason.WAITED,
                 opened_at=now,
             )
+            told = _announce(case)
             log_action(
                 actor=None,
                 action="safety_net.opened",
                 neighbourhood=post.neighbourhood,
                 obj=case,
-                data={"reason": case.reason},
+                data={"reason": case.reason, "professionals_told": told},
             )
         opened += 1
     return opened
+
+
+def on_duty(neighbourhood) -> list:
+    """The professionals of `neighbourhood` on safety-net duty now; when none is, its
+    administrators (a case is never announced to nobody)."""
+    from buurtkracht.accounts.models import User
+
+    paused = DutyPause.objects.filter(neighbourhood=neighbourhood).values("user_id")
+    people = User.objects.filter(
+        memberships__neighbourhood=neighbourhood,
+        memberships__role=Role.PROFESSIONAL,
+        is_active=True,
+    ).exclude(pk__in=paused)
+    found = list(people)
+    if not found:
+        found = list(
+            User.objects.filter(
+                memberships__neighbourhood=neighbourhood,
+                memberships__role=Role.ADMIN,
+                is_active=True,
+            )
+        )
+    return found
+
+
+def _case_url(case: SafetyNetCase, name: str = "support:case") -> str:
+    return reverse(name, kwargs={"slug": case.neighbourhood.slug, "case_id": case.pk})
+
+
+HOW_REACHED = {
+    ContactRoute.MESSAGES: gettext_lazy("with a message here on Buurtkracht"),
+    ContactRoute.PHONE: gettext_lazy("by phone"),
+    ContactRoute.EMAIL: gettext_lazy("by e-mail"),
+    ContactRoute.BUURTWERKER: gettext_lazy("through your buurtwerker"),
+}
+
+
+def _announce(case: SafetyNetCase) -> int:
+    """A new case: the professionals on duty are told, and the resident hears in plain words
+    that a professional will contact them, and how (the route they chose)."""
+    post = case.post
+    duty = on_duty(case.neighbourhood)
+    for person in duty:
+        notify(
+            user=person,
+            kind=Kind.SAFETY_NET,
+            title=gettext_lazy("A new request in the safety net"),
+            body=gettext_lazy("%(reason)s: “%(text)s”"),
+            url=_case_url(case),
+            neighbourhood=case.neighbourhood,
+            params={"reason": case.get_reason_display(), "text": post.text[:150]},
+        )
+    route = contact.route_for(post.author)
+    notify(
+        user=post.author,
+        kind=Kind.SAFETY_NET,
+        title=gettext_lazy("A professional will contact you about your request"),
+        body=gettext_lazy(
+            "No neighbour could help yet. A professional of the neighbourhood will contact "
+            "you %(how)s. You can also write to them on this page. You can change how you are "
+            "reached in your profile."
+        ),
+        url=_case_url(case, "support:my_case"),
+        neighbourhood=case.neighbourhood,
+        params={"how": HOW_REACHED[route]},
+    )
+    return len(duty)
+
+
+def case_message(*, actor, case: SafetyNetCase, text: str, handles: bool) -> SafetyNetMessage:
+    """A message in a case: from the resident (`handles` False) to the professionals who
+    handle it, or from a professional (`handles` True, decided by support.access) to the
+    resident — who is told as they chose, their buurtwerker too."""
+    if not handles and actor.pk != case.post.author_id:
+        raise ValidationError(_("Only the person who asked can write here."), code="not_yours")
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("This case is closed."), code="closed")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": ValidationError(_("Write a message first."), code="empty")})
+    with transaction.atomic():
+        message = SafetyNetMessage.objects.create(case=case, author=actor, text=text[:2000])
+        if handles:
+            contact.pass_on(
+                recipient=case.post.author,
+                author=actor,
+                text=text,
+                url=_case_url(case, "support:my_case"),
+                neighbourhood=case.neighbourhood,
+            )
+        else:
+            readers = [case.handled_by] if case.handled_by else on_duty(case.neighbourhood)
+            for person in readers:
+                notify(
+                    user=person,
+                    kind=Kind.SAFETY_NET,
+                    title=gettext_lazy("%(name)s wrote about their request"),
+                    body=gettext_lazy("“%(text)s”"),
+                    url=_case_url(case),
+                    neighbourhood=case.neighbourhood,
+                    params={"name": actor.name, "text": text[:200]},
+                )
+        log_action(
+            actor=actor, action="safety_net.message", neighbourhood=case.neighbourhood, obj=case
+        )
+    return message
+
+
+def duty_set(*, actor, neighbourhood, on: bool) -> bool:
+    """A professional says whether they are on safety-net duty here now."""
+    with transaction.atomic():
+        if on:
+            DutyPause.objects.filter(user=actor, neighbourhood=neighbourhood).delete()
+        else:
+            DutyPause.objects.get_or_create(user=actor, neighbourhood=neighbourhood)
+        log_action(
+            actor=actor,
+            action="safety_net.duty_on" if on else "safety_net.duty_off",
+            neighbourhood=neighbourhood,
+        )
+    return on
 
 
 def _clean_note(note: str) -> str:

@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtkracht.core import access as core_access
 from buurtkracht.core import paging
-from buurtkracht.core.forms import add_service_errors
+from buurtkracht.core.forms import MessageForm, add_service_errors
 from buurtkracht.inventory.spreadsheet import download
+from buurtkracht.people import contact
 
 from . import access, selectors, services
 from .forms import CaseActionForm, MonthForm, SupportSettingsForm
@@ -39,8 +40,22 @@ def safety_net_queue(request, slug):
             "next_after": page.next_after,
             "tab": tab,
             "counts": selectors.safety_net_open_counts(neighbourhood=request.neighbourhood),
+            "on_duty": selectors.is_on_duty(user=request.user, neighbourhood=request.neighbourhood),
         },
     )
+
+
+@require_POST
+def duty(request, slug):
+    """A professional says whether new cases should be announced to them."""
+    access.require_safety_net(request)
+    on = request.POST.get("on") == "1"
+    services.duty_set(actor=request.user, neighbourhood=request.neighbourhood, on=on)
+    if on:
+        messages.success(request, _("You are on duty: you hear about new requests."))
+    else:
+        messages.success(request, _("You are off duty: new requests go to your colleagues."))
+    return redirect("support:queue", slug=slug)
 
 
 def _case_service(request, case, data):
@@ -75,7 +90,48 @@ def safety_net_case(request, slug, case_id):
         subject_ids=[case.post.author_id],
         what="safety_net",
     )
-    return render(request, "support/case.html", {"case": case, "form": form})
+    context = {
+        "case": case,
+        "form": form,
+        "card": contact.consented_card(case.post.author),
+        "thread": case.messages.select_related("author__profile"),
+        "message_form": MessageForm(),
+    }
+    return render(request, "support/case.html", context)
+
+
+@require_GET
+def my_case(request, slug, case_id):
+    """The resident's own view of their request in the safety net: who will contact them
+    and how, and messages with the professionals."""
+    case = access.own_case(request=request, case_id=case_id)
+    context = {
+        "case": case,
+        "how": services.HOW_REACHED[contact.route_for(request.user)],
+        "thread": case.messages.select_related("author__profile"),
+        "message_form": MessageForm(),
+    }
+    return render(request, "support/my_case.html", context)
+
+
+@require_POST
+def case_message(request, slug, case_id):
+    """A message in a case, from the resident who asked or from a professional."""
+    case, handles = access.case_for_writing(request=request, case_id=case_id)
+    form = MessageForm(request.POST)
+    back = "support:case" if handles else "support:my_case"
+    if form.is_valid():
+        try:
+            services.case_message(
+                actor=request.user, case=case, text=form.cleaned_data["text"], handles=handles
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your message is sent."))
+    else:
+        messages.error(request, _("Write a message first."))
+    return redirect(back, slug=slug, case_id=case.pk)
 
 
 @require_http_methods(["GET", "POST"])
