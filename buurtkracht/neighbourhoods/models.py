@@ -41,6 +41,7 @@ RESERVED_SLUGS = frozenset(
         "admin",
         "beheer",
         "health",
+        "privacy",
     }
 )
 
