@@ -12,8 +12,11 @@ field pointing to the user model is in neither.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -152,6 +155,8 @@ PART_TITLES = {
 }
 
 A_NEIGHBOUR = gettext_lazy("a neighbour")
+ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d$")
+"""How `_when` writes a moment in the data; the page shows it as "3 december 2026, 14:05"."""
 
 
 def _when(value) -> str | None:
@@ -689,6 +694,8 @@ def _readable_row(row: dict) -> list[tuple[str, object]]:
 
 
 def _readable_value(value):
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        return formats.date_format(datetime.fromisoformat(value), "j F Y, H:i")
     if value is True:
         return _("yes")
     if value is False:

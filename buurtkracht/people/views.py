@@ -113,9 +113,7 @@ def my_access_log(request):
 def my_data(request):
     """Everything kept about me, to read or print (the same as the download)."""
     data = export.personal_data(request.user)
-    return render(
-        request, "people/my_data.html", {"made": data["made"], "sections": export.readable(data)}
-    )
+    return render(request, "people/my_data.html", {"sections": export.readable(data)})
 
 
 def my_data_download(request):
