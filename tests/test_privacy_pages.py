@@ -84,3 +84,13 @@ def test_the_page_refuses_a_wrong_secret_and_changes_nothing(busy, client_for):
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert everything_of(sanne) == before
+
+
+def test_guessing_the_pin_on_the_erasure_page_stops_after_five_tries(busy, client_for):
+    client = client_for("resident")
+    url = reverse("accounts:erase")
+    for _try in range(5):
+        client.post(url, {"current": "fout", "understood": "on"})
+    sixth = client.post(url, {"current": PASSWORD, "understood": "on"})
+    assert sixth.status_code == 200
+    assert User.objects.get(pk=busy.resident.pk).is_active

@@ -91,6 +91,10 @@ def erase(request):
     plan = account_selectors.erasure_plan(user=request.user)
     form = EraseForm(request.POST or None, user=request.user, plan=plan)
     if request.method == "POST" and form.is_valid():
+        # A session left open must not become a PIN guessed and an account gone.
+        if not hit(f"erase:{request.user.pk}", limit=5, seconds=300):
+            form.add_error(None, _("Too many tries. Wait five minutes and try again."))
+            return render(request, "accounts/erase.html", _erase_context(form, plan, request))
         try:
             erasure.account_erase(
                 user=request.user,
@@ -103,11 +107,11 @@ def erase(request):
             logout(request)
             messages.success(request, _("Your account is erased. Goodbye, and thank you."))
             return redirect("core:home")
-    return render(
-        request,
-        "accounts/erase.html",
-        {"form": form, "plan": plan, "pseudonym": erasure.pseudonym(request.user)},
-    )
+    return render(request, "accounts/erase.html", _erase_context(form, plan, request))
+
+
+def _erase_context(form, plan, request) -> dict:
+    return {"form": form, "plan": plan, "pseudonym": erasure.pseudonym(request.user)}
 
 
 def guided_list(request, slug):
