@@ -144,7 +144,7 @@ def test_after_both_yeses_the_introduction_shows_the_route_and_a_thread(world, c
     assert sent.status_code == 302
     assert IntroductionMessage.objects.get().text == "Zullen we koffie drinken?"
     told = Notification.objects.filter(user=world.connector, kind="message").get()
-    assert "Zullen we koffie drinken?" in told.body
+    assert told.title == "Sanne stuurde je een bericht" and told.body == ""
     assert "Zullen we koffie drinken?" in client_for("connector").get(url).content.decode()
     mine = client_for("connector").get(reverse("network:mine", kwargs={"slug": "lindenhof"}))
     assert url in mine.content.decode()

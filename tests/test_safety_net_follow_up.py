@@ -95,7 +95,7 @@ def test_they_write_to_each_other_in_the_case(world, client_for):
     petra = client_for("professional")
     assert petra.post(message_url, {"text": "Ik bel je morgen om 10 uur."}).status_code == 302
     told = Notification.objects.filter(user=world.resident, kind="message").get()
-    assert "Ik bel je morgen om 10 uur." in told.body
+    assert told.title == "Petra stuurde je een bericht"
     sanne = client_for("resident")
     assert "Ik bel je morgen om 10 uur." in sanne.get(mine).content.decode()
     assert sanne.post(message_url, {"text": "Dat is goed, dank u."}).status_code == 302

@@ -377,6 +377,35 @@ def member_levels(viewer, *, neighbourhood, owner_ids) -> dict[int, frozenset[st
     return found
 
 
+def levels_of_many(viewer, *, owner_ids) -> dict[int, frozenset[str]]:
+    """`visible_levels` without a neighbourhood for several people at once (two queries):
+    "members of my neighbourhood" means any neighbourhood the two share. For a page about
+    the viewer's own data that names the other people in it (the personal data export)."""
+    from buurtkracht.neighbourhoods.models import Membership
+
+    owners = set(owner_ids)
+    if not viewer.is_authenticated or viewer.pk is None:
+        return {owner: frozenset({Visibility.PUBLIC}) for owner in owners}
+    mine = Membership.objects.filter(user_id=viewer.pk).values("neighbourhood_id")
+    neighbours = set(
+        Membership.objects.filter(user_id__in=owners, neighbourhood_id__in=mine).values_list(
+            "user_id", flat=True
+        )
+    )
+    contacts = contacts_of(viewer) & owners
+    found = {}
+    for owner in owners:
+        levels = {Visibility.PUBLIC}
+        if owner == viewer.pk:
+            levels = set(Visibility.values)
+        if owner in neighbours:
+            levels.add(Visibility.NEIGHBOURHOOD)
+        if owner in contacts:
+            levels.add(Visibility.CONTACTS)
+        found[owner] = frozenset(levels)
+    return found
+
+
 def can_see(viewer, *, owner_id: int, level: str, neighbourhood=None) -> bool:
     """May `viewer` see one piece of `owner_id`'s data that the owner set to `level`?"""
     if level == Visibility.PUBLIC or (viewer.is_authenticated and viewer.pk == owner_id):

@@ -15,6 +15,12 @@ def home(request):
 
 
 @login_not_required
+def privacy(request):
+    """What Buurtkracht keeps, why, who sees it, for how long, and your rights (rule 14)."""
+    return render(request, "core/privacy.html")
+
+
+@login_not_required
 @require_GET
 @never_cache
 def health(request):

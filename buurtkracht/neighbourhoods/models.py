@@ -48,6 +48,7 @@ RESERVED_SLUGS = frozenset(
         "admin",
         "beheer",
         "health",
+        "privacy",
     }
 )
 

@@ -100,17 +100,17 @@ def route_for(user) -> str:
 
 
 def pass_on(*, recipient, author, text: str, url: str, neighbourhood) -> None:
-    """Tell `recipient` that `author` wrote to them; when they chose to be reached through
-    their buurtwerker, tell the buurtwerker too, with the words, to pass on."""
+    """Tell `recipient` that `author` wrote to them (the words stay in the thread); when
+    they chose to be reached through their buurtwerker, tell the buurtwerker too, with the
+    words, to pass on."""
     from buurtkracht.notifications.models import Kind
     from buurtkracht.notifications.services import notify
 
     params = {"name": author.name, "text": text[:200], "resident": recipient.name}
-    notify(
+    notify(  # without the words: they stay in the thread, not in mails and lists
         user=recipient,
         kind=Kind.MESSAGE,
         title=_("%(name)s sent you a message"),
-        body=_("“%(text)s”"),
         url=url,
         neighbourhood=neighbourhood,
         params=params,
