@@ -689,3 +689,21 @@ def test_starting_with_a_bad_photo_says_why_and_saves_nothing(world, client_for,
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["photo"])
     assert not Initiative.objects.exists()
+
+
+def test_signing_up_for_an_activity_does_not_read_like_making_an_account(repair, client_for):
+    """ "Sign up" for an activity has its own msgid context: not the sign-up page's
+    "Account maken". The button names the activity for screen readers."""
+    world, initiative = repair
+    start, end = _soon()
+    services.activity_add(
+        actor=world.resident,
+        initiative=initiative,
+        title="Repair Café",
+        starts_at=start,
+        ends_at=end,
+    )
+    html = client_for("connector").get(_url("detail", initiative_id=initiative.pk)).content
+    html = html.decode()
+    assert "Ik doe mee" in html and "Account maken</button>" not in html
+    assert '<span class="visually-hidden">: Repair Café</span>' in html

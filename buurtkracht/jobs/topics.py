@@ -48,6 +48,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "initiative.closed",
         "consent.",
         "network.group_",
+        # Who rests ("nu even niet", a monthly maximum reached) is not suggested.
+        "time.saved",
+        "network.introduced",
     ),
     # The time bank's monthly figures: every transfer.
     "timebank": ("timebank.",),

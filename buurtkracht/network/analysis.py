@@ -665,6 +665,30 @@ def suggest_introductions(
     return result
 
 
+def fair_share(
+    lists: Mapping[Node, list], *, cap: int, key=lambda entry: entry[0]
+) -> dict[Node, list]:
+    """Each target's suggestions with nobody in more than `cap` lists. In rounds, every
+    target takes its best suggestion still free (under the cap) before any target takes
+    another: a popular person stays where they rank first, and the targets after them get
+    their next best instead of nobody. Order within each list is kept; `key` gives the
+    suggested person of an entry."""
+    counts: dict[Node, int] = {}
+    chosen: dict[Node, set[int]] = {target: set() for target in lists}
+    depth = max((len(entries) for entries in lists.values()), default=0)
+    for _round in range(depth):
+        for target, entries in lists.items():
+            for position, entry in enumerate(entries):
+                person = key(entry)
+                if position not in chosen[target] and counts.get(person, 0) < cap:
+                    counts[person] = counts.get(person, 0) + 1
+                    chosen[target].add(position)
+                    break
+    return {
+        target: [entries[p] for p in sorted(chosen[target])] for target, entries in lists.items()
+    }
+
+
 def suggest_pairs(
     nodes_edges_or_graph,
     features: Mapping[Node, Iterable[str]],

@@ -556,6 +556,66 @@ def pending_for(*, user, neighbourhood):
     return knows, introductions
 
 
+FAIR_SHARE = 3
+"""Nobody is suggested to more than this many people at a time, nor in more than
+`PAIR_SHARE` of the pairs who could meet: one kind, well-connected neighbour should not be
+asked by everyone (rule 12)."""
+PAIR_SHARE = 2
+
+
+def resting(neighbourhood, among=None) -> set[int]:
+    """Members (of `among`, default all) who are not to be suggested for an introduction
+    now: they chose "nu even niet" (a monthly maximum of 0), or invitations and
+    introductions of the last 30 days reached their own monthly maximum."""
+    from django.db.models import Count
+
+    from buurtkracht.gifts.models import TimeOffer
+    from buurtkracht.matching.suggestions import ask_history
+
+    from .models import Introduction
+
+    offers = TimeOffer.objects.filter(
+        owner__memberships__neighbourhood=neighbourhood, max_asks_per_month__isnull=False
+    )
+    if among is not None:
+        offers = offers.filter(owner_id__in=list(among))
+    limits = dict(offers.values_list("owner_id", "max_asks_per_month"))
+    asked = [uid for uid, most in limits.items() if most > 0]
+    if not asked:
+        return set(limits)
+    history = ask_history(asked)
+    since = timezone.now() - timedelta(days=30)
+    recent = Introduction.objects.filter(neighbourhood=neighbourhood, created_at__gte=since)
+    introduced: dict[int, int] = {}
+    for side in ("person_a", "person_b"):
+        rows = (
+            recent.filter(**{f"{side}_id__in": asked})
+            .values(f"{side}_id")
+            .annotate(n=Count("id"))
+            .values_list(f"{side}_id", "n")
+        )
+        for uid, n in rows:
+            introduced[uid] = introduced.get(uid, 0) + n
+    return {
+        uid
+        for uid, most in limits.items()
+        if most == 0 or history.get(uid, (0, None))[0] + introduced.get(uid, 0) >= most
+    }
+
+
+def capped_pairs(pairs: list, *, share: int = PAIR_SHARE) -> list:
+    """`pairs` (best first) without anyone in more than `share` of them."""
+    counts: dict[int, int] = {}
+    kept = []
+    for pair in pairs:
+        one, other = pair[0], pair[1]
+        if counts.get(one, 0) < share and counts.get(other, 0) < share:
+            counts[one] = counts.get(one, 0) + 1
+            counts[other] = counts.get(other, 0) + 1
+            kept.append(pair)
+    return kept
+
+
 MET_SHOWN = 20
 
 

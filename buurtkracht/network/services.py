@@ -23,7 +23,7 @@ from buurtkracht.notifications.services import notify
 from buurtkracht.people import contact
 from buurtkracht.people.services import contact_connect
 
-from . import edgelist
+from . import edgelist, selectors
 from .models import (
     Acquaintance,
     Answer,
@@ -136,6 +136,14 @@ def introduction_propose(
     if named != {one.pk, other.pk}:
         raise ValidationError(
             _("Both people must have allowed being named before you can introduce them.")
+        )
+    if selectors.resting(neighbourhood, among=[one.pk, other.pk]):
+        raise ValidationError(
+            _(
+                "One of them does not want to be asked right now, or was asked as often as "
+                "they allow this month. Try again later."
+            ),
+            code="resting",
         )
     reason = (reason or "").strip()[:REASON_MAX]
     message = (message or "").strip()

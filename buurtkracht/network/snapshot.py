@@ -94,15 +94,27 @@ def compute(neighbourhood, *, now: datetime | None = None) -> dict:
         if targets
         else {}
     )
+    # Fairness (rule 12): nobody who rests ("nu even niet", or at their monthly maximum),
+    # and nobody suggested to more than FAIR_SHARE people.
+    resting = selectors.resting(neighbourhood)
+    fair = analysis.fair_share(
+        {
+            target: [
+                (uid, tokens)
+                for uid, _score, tokens in found.get(target, [])
+                if uid in named and uid in member_names and uid not in resting
+            ][: selectors.SUGGESTIONS_EACH * 3]
+            for target in targets
+        },
+        cap=selectors.FAIR_SHARE,
+    )
     suggestions = {
-        str(target): [
-            [uid, reason(tokens)]
-            for uid, _score, tokens in found.get(target, [])
-            if uid in named and uid in member_names
-        ][: selectors.SUGGESTIONS_EACH * 3]
+        str(target): [[uid, reason(tokens)] for uid, tokens in fair[target]]
         for target in targets
     }
-    pairs = _pairs(neighbourhood, ties, outreach, member_names, features, labels)
+    pairs = selectors.capped_pairs(
+        _pairs(neighbourhood, ties, outreach - resting, member_names, features, labels)
+    )
     return {
         "day": timezone.localdate(now).isoformat(),
         "figures": _figures(
