@@ -334,3 +334,11 @@ def test_switching_to_a_pin_needs_the_current_password(world, client_for):
     assert sanne.post(url, {**new_pin, "current": f.PASSWORD}).status_code == 302
     world.resident.refresh_from_db()
     assert world.resident.check_password("48213")
+
+
+def test_the_sign_up_page_promises_only_what_happens(client):
+    """Guided accounts are registered by professionals (buurtwerkers) and admins, not by
+    connectors (decision 0044): the page says so."""
+    html = client.get(reverse("account_signup")).content.decode()
+    assert "Een buurtwerker (een professional in je buurt) kan samen met jou" in html
+    assert "of verbinder in je buurt kan" not in html

@@ -1,6 +1,7 @@
 """Asking for help on a phone, and the exchange that follows: Sanne posts a request at
 375 px, sees the connector Karim suggested with a reason and invites him; Karim finds the
-invitation in the requests and in his notifications, says yes and sees Sanne's e-mail; they
+invitation in the requests and in his notifications, says yes and sees Sanne's e-mail (the
+route she chose; she sees his phone number); they
 send a message, both say it is done, Sanne writes a thank-you note. Also posting a request
 without JavaScript."""
 
@@ -15,6 +16,7 @@ from buurtkracht.gifts.services import step_save
 from buurtkracht.gifts.steps import STEP_BY_KEY
 from buurtkracht.gifts.taxonomy import invalidate_index, sync_taxonomy
 from buurtkracht.notifications.models import Kind, Notification
+from buurtkracht.people.models import Profile
 
 from .. import factories as f
 
@@ -80,6 +82,9 @@ def ask_for_help(browse, page, text):
 
 def test_ask_invite_help_and_thank_on_a_phone(browse, live_world, vocabulary):
     sanne, karim = live_world.resident, live_world.connector
+    # How each wants to be reached after a yes (decision 0044): Sanne by e-mail, Karim by phone.
+    Profile.objects.filter(user=sanne).update(contact_route="email")
+    Profile.objects.filter(user=karim).update(phone="0612345678", contact_route="phone")
     step_save(
         actor=karim,
         subject=karim,
@@ -144,12 +149,13 @@ def test_ask_invite_help_and_thank_on_a_phone(browse, live_world, vocabulary):
     at(other, exchange_url)
     expect(other.locator("main ol.items")).to_contain_text(MESSAGE)
 
-    # Sanne opens the exchange from the requests page and reads it; she sees his e-mail.
+    # Sanne opens the exchange from the requests page and reads it; she sees his phone.
     browse.goto(page, POSTS)
     browse.click(page, page.locator(f'main a[href="{exchange_url}"]'))
     at(page, exchange_url)
     expect(page.locator("main ol.items")).to_contain_text(MESSAGE)
-    expect(page.locator(f'main a[href="mailto:{karim.email}"]')).to_have_count(1)
+    expect(page.locator('main a[href="tel:0612345678"]')).to_have_count(1)
+    expect(page.locator(f'main a[href="mailto:{karim.email}"]')).to_have_count(0)
 
     # "It is done": Sanne, then Karim.
     browse.click(page, submit(action_form(page, "done")))
@@ -183,3 +189,51 @@ def test_posting_a_request_without_javascript(browse, live_world, vocabulary):
     browse.log_in(page, sanne.email, f.PASSWORD)
     post = ask_for_help(browse, page, REQUEST)
     assert (post.author, post.when_kind) == (sanne, "flexible")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_changing_closing_and_the_safety_net_on_a_phone(browse, live_world, vocabulary, javascript):
+    """Sanne changes her request, then closes it as no longer needed; an earlier one that
+    went to the safety net shows her who will contact her, and Petra writes to her there."""
+    from buurtkracht.exchange.services import post_create
+    from buurtkracht.people.services import consent_grant
+    from buurtkracht.support.models import SafetyNetCase
+    from buurtkracht.support.services import safety_net_sweep
+
+    from .conftest import log_in_with_totp
+
+    world = live_world
+    sanne = world.resident
+    page = browse.new_page(narrow=True, javascript=javascript)
+    browse.log_in(page, sanne.email, f.PASSWORD)
+    post = ask_for_help(browse, page, REQUEST)
+    browse.click(page, page.locator("main a", has_text="Veranderen"))
+    page.locator("main textarea[name=text]").fill("Mijn fietsband is lek. Zaterdag?")
+    browse.click(page, post_form(page).locator("button[type=submit]"))
+    expect(page.locator("main .lead")).to_contain_text("Zaterdag?")
+    browse.click(page, page.locator("main a", has_text="Sluiten"))
+    browse.click(page, post_form(page).locator("button[type=submit]"))  # no reason chosen
+    expect(page.locator("main")).to_contain_text("Kies waarom je het sluit")
+    post_form(page).locator("input[name=outcome][value=withdrawn]").check()
+    browse.click(page, post_form(page).locator("button[type=submit]"))
+    assert Post.objects.get(pk=post.pk).status == PostStatus.CLOSED
+    expect(page.locator("main")).not_to_contain_text("Zaterdag?")  # off the board
+
+    consent_grant(user=sanne, neighbourhood=world.hood, scope="safety_net")
+    post_create(
+        actor=sanne,
+        neighbourhood=world.hood,
+        kind="request",
+        text="Ik red het niet alleen",
+        needs_more=True,
+    )
+    safety_net_sweep()
+    case = SafetyNetCase.objects.get()
+    petra = browse.new_page(narrow=True, javascript=javascript)
+    log_in_with_totp(browse, petra, world.professional)
+    browse.goto(petra, f"/lindenhof/vangnet/{case.pk}/")
+    petra.locator("main textarea[name=text]").fill("Ik bel je morgen om tien uur.")
+    browse.click(petra, petra.locator("main section:has(#msg-h) button[type=submit]"))
+    browse.goto(page, f"/lindenhof/vangnet/mijn/{case.pk}/")
+    expect(page.locator("main")).to_contain_text("met een bericht hier op Buurtkracht")
+    expect(page.locator("main section:has(#msg-h)")).to_contain_text("morgen om tien uur")

@@ -1,7 +1,8 @@
 """The network on a phone: Karim (connector) sees who is not included yet and proposes an
 introduction; Sanne and Bas each say yes on their own page, and Sanne also says whom she
 knows; Petra (professional) makes a group to connect and adds a resident who allowed it.
-Every page is audited with axe-core at 320 px, also without JavaScript."""
+Once both said yes they write to each other in the introduction's thread. Every page is
+audited with axe-core at 320 px, also without JavaScript."""
 
 import pytest
 from playwright.sync_api import expect
@@ -81,6 +82,15 @@ def test_a_connector_introduces_two_neighbours_who_both_say_yes(browse, live_wor
     browse.click(bas_page, bas_page.locator("main button[name=yes]"))
     introduction.refresh_from_db()
     assert introduction.accepted_at is not None
+
+    # After both yeses: how to reach each other, and a thread (issue 16).
+    expect(bas_page.locator("main #reach-h")).to_contain_text("Hoe bereik je Sanne")
+    bas_page.locator("main textarea[name=text]").fill("Zullen we zaterdag samen wieden?")
+    browse.click(bas_page, bas_page.locator("main section:has(#msg-h) button[type=submit]"))
+    expect(bas_page.locator("main")).to_contain_text("Je bericht is verstuurd")
+    browse.goto(sanne, "/lindenhof/netwerk/mijn-buren/")
+    browse.click(sanne, sanne.locator("main #met-h + ul a"))
+    expect(sanne.locator("main section:has(#msg-h)")).to_contain_text("samen wieden")
 
 
 @pytest.mark.parametrize("javascript", [True, False])
