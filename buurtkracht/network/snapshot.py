@@ -109,8 +109,7 @@ def compute(neighbourhood, *, now: datetime | None = None) -> dict:
         cap=selectors.FAIR_SHARE,
     )
     suggestions = {
-        str(target): [[uid, reason(tokens)] for uid, tokens in fair[target]]
-        for target in targets
+        str(target): [[uid, reason(tokens)] for uid, tokens in fair[target]] for target in targets
     }
     pairs = selectors.capped_pairs(
         _pairs(neighbourhood, ties, outreach - resting, member_names, features, labels)
