@@ -173,3 +173,28 @@ def test_matching_scope_agrees_with_visible_q_for_members(world):
             .values_list("user_id", flat=True)
         )
         assert by_scope == by_visible_q, viewer
+
+
+def test_requires_checks_the_action_before_the_view_runs(world, rf):
+    from django.core.exceptions import PermissionDenied
+
+    from buurtkracht.core.access import Action, requires
+    from buurtkracht.neighbourhoods.models import Membership
+
+    ran = []
+
+    @requires(Action.CONFIGURE)
+    def view(request, slug):
+        ran.append(slug)
+        return "ok"
+
+    def request_of(user):
+        request = rf.get("/")
+        request.user, request.neighbourhood = user, world.hood
+        request.membership = Membership.objects.filter(user=user, neighbourhood=world.hood).first()
+        return request
+
+    with pytest.raises(PermissionDenied):
+        view(request_of(world.resident), "lindenhof")
+    assert ran == []
+    assert view(request_of(world.admin), "lindenhof") == "ok" and ran == ["lindenhof"]

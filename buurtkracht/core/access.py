@@ -12,6 +12,7 @@ access log with `note_reads`, so a person can see who looked at their data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -224,6 +225,21 @@ def require(request, action: Action) -> None:
         raise Http404(decision.reason)
     if not decision:
         raise PermissionDenied(decision.reason)
+
+
+def requires(action: Action):
+    """View decorator: `require(request, action)` before the view runs — the view's first
+    line, readable at its head: `@requires(Action.REQUESTS)`."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            require(request, action)
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 class NeighbourhoodPermissions:
