@@ -7,6 +7,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("", include("buurtkracht.accounts.urls")),
     path("", include("buurtkracht.people.urls")),
+    path("", include("buurtkracht.privacy.urls")),
     path("", include("buurtkracht.gifts.urls")),
     path("", include("buurtkracht.places.urls")),
     path("", include("buurtkracht.lending.urls")),

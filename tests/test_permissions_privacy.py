@@ -9,10 +9,10 @@ from .matrix import Case, case_id, everyone, logged_in, run_case
 
 CASES = [
     Case("core:privacy", everyone(200)),
-    Case("people:my_data", logged_in(200)),
-    Case("people:my_data_download", logged_in(200)),
-    Case("accounts:erase", logged_in(200)),
-    Case("accounts:erase", logged_in(200), method="post", data={"understood": "on"}),
+    Case("privacy:my_data", logged_in(200)),
+    Case("privacy:my_data_download", logged_in(200)),
+    Case("privacy:erase", logged_in(200)),
+    Case("privacy:erase", logged_in(200), method="post", data={"understood": "on"}),
 ]
 
 

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
 
-from buurtkracht.accounts.erasure import CLOSE, ERASURE, account_erase, pseudonym
 from buurtkracht.accounts.models import User
 from buurtkracht.core.choices import Role
 from buurtkracht.core.models import ActionLog
@@ -17,6 +16,7 @@ from buurtkracht.initiatives.models import Involvement, SignUp, SignUpStatus
 from buurtkracht.initiatives.models import Role as InitiativeRole
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.people.models import AccessLog, Consent, Contact, Profile
+from buurtkracht.privacy.erasure import CLOSE, ERASURE, account_erase, pseudonym
 from buurtkracht.timebank import ledger
 from buurtkracht.timebank import selectors as timebank_selectors
 from buurtkracht.timebank.models import Account

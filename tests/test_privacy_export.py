@@ -6,7 +6,7 @@ import json
 import pytest
 
 from buurtkracht.core.choices import Visibility
-from buurtkracht.people.export import EXPORTED, NOT_EXPORTED, personal_data
+from buurtkracht.privacy.export import EXPORTED, NOT_EXPORTED, personal_data
 
 from . import privacy_world
 from .privacy_world import user_fields

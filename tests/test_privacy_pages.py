@@ -20,7 +20,7 @@ busy = privacy_world.busy  # the shared fixture
 
 
 def test_the_json_download_is_an_attachment(busy, client_for):
-    response = client_for("resident").get(reverse("people:my_data_download"))
+    response = client_for("resident").get(reverse("privacy:my_data_download"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith("attachment;")
@@ -30,15 +30,15 @@ def test_the_json_download_is_an_attachment(busy, client_for):
 
 
 def test_the_readable_page_shows_the_same_content(busy, client_for):
-    page = client_for("resident").get(reverse("people:my_data")).content.decode()
+    page = client_for("resident").get(reverse("privacy:my_data")).content.decode()
     for words in ("Mijn fietsband is lek", "Ladder", "Moestuin", "Petra", "Wieden"):
         assert words in page
-    assert reverse("people:my_data_download") in page
+    assert reverse("privacy:my_data_download") in page
     assert "Karims geheime notitie" not in page
 
 
 def test_anonymous_people_are_sent_to_log_in(client, db):
-    for name in ("people:my_data", "people:my_data_download", "accounts:erase"):
+    for name in ("privacy:my_data", "privacy:my_data_download", "privacy:erase"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
@@ -53,7 +53,7 @@ def test_the_privacy_statement_is_public_and_in_the_footer(client, db):
 def test_my_pages_link_to_the_export_and_the_erasure(world, client_for):
     for name in ("people:my_home", "people:my_profile"):
         page = client_for("resident").get(reverse(name)).content.decode()
-        assert reverse("people:my_data") in page and reverse("accounts:erase") in page
+        assert reverse("privacy:my_data") in page and reverse("privacy:erase") in page
 
 
 def test_an_initiative_goes_to_the_member_she_chose(busy, client_for):
@@ -62,7 +62,7 @@ def test_an_initiative_goes_to_the_member_she_chose(busy, client_for):
     involvement = Involvement.objects.get(user=karim, initiative=initiative)
     initiative_services.decide(actor=busy.resident, involvement=involvement, accept=True)
     client = client_for("resident")
-    url = reverse("accounts:erase")
+    url = reverse("privacy:erase")
     field = f"successor_{initiative.pk}"
     page = client.get(url).content.decode()
     assert f'name="{field}"' in page and "Karim" in page
@@ -80,7 +80,7 @@ def test_the_page_refuses_a_wrong_secret_and_changes_nothing(busy, client_for):
     sanne = busy.resident
     client = client_for("resident")  # logging in sets last_login: before the snapshot
     before = everything_of(sanne)
-    response = client.post(reverse("accounts:erase"), {"current": "fout", "understood": "on"})
+    response = client.post(reverse("privacy:erase"), {"current": "fout", "understood": "on"})
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert everything_of(sanne) == before
@@ -88,7 +88,7 @@ def test_the_page_refuses_a_wrong_secret_and_changes_nothing(busy, client_for):
 
 def test_guessing_the_pin_on_the_erasure_page_stops_after_five_tries(busy, client_for):
     client = client_for("resident")
-    url = reverse("accounts:erase")
+    url = reverse("privacy:erase")
     for _try in range(5):
         client.post(url, {"current": "fout", "understood": "on"})
     sixth = client.post(url, {"current": PASSWORD, "understood": "on"})

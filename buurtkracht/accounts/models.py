@@ -19,7 +19,7 @@ class User(AbstractUser):
     is_guided = models.BooleanField(default=False)
     # A guided account that logged in with its one-time code must choose a PIN or password.
     must_set_secret = models.BooleanField(default=False)
-    # Set when the person erased their account (`accounts.erasure`): the row stays, under a
+    # Set when the person erased their account (`privacy.erasure`): the row stays, under a
     # pseudonym, so the time bank's ledger and everything pointing here still hold.
     erased_at = models.DateTimeField(null=True, blank=True)
 

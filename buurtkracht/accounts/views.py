@@ -5,7 +5,7 @@ import qrcode.image.svg
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -19,12 +19,11 @@ from django.views.decorators.http import require_http_methods
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.codes import group
-from buurtkracht.core.forms import add_service_errors
 from buurtkracht.core.ratelimit import client_ip, hit
 
-from . import erasure, services
 from . import selectors as account_selectors
-from .forms import CodeLoginForm, EraseForm, GuidedAccountForm, SetSecretForm
+from . import services
+from .forms import CodeLoginForm, GuidedAccountForm, SetSecretForm
 from .models import GuidedAccount
 
 CARD_SESSION_KEY = "buurtkracht.card"
@@ -82,36 +81,6 @@ def set_secret(request):
         )
         return redirect("people:my_home")
     return render(request, "accounts/set_secret.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def erase(request):
-    """A person erases their own account, after a page that says in plain words what
-    happens; then they are logged out (decision 0042)."""
-    plan = account_selectors.erasure_plan(user=request.user)
-    form = EraseForm(request.POST or None, user=request.user, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        # A session left open must not become a PIN guessed and an account gone.
-        if not hit(f"erase:{request.user.pk}", limit=5, seconds=300):
-            form.add_error(None, _("Too many tries. Wait five minutes and try again."))
-            return render(request, "accounts/erase.html", _erase_context(form, plan, request))
-        try:
-            erasure.account_erase(
-                user=request.user,
-                current=form.cleaned_data.get("current", ""),
-                successors=form.successors(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            logout(request)
-            messages.success(request, _("Your account is erased. Goodbye, and thank you."))
-            return redirect("core:home")
-    return render(request, "accounts/erase.html", _erase_context(form, plan, request))
-
-
-def _erase_context(form, plan, request) -> dict:
-    return {"form": form, "plan": plan, "pseudonym": erasure.pseudonym(request.user)}
 
 
 def guided_list(request, slug):

@@ -1,9 +1,6 @@
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +10,7 @@ from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.neighbourhoods.selectors import memberships_of
 
-from . import contact, export, selectors, services
+from . import contact, selectors, services
 from .consents import SCOPES
 from .forms import ConsentForm, ProfileForm
 from .models import Profile
@@ -108,23 +105,6 @@ def my_access_log(request):
         "people/my_access_log.html",
         {"entries": selectors.access_log_of(user=request.user)[:500]},
     )
-
-
-def my_data(request):
-    """Everything kept about me, to read or print (the same as the download)."""
-    data = export.personal_data(request.user)
-    return render(request, "people/my_data.html", {"sections": export.readable(data)})
-
-
-def my_data_download(request):
-    data = export.personal_data(request.user)
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="buurtkracht-mijn-gegevens.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def directory(request, slug):

@@ -1,12 +1,12 @@
 """Everything the platform keeps about one person (rule 14, AVG inzage): `personal_data`.
 
 One dict, one section per app, each section a dict of parts; a part is one record (a dict)
-or a list of records. The JSON download and the readable page (`people:my_data`) show
+or a list of records. The JSON download and the readable page (`privacy:my_data`) show
 the same dict. Other people appear only by the name they let this person see (else "a
 neighbour"), never with anything else of theirs.
 
 `EXPORTED` names every field pointing to the user model that a part reads;
-`NOT_EXPORTED` says why the others are left out. tests/test_privacy.py fails when a new
+`NOT_EXPORTED` says why the others are left out. tests/test_privacy_export.py fails when a new
 field pointing to the user model is in neither.
 """
 
@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from buurtkracht.core import access
 from buurtkracht.core.choices import Visibility
-
-from .consents import SCOPES
-from .models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, PROFILE_FIELDS
+from buurtkracht.people.consents import SCOPES
+from buurtkracht.people.models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, PROFILE_FIELDS
 
 EXPORTED = {
     "account.EmailAddress.user",
@@ -185,7 +184,7 @@ class _Names:
         self._pending.update(i for i in ids if i is not None and i not in self._names)
 
     def _resolve(self) -> None:
-        from .models import Profile
+        from buurtkracht.people.models import Profile
 
         ids, self._pending = self._pending, set()
         levels = access.levels_of_many(self.user, owner_ids=ids)
@@ -254,7 +253,7 @@ def _accounts(user) -> dict:
 
 
 def _people(user, names: _Names) -> dict:
-    from .models import AccessLog, Consent, Contact, Profile
+    from buurtkracht.people.models import AccessLog, Consent, Contact, Profile
 
     profile = Profile.objects.filter(user=user).first()
     visibility = dict(Visibility.choices)

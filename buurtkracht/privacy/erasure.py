@@ -4,7 +4,7 @@ Everything personal goes; the user row stays, under a pseudonym ("Oud-lid 12"), 
 time bank's append-only ledger and every row that points here still hold: balances and
 `ledger.verify` stay right, and whoever did something with them sees the pseudonym where
 the name was. Decision 0042 says what goes and what stays, and why; `ERASURE` says it per
-field, and tests/test_privacy.py fails when a new field pointing to the user model is not
+field, and tests/test_privacy_erasure.py fails when a new field pointing to the user model is not
 in it.
 """
 
@@ -16,11 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtkracht.accounts.models import User
 from buurtkracht.core.choices import Visibility
 from buurtkracht.core.logging import log_action
 
-from .models import User
-from .selectors import erasure_plan
+from .plan import erasure_plan
 
 ERASURE = {
     "account.EmailAddress.user": "deleted",
@@ -225,11 +225,10 @@ def _memberships_and_login(user) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
+    from buurtkracht.accounts.models import GuidedAccount, LoginCode
     from buurtkracht.neighbourhoods.models import Membership
     from buurtkracht.neighbourhoods.services import membership_leave
     from buurtkracht.notifications.models import Notification, NotificationPreference
-
-    from .models import GuidedAccount, LoginCode
 
     for membership in Membership.objects.filter(user=user).select_related("neighbourhood"):
         membership_leave(user=user, neighbourhood=membership.neighbourhood)
