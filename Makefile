@@ -8,6 +8,16 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/buurtkracht
 export PORT
 
+# Where the rules live, type-checked with django-stubs on every `make lint` (issue 17).
+TYPED := $(wildcard buurtkracht/*/services.py buurtkracht/*/services/*.py \
+  buurtkracht/*/selectors.py buurtkracht/*/access.py) buurtkracht/people/contact.py \
+  $(wildcard buurtkracht/privacy/*.py)
+TYPED_LATER := buurtkracht/core/access.py buurtkracht/gifts/% buurtkracht/network/% \
+  buurtkracht/lending/% buurtkracht/timebank/% buurtkracht/exchange/% \
+  buurtkracht/initiatives/% buurtkracht/support/% buurtkracht/places/% \
+  buurtkracht/neighbourhoods/%
+TYPED := $(filter-out $(TYPED_LATER),$(TYPED))
+
 .PHONY: run test test-sqlite test-postgres test-browser lint format messages check-messages bench install lock system-deps broker clean
 
 # The virtual environment is rebuilt whenever pyproject.toml or the lock changes: first the
@@ -83,6 +93,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy $(TYPED)
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -131,7 +131,7 @@ def login_code_redeem(*, code: str) -> User:
             ).update(used_at=now)
             == 1
         )
-        if not used:
+        if not used or login_code is None:
             raise ValidationError(
                 _("This code does not work. It may be used already or expired. Ask for a new card.")
             )

@@ -45,7 +45,7 @@ RESOURCE_KINDS = {
     "thing": ResourceKind.THING,
     "materiaal": ResourceKind.THING,
 }
-RESOURCE_KIND_NAMES = {ResourceKind.SPACE: "ruimte", ResourceKind.THING: "spullen"}
+RESOURCE_KIND_NAMES: dict[str, str] = {ResourceKind.SPACE: "ruimte", ResourceKind.THING: "spullen"}
 YES = frozenset({"ja", "j", "yes", "y", "1", "waar", "true", "x"})
 NO = frozenset({"nee", "n", "no", "0", "onwaar", "false", ""})
 

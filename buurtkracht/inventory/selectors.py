@@ -69,7 +69,7 @@ def export_rows(*, neighbourhood) -> Iterator[list]:
                 naam=place.name,
                 type=RESOURCE_KIND_NAMES[resource.kind],
                 aanbod=resource.description,
-                woorden=resource.item.key if resource.item_id else "",
+                woorden=resource.item.key if resource.item is not None else "",
                 middel=resource.text,
                 uitlenen="ja" if resource.lendable else "nee",
                 regels=resource.lending_rules,

@@ -196,11 +196,11 @@ def inventory_import(*, actor, job: ImportJob) -> Counts:
     return counts
 
 
-def _update_rows(model, rows: list[tuple[int, dict]]) -> None:
+def _update_rows(model, rows: list[tuple[int | None, dict]]) -> None:
     """UPDATE each row's changed fields: one prepared statement per set of changed fields,
     run with executemany. QuerySet.bulk_update builds a CASE expression per row and field,
     which took most of the time of a 10,000-row update (docs/decisions/0013)."""
-    groups: dict[tuple[str, ...], list[tuple[int, dict]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[int | None, dict]]] = {}
     for pk, values in rows:
         groups.setdefault(tuple(sorted(values)), []).append((pk, values))
     quote = connection.ops.quote_name
@@ -252,7 +252,7 @@ def _write(validator: Validator, *, actor) -> None:
         [
             through(place_id=p.pk, taxonomyitem_id=item_id)
             for p in relinked
-            for item_id in sorted(p.items)
+            for item_id in sorted(p.items or ())
         ],
         batch_size=BATCH,
     )

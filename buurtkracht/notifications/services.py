@@ -42,9 +42,9 @@ LEASE = timedelta(minutes=10)  # a run that claimed a mail owns it this long
 DIGEST_EVERY = timedelta(days=1)  # older unmailed news is not put in a digest
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
 
-TITLE_MAX = Notification._meta.get_field("title").max_length
-BODY_MAX = Notification._meta.get_field("body").max_length
-ERROR_MAX = Notification._meta.get_field("mail_error").max_length
+TITLE_MAX: int = Notification._meta.get_field("title").max_length or 120
+BODY_MAX: int = Notification._meta.get_field("body").max_length or 1000
+ERROR_MAX: int = Notification._meta.get_field("mail_error").max_length or 300
 
 
 def _language(user) -> str:
@@ -133,7 +133,7 @@ def _render_one(notification: Notification) -> tuple[str, str]:
     return subject, body
 
 
-def _record_failure(queryset, *, attempts: int, error: Exception, now: datetime) -> None:
+def _record_failure(queryset, *, attempts: int, error: Exception, now: datetime) -> str:
     message = Truncator(f"{type(error).__name__}: {error}").chars(ERROR_MAX)
     queryset.update(
         mail_state=MailState.FAILED,

@@ -315,7 +315,7 @@ def _neighbourhoods(user) -> dict:
             {
                 "neighbourhood": m.neighbourhood.name,
                 "role": m.get_role_display(),
-                "organisation": m.organisation.name if m.organisation_id else "",
+                "organisation": m.organisation.name if m.organisation is not None else "",
                 "since": _when(m.joined_at),
             }
             for m in Membership.objects.filter(user=user).select_related(
@@ -658,7 +658,7 @@ def _core(user) -> dict:
             {
                 "when": _when(a.at),
                 "what": a.action,
-                "neighbourhood": a.neighbourhood.name if a.neighbourhood_id else "",
+                "neighbourhood": a.neighbourhood.name if a.neighbourhood is not None else "",
                 "about": f"{a.object_type} {a.object_id}".strip(),
             }
             for a in ActionLog.objects.filter(actor=user).select_related("neighbourhood")

@@ -50,7 +50,7 @@ def erasure_plan(*, user) -> ErasurePlan:
     ]
     others = Involvement.objects.filter(initiative__in=owned).exclude(user=user)
     owners = set(others.filter(role=InitiativeRole.OWNER).values_list("initiative_id", flat=True))
-    members: dict[int, list[int]] = {}
+    members: dict[int, list[tuple[int, int]]] = {}
     for initiative_id, member_id, hood_id in others.filter(
         role=InitiativeRole.MEMBER, user__is_active=True
     ).values_list("initiative_id", "user_id", "initiative__neighbourhood_id"):
