@@ -91,63 +91,81 @@ def _unquote(text: str, path: Path, number: int) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text[1:-1])
 
 
-def parse_po(path: Path) -> list[Entry]:
-    entries: list[Entry] = []
-    current = Entry()
-    last: tuple[str, int] | None = None  # the field that continuation lines extend
+class _PoParser:
+    """Reads a .po file line by line into entries (what msgfmt reads, no more)."""
 
-    def finish():
-        nonlocal current, last
-        if last is not None:
-            entries.append(current)
-        current, last = Entry(), None
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: list[Entry] = []
+        self.current = Entry()
+        self.last: tuple[str, int] | None = None  # the field continuation lines extend
 
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    def finish(self) -> None:
+        if self.last is not None:
+            self.entries.append(self.current)
+        self.current, self.last = Entry(), None
+
+    def comment(self, line: str) -> None:
+        if self.last is not None:  # a comment starts the next entry
+            self.finish()
+        if line.startswith("#,"):
+            self.current.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
+
+    def continuation(self, line: str, number: int) -> None:
+        if self.last is None:
+            raise ValueError(f"{self.path}:{number}: string without a keyword")
+        name, index = self.last
+        value = _unquote(line, self.path, number)
+        if name == "msgstr":
+            self.current.msgstr[index] += value
+        else:
+            setattr(self.current, name, getattr(self.current, name) + value)
+
+    def keyword(self, line: str, number: int, *, obsolete: bool) -> None:
+        keyword, _, rest = line.partition(" ")
+        last = self.last
+        if last is not None and (
+            keyword == "msgctxt" or (keyword == "msgid" and last[0] != "msgctxt")
+        ):
+            self.finish()
+        current = self.current
+        current.obsolete = current.obsolete or obsolete
+        current.line = current.line or number
+        value = _unquote(rest, self.path, number)
+        plural_form = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
+        if keyword in ("msgctxt", "msgid", "msgid_plural"):
+            setattr(current, keyword, value)
+            self.last = (keyword, 0)
+        elif keyword == "msgstr" or plural_form:
+            index = int(plural_form.group(1)) if plural_form else 0
+            current.msgstr[index] = value
+            self.last = ("msgstr", index)
+        else:
+            raise ValueError(f"{self.path}:{number}: unknown keyword {keyword!r}")
+
+    def line(self, number: int, raw: str) -> None:
         line = raw.strip()
         obsolete = line.startswith("#~")
         if obsolete:
             line = line[2:].strip()
             if line.startswith("|"):  # previous msgid of an obsolete entry
-                continue
+                return
         if not line:
-            finish()
-            continue
-        if line.startswith("#"):
-            if last is not None:  # a comment starts the next entry
-                finish()
-            if line.startswith("#,"):
-                current.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
-            continue
-        if line.startswith('"'):
-            if last is None:
-                raise ValueError(f"{path}:{number}: string without a keyword")
-            name, index = last
-            value = _unquote(line, path, number)
-            if name == "msgstr":
-                current.msgstr[index] += value
-            else:
-                setattr(current, name, getattr(current, name) + value)
-            continue
-        keyword, _, rest = line.partition(" ")
-        if last is not None and (
-            keyword == "msgctxt" or (keyword == "msgid" and last[0] != "msgctxt")
-        ):
-            finish()
-        current.obsolete = current.obsolete or obsolete
-        current.line = current.line or number
-        value = _unquote(rest, path, number)
-        plural_form = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
-        if keyword in ("msgctxt", "msgid", "msgid_plural"):
-            setattr(current, keyword, value)
-            last = (keyword, 0)
-        elif keyword == "msgstr" or plural_form:
-            index = int(plural_form.group(1)) if plural_form else 0
-            current.msgstr[index] = value
-            last = ("msgstr", index)
+            self.finish()
+        elif line.startswith("#"):
+            self.comment(line)
+        elif line.startswith('"'):
+            self.continuation(line, number)
         else:
-            raise ValueError(f"{path}:{number}: unknown keyword {keyword!r}")
-    finish()
-    return entries
+            self.keyword(line, number, obsolete=obsolete)
+
+
+def parse_po(path: Path) -> list[Entry]:
+    parser = _PoParser(path)
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        parser.line(number, raw)
+    parser.finish()
+    return parser.entries
 
 
 def header_fields(entry: Entry) -> dict[str, str]:
@@ -212,39 +230,36 @@ def _tags(text: str) -> list[str]:
     return sorted(HTML_TAG.findall(text))
 
 
-def check(committed: list[Entry], fresh: list[Entry]) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
-
-    def add(kind: str, message: str) -> None:
-        problems.setdefault(kind, []).append(message)
-
+def _check_header(committed: list[Entry], add) -> None:
     headers = [e for e in committed if e.is_header and not e.obsolete]
     if not headers:
         add("header", "the catalogue has no header entry")
-    else:
-        header = headers[0]
-        if "fuzzy" in header.flags:
-            add("header", "the header is marked fuzzy: msgfmt would drop it (plural forms!)")
-        fields = header_fields(header)
-        expected = {
-            "Language": LANGUAGE,
-            "Content-Type": "text/plain; charset=UTF-8",
-            "Plural-Forms": "nplurals=2; plural=(n != 1);",
-        }
-        for name, value in expected.items():
-            if fields.get(name) != value:
-                add("header", f"{name} must be {value!r}, is {fields.get(name)!r}")
+        return
+    header = headers[0]
+    if "fuzzy" in header.flags:
+        add("header", "the header is marked fuzzy: msgfmt would drop it (plural forms!)")
+    fields = header_fields(header)
+    expected = {
+        "Language": LANGUAGE,
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+    }
+    for name, value in expected.items():
+        if fields.get(name) != value:
+            add("header", f"{name} must be {value!r}, is {fields.get(name)!r}")
 
-    messages = [e for e in committed if not e.is_header]
+
+def _check_keys(committed: list[Entry], fresh: list[Entry], add) -> dict[tuple, Entry]:
+    """Entries by key: none obsolete, duplicate, missing from or left over after
+    makemessages, with the same format flags. Returns the committed ones."""
     by_key: dict[tuple, Entry] = {}
-    for entry in messages:
+    for entry in (e for e in committed if not e.is_header):
         if entry.obsolete:
             add("stale", f"obsolete entry (#~) {entry.label()}")
             continue
         if entry.key in by_key:
             add("duplicate", f"line {entry.line}: {entry.label()}")
         by_key[entry.key] = entry
-
     fresh_by_key = {e.key: e for e in fresh if not e.is_header and not e.obsolete}
     for key, entry in fresh_by_key.items():
         if key not in by_key:
@@ -258,31 +273,44 @@ def check(committed: list[Entry], fresh: list[Entry]) -> dict[str, list[str]]:
     for key, entry in by_key.items():
         if key not in fresh_by_key:
             add("stale", f"line {entry.line}: {entry.label()}")
+    return by_key
 
-    for entry in by_key.values():
-        where = f"line {entry.line}: {entry.label()}"
-        if "fuzzy" in entry.flags:
-            add("fuzzy", where)
-        expected_forms = [0, 1] if entry.msgid_plural is not None else [0]
-        if sorted(entry.msgstr) != expected_forms:
-            add("plural forms", f"{where}: has msgstr {sorted(entry.msgstr)}, not {expected_forms}")
-        if any(not entry.msgstr.get(i) for i in expected_forms):
-            add("untranslated", where)
-            continue
-        sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural is not None else [])
-        allowed = {name for text in sources for name in PLACEHOLDER.findall(text)}
-        for index in expected_forms:
-            translation, source = entry.msgstr[index], sources[min(index, len(sources) - 1)]
-            used = set(PLACEHOLDER.findall(translation))
-            # Only a singular form (msgstr[0] of a plural entry) may leave out the count.
-            needed = set() if index == 0 and len(sources) > 1 else set(PLACEHOLDER.findall(source))
-            if used - allowed or needed - used:
-                add(
-                    "placeholders",
-                    f"{where}: msgstr[{index}] has {sorted(used)}, needs {sorted(needed)}",
-                )
-            if _tags(translation) != _tags(source):
-                add("html", f"{where}: msgstr[{index}] has tags {_tags(translation)}")
+
+def _check_translation(entry: Entry, add) -> None:
+    where = f"line {entry.line}: {entry.label()}"
+    if "fuzzy" in entry.flags:
+        add("fuzzy", where)
+    expected_forms = [0, 1] if entry.msgid_plural is not None else [0]
+    if sorted(entry.msgstr) != expected_forms:
+        add("plural forms", f"{where}: has msgstr {sorted(entry.msgstr)}, not {expected_forms}")
+    if any(not entry.msgstr.get(i) for i in expected_forms):
+        add("untranslated", where)
+        return
+    sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural is not None else [])
+    allowed = {name for text in sources for name in PLACEHOLDER.findall(text)}
+    for index in expected_forms:
+        translation, source = entry.msgstr[index], sources[min(index, len(sources) - 1)]
+        used = set(PLACEHOLDER.findall(translation))
+        # Only a singular form (msgstr[0] of a plural entry) may leave out the count.
+        needed = set() if index == 0 and len(sources) > 1 else set(PLACEHOLDER.findall(source))
+        if used - allowed or needed - used:
+            add(
+                "placeholders",
+                f"{where}: msgstr[{index}] has {sorted(used)}, needs {sorted(needed)}",
+            )
+        if _tags(translation) != _tags(source):
+            add("html", f"{where}: msgstr[{index}] has tags {_tags(translation)}")
+
+
+def check(committed: list[Entry], fresh: list[Entry]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+
+    def add(kind: str, message: str) -> None:
+        problems.setdefault(kind, []).append(message)
+
+    _check_header(committed, add)
+    for entry in _check_keys(committed, fresh, add).values():
+        _check_translation(entry, add)
     return problems
 
 
