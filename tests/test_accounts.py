@@ -142,8 +142,9 @@ def test_a_code_works_once(world):
     user = _register(world)
     issued = services.login_code_issue(actor=world.professional, user=user)
     assert services.login_code_redeem(code=issued.grouped.lower()) == user
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.login_code_redeem(code=issued.code)
+    assert refused.value.code == "code_not_valid"
 
 
 def test_an_expired_code_does_not_work(world):
@@ -152,16 +153,18 @@ def test_an_expired_code_does_not_work(world):
     LoginCode.objects.filter(pk=issued.login_code.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.login_code_redeem(code=issued.code)
+    assert refused.value.code == "code_not_valid"
 
 
 def test_a_new_card_stops_the_old_code(world):
     user = _register(world)
     old = services.login_code_issue(actor=world.professional, user=user)
     new = services.login_code_issue(actor=world.professional, user=user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.login_code_redeem(code=old.code)
+    assert refused.value.code == "code_not_valid"
     assert services.login_code_redeem(code=new.code) == user
 
 
@@ -342,3 +345,16 @@ def test_the_sign_up_page_promises_only_what_happens(client):
     html = client.get(reverse("account_signup")).content.decode()
     assert "Een buurtwerker (een professional in je buurt) kan samen met jou" in html
     assert "of verbinder in je buurt kan" not in html
+
+
+@pytest.mark.parametrize(
+    ("pin", "password", "code"),
+    [("12", "", "pin_length"), ("11111", "", "pin_too_easy"), ("", "", "pin_or_password")],
+)
+def test_a_pin_that_is_too_short_or_easy_is_refused_with_its_code(world, pin, password, code):
+    user = _register(world)
+    with pytest.raises(ValidationError) as refused:
+        services.secret_set(user=user, pin=pin, password=password)
+    assert refused.value.code == code
+    user.refresh_from_db()
+    assert not user.has_usable_password()

@@ -340,12 +340,10 @@ def test_mapping_needs_the_required_columns(world):
     with pytest.raises(ValidationError) as refused:
         services.import_job_map(actor=world.professional, job=job, mapping={"naam": 0})
     assert set(refused.value.error_dict) == {"type"}
-    assert refused.value.error_dict["type"][0].messages == [
-        gettext("Choose the column with %(field)s. Without it we cannot import.")
-        % {"field": "type"}
-    ]
-    with pytest.raises(ValidationError):
+    assert refused.value.error_dict["type"][0].code == "column_missing"
+    with pytest.raises(ValidationError) as refused:
         services.inventory_import(actor=world.professional, job=job)
+    assert refused.value.code == "mapping"
 
 
 def test_mapping_takes_a_column_once(world):
@@ -355,6 +353,7 @@ def test_mapping_takes_a_column_once(world):
             actor=world.professional, job=job, mapping={"naam": 0, "type": 1, "aanbod": 0}
         )
     assert set(refused.value.error_dict) == {"aanbod"}
+    assert refused.value.error_dict["aanbod"][0].code == "column_taken"
 
 
 # --- checking rows --------------------------------------------------------------------------

@@ -128,8 +128,9 @@ def test_a_wrong_secret_refuses_and_changes_nothing(busy):
 
 def test_the_last_administrator_cannot_erase_their_account(world):
     before = everything_of(world.admin)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         account_erase(user=world.admin, current=PASSWORD)
+    assert refused.value.code == "last_admin"
     assert everything_of(world.admin) == before
 
 

@@ -133,7 +133,11 @@ def login_code_redeem(*, code: str) -> User:
         )
         if not used or login_code is None:
             raise ValidationError(
-                _("This code does not work. It may be used already or expired. Ask for a new card.")
+                _(
+                    "This code does not work. It may be used already or expired. "
+                    "Ask for a new card."
+                ),
+                code="code_not_valid",
             )
         user = login_code.user
         User.objects.filter(pk=user.pk).update(must_set_secret=True)
@@ -145,10 +149,13 @@ def login_code_redeem(*, code: str) -> User:
 def _check_pin(pin: str) -> None:
     if not pin.isdigit() or not PIN_MIN <= len(pin) <= PIN_MAX:
         raise ValidationError(
-            _("A PIN has %(min)d to %(max)d digits.") % {"min": PIN_MIN, "max": PIN_MAX}
+            _("A PIN has %(min)d to %(max)d digits.") % {"min": PIN_MIN, "max": PIN_MAX},
+            code="pin_length",
         )
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        raise ValidationError(_("This PIN is too easy to guess. Choose other digits."))
+        raise ValidationError(
+            _("This PIN is too easy to guess. Choose other digits."), code="pin_too_easy"
+        )
 
 
 def secret_set(*, user: User, pin: str = "", password: str = "", current: str = "") -> User:
@@ -160,7 +167,7 @@ def secret_set(*, user: User, pin: str = "", password: str = "", current: str = 
             _("This is not your current PIN or password."), code="wrong_current_secret"
         )
     if bool(pin) == bool(password):
-        raise ValidationError(_("Choose a PIN or a password."))
+        raise ValidationError(_("Choose a PIN or a password."), code="pin_or_password")
     if pin:
         _check_pin(pin)
     else:

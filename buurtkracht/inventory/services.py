@@ -99,7 +99,7 @@ def import_job_create(*, actor, neighbourhood, filename: str, data: bytes) -> Im
 def import_job_map(*, actor, job: ImportJob, mapping: dict[str, int | None]) -> ImportJob:
     """Store which column of the file holds which field. Every required field needs a
     column, and a column can hold one field only."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     clean: dict[str, int] = {}
     taken: dict[int, str] = {}
     for column in COLUMNS:
@@ -107,16 +107,24 @@ def import_job_map(*, actor, job: ImportJob, mapping: dict[str, int | None]) -> 
         if index is None:
             if column.required:
                 errors[column.key] = [
-                    _("Choose the column with %(field)s. Without it we cannot import.")
-                    % {"field": column.key}
+                    ValidationError(
+                        _("Choose the column with %(field)s. Without it we cannot import.")
+                        % {"field": column.key},
+                        code="column_missing",
+                    )
                 ]
             continue
         if not 0 <= index < len(job.headers):
-            errors[column.key] = [_("Choose a column of your file.")]
+            errors[column.key] = [
+                ValidationError(_("Choose a column of your file."), code="no_such_column")
+            ]
         elif index in taken:
             errors[column.key] = [
-                _("This column is already chosen for %(field)s. Choose another one.")
-                % {"field": taken[index]}
+                ValidationError(
+                    _("This column is already chosen for %(field)s. Choose another one.")
+                    % {"field": taken[index]},
+                    code="column_taken",
+                )
             ]
         else:
             taken[index] = column.key

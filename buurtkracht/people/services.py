@@ -20,7 +20,9 @@ def normalise_postcode(raw: str) -> str:
     """'1234 ab' → '1234AB'; empty stays empty; anything else is refused."""
     value = re.sub(r"\s+", "", raw or "").upper()
     if value and not PC6.match(value):
-        raise ValidationError(_("Enter a postcode like 2031 AB: four digits and two letters."))
+        raise ValidationError(
+            _("Enter a postcode like 2031 AB: four digits and two letters."), code="postcode"
+        )
     return value
 
 
@@ -95,7 +97,7 @@ def consent_grant(
 ) -> Consent:
     """Record a consent. Granting one that is already active changes nothing."""
     if scope not in SCOPES:
-        raise ValidationError(_("Unknown kind of permission."))
+        raise ValidationError(_("Unknown kind of permission."), code="unknown_scope")
     with transaction.atomic():
         existing = Consent.objects.filter(
             user=user, neighbourhood=neighbourhood, scope=scope, withdrawn_at__isnull=True
@@ -149,7 +151,7 @@ def contact_connect(*, a, b, source: str) -> Contact:
     """Record that two people are in contact; later issues call this when an introduction is
     accepted or an exchange is done."""
     if a.pk == b.pk:
-        raise ValidationError(_("A person cannot be their own contact."))
+        raise ValidationError(_("A person cannot be their own contact."), code="self_contact")
     low, high = sorted((a.pk, b.pk))
     contact, _created = Contact.objects.get_or_create(
         user_a_id=low, user_b_id=high, defaults={"source": source}

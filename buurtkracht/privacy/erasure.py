@@ -95,7 +95,7 @@ def _check(*, user: User, current: str, successors: dict, plan) -> None:
     """Refuse before anything is written: a wrong secret, a neighbourhood that would lose
     its last administrator, an initiative without a choice."""
     if user.erased_at is not None:
-        raise ValidationError(_("This account has been erased already."))
+        raise ValidationError(_("This account has been erased already."), code="erased_already")
     if not user.must_set_secret and not user.check_password(current):
         wrong = _("This is not your current PIN or password. Nothing was erased.")
         raise ValidationError({"current": ValidationError(wrong, code="wrong_current_secret")})
@@ -105,16 +105,19 @@ def _check(*, user: User, current: str, successors: dict, plan) -> None:
                 "You are the only administrator of %(names)s. Make someone else "
                 "administrator first. Nothing was erased."
             )
-            % {"names": ", ".join(n.name for n in plan.last_admin_of)}
+            % {"names": ", ".join(n.name for n in plan.last_admin_of)},
+            code="last_admin",
         )
     problems = {}
     for handover in plan.to_choose:
         choice = successors.get(handover.initiative.pk)
         allowed = {str(pk) for pk, _name in handover.candidates} | {CLOSE}
         if str(choice) not in allowed:
-            problems[f"successor_{handover.initiative.pk}"] = _(
-                "Choose who owns %(name)s from now on, or close it."
-            ) % {"name": handover.initiative.name}
+            problems[f"successor_{handover.initiative.pk}"] = ValidationError(
+                _("Choose who owns %(name)s from now on, or close it.")
+                % {"name": handover.initiative.name},
+                code="no_successor",
+            )
     if problems:
         raise ValidationError(problems)
 
