@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "buurtkracht.accounts.middleware.AccountGateMiddleware",
-    "buurtkracht.core.middleware.NeighbourhoodMiddleware",
+    "buurtkracht.neighbourhoods.middleware.NeighbourhoodMiddleware",
 ]
 
 ROOT_URLCONF = "buurtkracht.urls"

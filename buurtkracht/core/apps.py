@@ -6,12 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from django.urls import register_converter
-
-        from .converters import NeighbourhoodSlugConverter
-
-        register_converter(NeighbourhoodSlugConverter, "buurt")
-
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_analyze_after_migrate, sender=self)

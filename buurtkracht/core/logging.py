@@ -1,8 +1,14 @@
 from typing import Any
 
 from django.db import models
+from django.dispatch import Signal
 
 from .models import ActionLog
+
+action_logged = Signal()
+"""Sent for every logged action (keyword arguments `action`, `neighbourhood_id`,
+`person_id`): the background jobs listen (`jobs.topics.after_action`) to learn which
+stored results are out of date, without core importing them."""
 
 
 def log_action(
@@ -14,9 +20,7 @@ def log_action(
     data: dict[str, Any] | None = None,
 ) -> ActionLog:
     """Record what a service did. Call it inside the service's transaction. It also tells
-    the background jobs which stored results are out of date now (`jobs.topics`)."""
-    from buurtkracht.jobs.topics import after_action
-
+    the background jobs which stored results are out of date now (`action_logged`)."""
     actor = actor if actor is not None and actor.is_authenticated else None
     entry = ActionLog.objects.create(
         actor=actor,
@@ -26,7 +30,8 @@ def log_action(
         object_id=str(obj.pk) if obj is not None else "",
         data=data or {},
     )
-    after_action(
+    action_logged.send(
+        sender=ActionLog,
         action=action,
         neighbourhood_id=neighbourhood.pk
         if neighbourhood is not None

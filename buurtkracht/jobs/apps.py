@@ -12,6 +12,9 @@ class JobsConfig(AppConfig):
         # Register every app's jobs now, so a job can be found by its name (resending,
         # retrying from the administrator's page) in any process.
         app.autodiscover_tasks(force=True)
-        from .topics import connect_model_signals
+        from buurtkracht.core.logging import action_logged
+
+        from .topics import after_action_logged, connect_model_signals
 
         connect_model_signals()
+        action_logged.connect(after_action_logged, dispatch_uid="jobs.after_action")

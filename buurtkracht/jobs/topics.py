@@ -82,6 +82,11 @@ def kinds_for(action: str) -> list[str]:
     ]
 
 
+def after_action_logged(sender, *, action: str, neighbourhood_id, person_id, **_kwargs) -> None:
+    """`core.logging.action_logged`'s receiver."""
+    after_action(action=action, neighbourhood_id=neighbourhood_id, person_id=person_id)
+
+
 def after_action(*, action: str, neighbourhood_id: int | None, person_id: int | None) -> None:
     """Mark the snapshots `action` touches out of date, in its neighbourhood — or, for a
     person's own things (gifts belong to people, decision 0012), in each of theirs."""

@@ -1,4 +1,4 @@
-from buurtkracht.neighbourhoods.models import RESERVED_SLUGS
+from .models import RESERVED_SLUGS
 
 _reserved = "|".join(sorted((s for s in RESERVED_SLUGS), key=len, reverse=True))
 
