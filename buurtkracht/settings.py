@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "people:my_home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "neighbourhoods:index"
 
 # allauth: e-mail (or the login name of a guided account) and a password; e-mail verified.
 ACCOUNT_LOGIN_METHODS = {"email", "username"}

@@ -137,14 +137,14 @@ def test_the_jobs_page_is_for_site_operators_who_can_send_a_failed_job_again(wor
 
 
 def test_health_says_everything_is_ok(client):
-    response = client.get(reverse("core:health"))
+    response = client.get(reverse("jobs:health"))
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "queue": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
 def test_health_names_the_queue_when_its_broker_is_down(client, dead_broker):
-    response = client.get(reverse("core:health"))
+    response = client.get(reverse("jobs:health"))
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "queue": "down", "cache": "ok"}
 
@@ -163,7 +163,7 @@ def test_health_names_the_cache_and_pages_still_answer_when_redis_is_down(
     }
     # (Changing CACHES makes Django build its cache connections anew.)
     assert type(caches["default"]).__name__ == "TolerantRedisCache"
-    response = client.get(reverse("core:health"))
+    response = client.get(reverse("jobs:health"))
     assert response.status_code == 503 and response.json()["cache"] == "down"
     assert client.get(reverse("neighbourhoods:home", kwargs=HOOD)).status_code == 200
     # Counting login attempts needs the cache: without it, nobody is locked out.

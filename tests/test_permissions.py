@@ -57,7 +57,7 @@ HOOD = {"slug": "lindenhof"}
 
 CASES = [
     # core
-    Case("core:home", everyone(200)),
+    Case("neighbourhoods:index", everyone(200)),
     Case("core:set_language", everyone(REDIRECT), method="post", data={"language": "en"}),
     # neighbourhoods
     Case("neighbourhoods:home", everyone(200), kwargs=HOOD),

@@ -8,7 +8,7 @@ from .conftest import PERSONAS
 from .matrix import Case, case_id, everyone, logged_in, run_case
 
 CASES = [
-    Case("core:health", everyone(200)),
+    Case("jobs:health", everyone(200)),
     Case("jobs:runs", logged_in(403)),
     Case("jobs:runs", logged_in(403), method="post", data={"run": "1"}),
 ]

@@ -47,7 +47,7 @@ def test_anonymous_people_are_sent_to_log_in(client, db):
 def test_the_privacy_statement_is_public_and_in_the_footer(client, db):
     url = reverse("core:privacy")
     assert client.get(url).status_code == 200
-    assert f'href="{url}"' in client.get(reverse("core:home")).content.decode()
+    assert f'href="{url}"' in client.get(reverse("neighbourhoods:index")).content.decode()
 
 
 def test_my_pages_link_to_the_export_and_the_erasure(world, client_for):
@@ -69,7 +69,7 @@ def test_an_initiative_goes_to_the_member_she_chose(busy, client_for):
     missing = client.post(url, {"current": PASSWORD, "understood": "on"})
     assert missing.status_code == 200 and User.objects.get(pk=busy.resident.pk).is_active
     done = client.post(url, {"current": PASSWORD, "understood": "on", field: str(karim.pk)})
-    assert done.status_code == 302 and done["Location"] == reverse("core:home")
+    assert done.status_code == 302 and done["Location"] == reverse("neighbourhoods:index")
     owners = Involvement.objects.filter(initiative=initiative, role=InitiativeRole.OWNER)
     assert list(owners.values_list("user", flat=True)) == [karim.pk]
     # Logged out: her next page asks to log in.

@@ -1,36 +1,15 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
-
-from buurtkracht.neighbourhoods.selectors import neighbourhoods_public
-
-
-@login_not_required
-def home(request):
-    return render(request, "core/home.html", {"neighbourhoods": neighbourhoods_public()})
+from django.views.decorators.http import require_POST
 
 
 @login_not_required
 def privacy(request):
     """What Buurtkracht keeps, why, who sees it, for how long, and your rights (rule 14)."""
     return render(request, "core/privacy.html")
-
-
-@login_not_required
-@require_GET
-@never_cache
-def health(request):
-    """For monitors and load balancers: {"database": "ok", "queue": "ok", "cache": "ok"}
-    with 200, or 503 naming what is down. No personal data, no login."""
-    from buurtkracht.jobs.health import report
-
-    found = report()
-    healthy = all(state == "ok" for state in found.values())
-    return JsonResponse(found, status=200 if healthy else 503)
 
 
 @login_not_required

@@ -6,4 +6,5 @@ app_name = "jobs"
 
 urlpatterns = [
     path("beheer/taken/", views.runs, name="runs"),
+    path("health/", views.health, name="health"),
 ]

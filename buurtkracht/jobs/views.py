@@ -1,8 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from buurtkracht.core import access
 
@@ -46,3 +49,16 @@ def runs(request):
 def _posted_id(request) -> int | None:
     text = request.POST.get("run", "")
     return int(text) if text.isdigit() else None
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health(request):
+    """For monitors and load balancers: {"database": "ok", "queue": "ok", "cache": "ok"}
+    with 200, or 503 naming what is down. No personal data, no login."""
+    from buurtkracht.jobs.health import report
+
+    found = report()
+    healthy = all(state == "ok" for state in found.values())
+    return JsonResponse(found, status=200 if healthy else 503)

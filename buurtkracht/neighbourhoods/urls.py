@@ -5,6 +5,7 @@ from . import views
 app_name = "neighbourhoods"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("meedoen/", views.join_by_code, name="join_by_code"),
     path("buurt-starten/", views.create, name="create"),
     path("<buurt:slug>/", views.home, name="home"),

@@ -298,3 +298,9 @@ def organisations(request, slug):
         "organisations": selectors.organisations_with_counts(neighbourhood=request.neighbourhood),
     }
     return render(request, "neighbourhoods/organisations.html", context)
+
+
+@login_not_required
+def index(request):
+    """The site's front page: the neighbourhoods anyone may see."""
+    return render(request, "core/home.html", {"neighbourhoods": selectors.neighbourhoods_public()})

@@ -61,7 +61,7 @@ def erase(request):
         else:
             logout(request)
             messages.success(request, _("Your account is erased. Goodbye, and thank you."))
-            return redirect("core:home")
+            return redirect("neighbourhoods:index")
     return render(request, "accounts/erase.html", _erase_context(form, plan, request))
 
 
