@@ -8,6 +8,10 @@ themselves. Two kinds of question:
 
 Reads of named personal data by professionals, facilitators and admins are written to the
 access log with `note_reads`, so a person can see who looked at their data.
+
+It decides from memberships, contacts and consents, which live in the apps above it; it
+reads their tables by model name (`apps.get_model`) and never imports their code, so core
+stays the bottom layer (decision 0049).
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .choices import LOGGED_READER_ROLES, Role, Visibility
+from .choices import LOGGED_READER_ROLES, JoinPolicy, Role, Visibility
 
 
 class Action(StrEnum):
@@ -190,8 +195,6 @@ def decide(user, action: Action, *, neighbourhood, membership=None) -> Decision:
             return Decision(False, ALREADY_MEMBER)
         if not user.is_authenticated:
             return Decision(False, NOT_A_MEMBER)
-        from buurtkracht.neighbourhoods.models import JoinPolicy
-
         if neighbourhood.join_policy != JoinPolicy.OPEN:
             return Decision(False, INVITE_ONLY)
         return ALLOW
@@ -292,7 +295,7 @@ ANY_MEMBER = _AnyMember()
 
 
 def _are_contacts(a_id: int, b_id: int) -> bool:
-    from buurtkracht.people.models import Contact
+    Contact = apps.get_model("people", "Contact")
 
     low, high = sorted((a_id, b_id))
     return Contact.objects.filter(user_a_id=low, user_b_id=high).exists()
@@ -315,7 +318,7 @@ def may_change_post(viewer, post) -> bool:
 
 
 def _is_member(user_id: int | None, neighbourhood_id: int) -> bool:
-    from buurtkracht.neighbourhoods.models import Membership
+    Membership = apps.get_model("neighbourhoods", "Membership")
 
     if user_id is None:  # ANY_MEMBER
         return True
@@ -323,7 +326,7 @@ def _is_member(user_id: int | None, neighbourhood_id: int) -> bool:
 
 
 def _share_a_neighbourhood(a_id: int, b_id: int) -> bool:
-    from buurtkracht.neighbourhoods.models import Membership
+    Membership = apps.get_model("neighbourhoods", "Membership")
 
     theirs = Membership.objects.filter(user_id=b_id).values("neighbourhood_id")
     return Membership.objects.filter(user_id=a_id, neighbourhood_id__in=theirs).exists()
@@ -337,7 +340,7 @@ def is_member(viewer, neighbourhood) -> bool:
 def contacts_of(viewer) -> frozenset[int]:
     """The people in contact with `viewer` (whose contacts-only data the viewer may see):
     one query on the contact pairs' indexes."""
-    from buurtkracht.people.models import Contact
+    Contact = apps.get_model("people", "Contact")
 
     if not viewer.is_authenticated or viewer.pk is None:
         return frozenset()
@@ -397,7 +400,7 @@ def levels_of_many(viewer, *, owner_ids) -> dict[int, frozenset[str]]:
     """`visible_levels` without a neighbourhood for several people at once (two queries):
     "members of my neighbourhood" means any neighbourhood the two share. For a page about
     the viewer's own data that names the other people in it (the personal data export)."""
-    from buurtkracht.neighbourhoods.models import Membership
+    Membership = apps.get_model("neighbourhoods", "Membership")
 
     owners = set(owner_ids)
     if not viewer.is_authenticated or viewer.pk is None:
@@ -450,7 +453,7 @@ def visible_q(
     are looked up once and the IN holds only those ids.
     Keep the rows few first (a page, a list of ids): the filter decides, it does not find.
     """
-    from buurtkracht.neighbourhoods.models import Membership
+    Membership = apps.get_model("neighbourhoods", "Membership")
 
     q = Q(**{level_field: Visibility.PUBLIC})
     if not viewer.is_authenticated:
@@ -513,7 +516,7 @@ def note_reads(*, viewer, membership, subject_ids: Iterable[int], what: str) -> 
     their named data. Returns the number of rows written."""
     if not is_logged_reader(membership):
         return 0
-    from buurtkracht.people.models import AccessLog
+    AccessLog = apps.get_model("people", "AccessLog")
 
     org = membership.organisation.name if membership.organisation_id else ""
     rows = [
@@ -535,7 +538,7 @@ def note_reads(*, viewer, membership, subject_ids: Iterable[int], what: str) -> 
 
 def network_consents(*, neighbourhood, user_ids) -> tuple[set[int], set[int]]:
     """`network_named` without and with `outreach`, in one query."""
-    from buurtkracht.people.models import Consent
+    Consent = apps.get_model("people", "Consent")
 
     named, outreach = set(), set()
     for user_id, scope in Consent.objects.filter(
@@ -555,7 +558,7 @@ def network_named(*, neighbourhood, user_ids, outreach: bool = False) -> set[int
     allowed it (`network_names`); with `outreach`, also people who allowed connectors to see
     that they have few contacts yet (`connector_outreach`) — for the list of people not
     included yet. Everyone else is an anonymous dot and a number."""
-    from buurtkracht.people.models import Consent
+    Consent = apps.get_model("people", "Consent")
 
     scopes = ["network_names", "connector_outreach"] if outreach else ["network_names"]
     return set(
@@ -570,7 +573,7 @@ def network_named(*, neighbourhood, user_ids, outreach: bool = False) -> set[int
 
 def group_counted(*, neighbourhood, user_ids) -> set[int]:
     """Who may be counted in a group the neighbourhood wants to connect (`group_count`)."""
-    from buurtkracht.people.models import Consent
+    Consent = apps.get_model("people", "Consent")
 
     return set(
         Consent.objects.filter(

@@ -23,3 +23,8 @@ class Visibility(models.TextChoices):
 
 # Roles whose reads of named personal data are written to the access log.
 LOGGED_READER_ROLES = frozenset({Role.PROFESSIONAL, Role.FACILITATOR, Role.ADMIN})
+
+
+class JoinPolicy(models.TextChoices):
+    OPEN = "open", _("Open: anyone with an account can join")
+    INVITE = "invite", _("By invitation: people join with a link or code")

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buurtkracht.core.choices import Role
+from buurtkracht.core.choices import JoinPolicy, Role
 
 
 class Module(models.TextChoices):
@@ -22,11 +22,6 @@ class Module(models.TextChoices):
 NOT_OFFERED_YET = frozenset({Module.SOCIAL_MAP.value, Module.DIALOGUE.value})
 OFFERED_MODULE_CHOICES = [(v, label) for v, label in Module.choices if v not in NOT_OFFERED_YET]
 OFFERED_MODULES = [value for value, _label in OFFERED_MODULE_CHOICES]
-
-
-class JoinPolicy(models.TextChoices):
-    OPEN = "open", _("Open: anyone with an account can join")
-    INVITE = "invite", _("By invitation: people join with a link or code")
 
 
 cbs_code_validator = RegexValidator(
