@@ -303,13 +303,16 @@ def test_the_pages_start_an_initiative_add_a_task_and_an_activity(world, client_
     initiative = Initiative.objects.get(name="Moestuin")
     page = _url("detail", initiative_id=initiative.pk)
     assert response["Location"] == page
-    resident.post(page, {"action": "task_add", "t-title": "Water geven", "t-recurrence": "weekly"})
+    resident.post(
+        _url("task_add", initiative_id=initiative.pk),
+        {"t-title": "Water geven", "t-recurrence": "weekly"},
+    )
     assert Task.objects.filter(initiative=initiative, title="Water geven").exists()
     day = (timezone.localdate() + timedelta(days=5)).isoformat()
+    plan = _url("activity_add", initiative_id=initiative.pk)
     bad = resident.post(
-        page,
+        plan,
         {
-            "action": "activity_add",
             "a-title": "Oogstfeest",
             "a-day": day,
             "a-start": "16:00",
@@ -318,9 +321,8 @@ def test_the_pages_start_an_initiative_add_a_task_and_an_activity(world, client_
     )
     assert "na het begin" in bad.content.decode()
     resident.post(
-        page,
+        plan,
         {
-            "action": "activity_add",
             "a-title": "Oogstfeest",
             "a-day": day,
             "a-start": "15:00",
@@ -436,18 +438,16 @@ def test_support_and_news_show_on_the_pages(repair, client, client_for):
     world, initiative = repair
     page = _url("detail", initiative_id=initiative.pk)
     client_for("professional").post(
-        page,
+        _url("support_add", initiative_id=initiative.pk),
         {
-            "action": "support_add",
             "s-kind": "knowledge",
             "s-description": "Training subsidie",
             "s-given_on": timezone.localdate().isoformat(),
         },
     )
     client_for("resident").post(
-        page,
+        _url("update_add", initiative_id=initiative.pk),
         {
-            "action": "update_add",
             "u-text": "Weer tien dingen gemaakt",
             "u-photo": SimpleUploadedFile("x.jpg", _photo_with_location(), "image/jpeg"),
         },
@@ -458,9 +458,8 @@ def test_support_and_news_show_on_the_pages(repair, client, client_for):
     assert client.get(photo)["Content-Type"] == "image/jpeg"
     assert "Training subsidie" in client.get(_url("list")).content.decode()
     bad = client_for("resident").post(
-        page,
+        _url("update_add", initiative_id=initiative.pk),
         {
-            "action": "update_add",
             "u-text": "x",
             "u-photo": SimpleUploadedFile("x.jpg", b"nope", "image/jpeg"),
         },
@@ -490,9 +489,8 @@ def test_owners_write_a_budget_request_and_record_the_decision(repair, client_fo
         )
     page = _url("detail", initiative_id=initiative.pk)
     client_for("resident").post(
-        page,
+        _url("budget_add", initiative_id=initiative.pk),
         {
-            "action": "budget_add",
             "b-title": "Gereedschap",
             "b-line1": "Soldeerbout",
             "b-amount1": "45,50",
@@ -503,10 +501,8 @@ def test_owners_write_a_budget_request_and_record_the_decision(repair, client_fo
     budget = BudgetRequest.objects.get()
     assert budget.total == Decimal("65.50")
     client_for("resident").post(
-        page,
+        _url("budget_status", initiative_id=initiative.pk, budget_id=budget.pk),
         {
-            "action": "budget_status",
-            "budget": budget.pk,
             f"bs{budget.pk}-status": "partly",
             f"bs{budget.pk}-granted": "50",
             f"bs{budget.pk}-account": "Soldeerbout gekocht.",
@@ -586,16 +582,16 @@ def test_public_lists_never_call_an_initiative_fragile(repair, client):
 
 def test_owners_change_the_description_and_others_cannot(repair, client_for):
     world, initiative = repair
-    page = _url("detail", initiative_id=initiative.pk)
-    data = {"action": "edit", "e-name": "Repair Café", "e-what_and_why": "Samen repareren."}
-    client_for("resident").post(page, data)
+    edit = _url("edit", initiative_id=initiative.pk)
+    data = {"e-name": "Repair Café", "e-what_and_why": "Samen repareren."}
+    client_for("resident").post(edit, data)
     initiative.refresh_from_db()
     assert initiative.name == "Repair Café"
     services.ask_to_join(actor=world.professional, initiative=initiative)
-    client_for("professional").post(page, {**data, "e-name": "Overgenomen"})
+    client_for("professional").post(edit, {**data, "e-name": "Overgenomen"})
     initiative.refresh_from_db()
     assert initiative.name == "Repair Café"  # professionals back initiatives, never edit them
-    empty = client_for("resident").post(page, {**data, "e-what_and_why": ""})
+    empty = client_for("resident").post(edit, {**data, "e-what_and_why": ""})
     assert "Dit veld is verplicht" in empty.content.decode()
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from buurtkracht.exchange.models import InvitationStatus
 
-from .models import Activity, Initiative, SignUp, SignUpStatus, Task, TaskInvitation
+from .models import Activity, Initiative, Involvement, SignUp, SignUpStatus, Task, TaskInvitation
 
 NEW_DAYS = 30
 DORMANT_DAYS = 90
@@ -226,3 +226,14 @@ def task_invitations_for(*, user, neighbourhood):
         task__initiative__neighbourhood=neighbourhood,
         status=InvitationStatus.PENDING,
     ).select_related("task__initiative")
+
+
+def role_of(user, initiative: Initiative) -> str | None:
+    """`user`'s role in the initiative (owner, member, asked to join), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Involvement.objects.filter(initiative=initiative, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
