@@ -64,8 +64,14 @@ def clean_text(value: str, *, field: str, required: bool, limit: int) -> str:
     if required and not value:
         raise field_error(field, _("Fill this in."), "required")
     if len(value) > limit:
-        raise field_error(
-            field, _("At most %(limit)s characters, please.") % {"limit": limit}, "too_long"
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("At most %(limit)s characters, please."),
+                    code="too_long",
+                    params={"limit": limit},
+                )
+            }
         )
     return value
 

@@ -44,9 +44,9 @@ def _line(number: int, description: str, amount) -> tuple[str, Decimal] | None:
         or value >= AMOUNT_BELOW
     ):
         raise ValidationError(
-            _("Line %(number)s: give what it is for and an amount above zero, like 125,50.")
-            % {"number": number},
+            _("Line %(number)s: give what it is for and an amount above zero, like 125,50."),
             code="bad_line",
+            params={"number": number},
         )
     return description[:LINE_MAX], value
 
@@ -61,7 +61,7 @@ def _lines(lines: Iterable[tuple[str, object]]) -> list[tuple[str, Decimal]]:
         raise ValidationError(_("Add at least one budget line."), code="no_lines")
     if len(cleaned) > MAX_LINES:
         raise ValidationError(
-            _("At most %(max)s lines, please.") % {"max": MAX_LINES}, code="too_many_lines"
+            _("At most %(max)s lines, please."), code="too_many_lines", params={"max": MAX_LINES}
         )
     return cleaned
 
