@@ -721,3 +721,50 @@ def test_signing_up_for_an_activity_does_not_read_like_making_an_account(repair,
     html = html.decode()
     assert "Ik doe mee" in html and "Account maken</button>" not in html
     assert '<span class="visually-hidden">: Repair Café</span>' in html
+
+
+def test_every_button_posts_to_its_own_url_and_comes_back_to_the_page(repair, client_for):
+    """One URL per action: no hidden `action` field; each answer is a message on the page."""
+    from django.urls import resolve
+
+    world, initiative = repair
+    start, end = _soon()
+    activity = services.activity_add(
+        actor=world.resident, initiative=initiative, title="Oogst", starts_at=start, ends_at=end
+    )
+    owner, karim = client_for("resident"), client_for("connector")
+    page = _url("detail", initiative_id=initiative.pk)
+    here = {"initiative_id": initiative.pk}
+    main = owner.get(page).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    assert 'name="action"' not in main
+    forms = re.findall(r'<form method="post"[^>]*>', main)
+    actions = re.findall(r'<form method="post"[^>]* action="([^"]+)"', main)
+    assert len(forms) == len(actions) > 5
+    assert {resolve(action).app_name for action in actions} == {"initiatives"}
+
+    def said(response):
+        assert response.status_code == 302 and response["Location"] == page
+        return [str(m) for m in response.wsgi_request._messages]
+
+    said(karim.post(_url("ask", **here)))
+    asked = Involvement.objects.get(initiative=initiative, user=world.connector)
+    said(owner.post(_url("decline", **here, involvement_id=asked.pk)))
+    assert not Involvement.objects.filter(pk=asked.pk).exists()
+    said(karim.post(_url("ask", **here)))
+    asked = Involvement.objects.get(initiative=initiative, user=world.connector)
+    said(owner.post(_url("accept", **here, involvement_id=asked.pk)))
+    assert services.role_of(world.connector, initiative) == "member"
+    said(karim.post(_url("sign_up", activity_id=activity.pk)))
+    said(karim.post(_url("sign_up_cancel", activity_id=activity.pk)))
+    assert SignUp.objects.get(user=world.connector).status == "cancelled"
+    said(karim.post(_url("leave", **here)))
+    assert services.role_of(world.connector, initiative) is None
+    refused = said(karim.post(_url("close", **here)))  # not an owner: a message, no change
+    assert refused and initiative.is_open
+    said(owner.post(_url("activity_cancel", **here, activity_id=activity.pk)))
+    activity.refresh_from_db()
+    assert activity.cancelled_at is not None
+    said(owner.post(_url("close", **here)))
+    initiative.refresh_from_db()
+    assert not initiative.is_open
+    assert owner.get(_url("close", **here)).status_code == 405  # only by POST

@@ -16,7 +16,6 @@ from buurtkracht.core.forms import add_service_errors
 from .. import selectors, services
 from ..access import initiative_in
 from ..forms import InitiativeForm
-from ..models import Support
 from .page import answered, errors_into, places_of, render_detail, reported, to_detail
 
 
@@ -31,9 +30,7 @@ def initiatives(request, slug):
         {
             "groups": selectors.of_neighbourhood(hood),
             "activities": selectors.upcoming_activities(neighbourhood=hood, limit=20),
-            "support": Support.objects.filter(
-                initiative__neighbourhood=hood, initiative__is_open=True
-            ).select_related("initiative", "organisation")[:20],
+            "support": selectors.support_in(hood, limit=20),
             "task_invitations": selectors.task_invitations_for(
                 user=request.user, neighbourhood=hood
             )

@@ -11,9 +11,8 @@ from buurtkracht.core.access import Action, requires
 from buurtkracht.timebank import services as timebank_services
 from buurtkracht.timebank.forms import GiveForm, TimeForm
 
-from .. import services
+from .. import selectors, services
 from ..access import initiative_in
-from ..models import Role
 from .page import answered, errors_into
 
 User = get_user_model()
@@ -41,8 +40,8 @@ def time_donate(request, slug, initiative_id: int):
 @requires(Action.INITIATIVES_USE)
 def time_give(request, slug, initiative_id: int):
     initiative = initiative_in(request.neighbourhood, initiative_id)
-    people = initiative.people.filter(role__in=[Role.OWNER, Role.MEMBER])
-    form = GiveForm(request.POST, prefix="g", members=[(i.user_id, "") for i in people])
+    people = selectors.carrying_ids(initiative)
+    form = GiveForm(request.POST, prefix="g", members=[(user_id, "") for user_id in people])
     if form.is_valid():
         with errors_into(form):
             timebank_services.initiative_give(
