@@ -583,3 +583,58 @@ def group_counted(*, neighbourhood, user_ids) -> set[int]:
             withdrawn_at__isnull=True,
         ).values_list("user_id", flat=True)
     )
+
+
+# --- initiatives -------------------------------------------------------------------------
+# An initiative has roles of its own (`initiatives.models.Role`: owner, member, asked to
+# join), on top of the neighbourhood's. The decisions take that role (the user's
+# `Involvement.role` in the initiative, or None), so a page that asks several of them reads
+# it once. Refusals (messages, codes) stay in the initiatives' services.
+
+# Owners are residents (product rule 3: professionals back initiatives, they do not own
+# them); professionals, facilitators and administrators record support.
+INITIATIVE_OWNER_ROLES: tuple[str, ...] = (Role.RESIDENT, Role.CONNECTOR, Role.ADMIN)
+INITIATIVE_SUPPORTER_ROLES: tuple[str, ...] = (Role.PROFESSIONAL, Role.FACILITATOR, Role.ADMIN)
+# `initiatives.models.Role`'s values: core does not import the apps built on it.
+_INITIATIVE_OWNER = "owner"
+_INITIATIVE_PEOPLE = ("owner", "member")
+
+
+def may_own_initiative(membership) -> bool:
+    """May the member with `membership` start or own an initiative there?"""
+    return membership is not None and membership.role in INITIATIVE_OWNER_ROLES
+
+
+def may_record_support(membership) -> bool:
+    """May the member with `membership` record support (rugdekking) for an initiative? It
+    gives them no say over it."""
+    return membership is not None and membership.role in INITIATIVE_SUPPORTER_ROLES
+
+
+def is_initiative_owner(role: str | None) -> bool:
+    return role == _INITIATIVE_OWNER
+
+
+def is_in_initiative(role: str | None) -> bool:
+    """Owners and members carry the initiative: they take tasks and post its news (someone
+    who only asked to join does not yet)."""
+    return role in _INITIATIVE_PEOPLE
+
+
+def may_manage_initiative(role: str | None, initiative) -> bool:
+    """Owners change an open initiative: its description, tasks, activities, people, budget
+    and invitations."""
+    return is_initiative_owner(role) and initiative.is_open
+
+
+def may_release_task(user, task, role: str | None) -> bool:
+    """The person carrying a task, or an owner, hands it back."""
+    return task.carried_by_id == user.pk or is_initiative_owner(role)
+
+
+def sees_initiative_fragility(role: str | None, membership) -> bool:
+    """The fragility signal (and who could take an open task) is for the initiative's
+    owners and the neighbourhood's connectors (product rule 4), not a public verdict."""
+    if is_initiative_owner(role):
+        return True
+    return membership is not None and membership.role == Role.CONNECTOR

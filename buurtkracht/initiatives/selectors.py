@@ -12,7 +12,17 @@ from django.utils.translation import ngettext
 
 from buurtkracht.exchange.models import InvitationStatus
 
-from .models import Activity, Initiative, SignUp, SignUpStatus, Task, TaskInvitation
+from .models import (
+    Activity,
+    Initiative,
+    Involvement,
+    Role,
+    SignUp,
+    SignUpStatus,
+    Support,
+    Task,
+    TaskInvitation,
+)
 
 NEW_DAYS = 30
 DORMANT_DAYS = 90
@@ -139,6 +149,15 @@ def people_of(initiative: Initiative):
     return initiative.people.order_by("role", "since")
 
 
+def carrying_ids(initiative: Initiative) -> list[int]:
+    """The owners and members: the people who carry the initiative."""
+    return list(
+        initiative.people.filter(role__in=[Role.OWNER, Role.MEMBER]).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def sign_ups_of(user, activities) -> dict[int, SignUp]:
     """Activity id -> `user`'s sign-up (not cancelled), in one query."""
     if not user.is_authenticated:
@@ -226,3 +245,21 @@ def task_invitations_for(*, user, neighbourhood):
         task__initiative__neighbourhood=neighbourhood,
         status=InvitationStatus.PENDING,
     ).select_related("task__initiative")
+
+
+def role_of(user, initiative: Initiative) -> str | None:
+    """`user`'s role in the initiative (owner, member, asked to join), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Involvement.objects.filter(initiative=initiative, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def support_in(neighbourhood, *, limit: int = 20):
+    """The latest support recorded for the neighbourhood's open initiatives."""
+    return Support.objects.filter(
+        initiative__neighbourhood=neighbourhood, initiative__is_open=True
+    ).select_related("initiative", "organisation")[:limit]
