@@ -14,7 +14,7 @@ TYPED := $(wildcard buurtkracht/*/services.py buurtkracht/*/services/*.py \
   $(wildcard buurtkracht/privacy/*.py)
 TYPED_LATER := buurtkracht/core/access.py buurtkracht/gifts/% buurtkracht/network/% \
   buurtkracht/lending/% buurtkracht/timebank/% buurtkracht/exchange/% \
-  buurtkracht/initiatives/% buurtkracht/support/% buurtkracht/places/% \
+  buurtkracht/support/% buurtkracht/places/% \
   buurtkracht/neighbourhoods/%
 TYPED := $(filter-out $(TYPED_LATER),$(TYPED))
 

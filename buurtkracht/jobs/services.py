@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -188,7 +189,7 @@ def changed(kind: str, neighbourhood_ids: Iterable[int]) -> None:
 def bump_all(kind: str) -> int:
     """Mark every snapshot of `kind` out of date and send their refreshes (the nightly
     refresh: ties fade with time, and what people offer feeds the suggestions)."""
-    from buurtkracht.neighbourhoods.models import Neighbourhood
+    Neighbourhood = apps.get_model("neighbourhoods", "Neighbourhood")
 
     ids = _bump(kind, Neighbourhood.objects.values_list("pk", flat=True))
     return sum(request_refresh(kind, i) for i in ids)
@@ -211,7 +212,7 @@ def refresh(kind: str, neighbourhood_id: int, *, owner: str, rounds: int = 3) ->
     """Compute and store the snapshot until it is current (at most `rounds` times when
     changes keep coming; the next change sends another refresh). Returns the stored row,
     or None when another process holds it (that one stores the newest version)."""
-    from buurtkracht.neighbourhoods.models import Neighbourhood
+    Neighbourhood = apps.get_model("neighbourhoods", "Neighbourhood")
 
     compute = import_string(KINDS[kind])
     neighbourhood = Neighbourhood.objects.filter(pk=neighbourhood_id).first()

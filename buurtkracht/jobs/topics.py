@@ -9,6 +9,8 @@ What is not listed is caught by the nightly refresh.
 
 from __future__ import annotations
 
+from django.apps import apps
+
 # Action names, or prefixes ending in ".", per kind of snapshot.
 TOPICS: dict[str, tuple[str, ...]] = {
     # Members per role, organisations, offered and asked per category.
@@ -103,7 +105,7 @@ def after_action(*, action: str, neighbourhood_id: int | None, person_id: int | 
     if neighbourhood_id is not None:
         ids = [neighbourhood_id]
     elif person_id is not None:
-        from buurtkracht.neighbourhoods.models import Membership
+        Membership = apps.get_model("neighbourhoods", "Membership")
 
         ids = list(
             Membership.objects.filter(user_id=person_id).values_list("neighbourhood_id", flat=True)
@@ -122,7 +124,7 @@ def after_action(*, action: str, neighbourhood_id: int | None, person_id: int | 
 
 
 def _of_person(user_id):
-    from buurtkracht.neighbourhoods.models import Membership
+    Membership = apps.get_model("neighbourhoods", "Membership")
 
     if user_id is None:
         return []
@@ -134,7 +136,7 @@ def _of_person(user_id):
 def _owned(instance):
     place = getattr(instance, "place_id", None)
     if place is not None:
-        from buurtkracht.places.models import Place
+        Place = apps.get_model("places", "Place")
 
         return list(Place.objects.filter(pk=place).values_list("neighbourhood_id", flat=True))
     return _of_person(getattr(instance, "owner_id", None))
@@ -145,7 +147,7 @@ def _own(instance):
 
 
 def _via_initiative(instance):
-    from buurtkracht.initiatives.models import Initiative
+    Initiative = apps.get_model("initiatives", "Initiative")
 
     return list(
         Initiative.objects.filter(pk=instance.initiative_id).values_list(
@@ -155,7 +157,7 @@ def _via_initiative(instance):
 
 
 def _via_activity(instance):
-    from buurtkracht.initiatives.models import Activity
+    Activity = apps.get_model("initiatives", "Activity")
 
     return list(
         Activity.objects.filter(pk=instance.activity_id).values_list(
@@ -165,7 +167,7 @@ def _via_activity(instance):
 
 
 def _via_post(instance):
-    from buurtkracht.exchange.models import Post
+    Post = apps.get_model("exchange", "Post")
 
     return list(Post.objects.filter(pk=instance.post_id).values_list("neighbourhood_id", flat=True))
 
@@ -202,7 +204,6 @@ def _on_row(sender, instance, **_kwargs):
 
 
 def connect_model_signals() -> None:
-    from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
     for label in MODEL_TOPICS:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -65,8 +66,9 @@ def ask_history(user_ids) -> dict[int, tuple[int, int | None]]:
     """Per person: invitations in the last 30 days — to help with a request or to take a
     task — and days since the last one. Fairness counts both: a person asked often is asked
     often, whatever for."""
-    from buurtkracht.exchange.models import HelpInvitation
-    from buurtkracht.initiatives.models import TaskInvitation
+    # Invitations live in the apps above matching (which use it): read by model name.
+    HelpInvitation = apps.get_model("exchange", "HelpInvitation")
+    TaskInvitation = apps.get_model("initiatives", "TaskInvitation")
 
     now = timezone.now()
     since = now - timedelta(days=30)

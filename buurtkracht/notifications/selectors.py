@@ -32,8 +32,11 @@ def preference_of(*, user) -> NotificationPreference:
 
 
 def max_asks_per_month(*, user) -> int | None:
-    """'How often may we ask you at most' lives in the gifts app (TimeOffer)."""
-    from buurtkracht.gifts.models import TimeOffer
+    """'How often may we ask you at most' lives in the gifts app (TimeOffer), a layer above:
+    read by model name."""
+    from django.apps import apps
+
+    TimeOffer = apps.get_model("gifts", "TimeOffer")
 
     offer = TimeOffer.objects.filter(owner=user).first()
     return offer.max_asks_per_month if offer else None
