@@ -106,6 +106,9 @@ def _worker(queue: str, tmp_path: Path, *, hold: bool = False) -> subprocess.Pop
             "--loglevel=WARNING",
             "--without-mingle",
             "--without-gossip",
+            # A node name of its own: two test runs on one broker (a developer's and CI's)
+            # would otherwise both claim the exclusive control queue celery@<host>.pidbox.
+            f"--hostname={queue}@%h",
         ],
         cwd=ROOT,
         env=env,
