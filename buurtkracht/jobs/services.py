@@ -64,7 +64,12 @@ def _note_broker_down() -> None:
 
 def send_now(task, *args, task_id: str | None = None, countdown: float | None = None) -> JobRun:
     """Send a job now (to run after `countdown` seconds, if given) and record it; never
-    raises when the broker is down."""
+    raises when the broker is down. `task` is a job or its name ("snapshot.refresh"): by
+    name, a module does not need to import the tasks that call it back."""
+    if isinstance(task, str):
+        from .queue import app
+
+        task = app.tasks[f"buurtkracht.{task}"]
     task_id = task_id or uuid.uuid4().hex
     run, _created = JobRun.objects.get_or_create(
         task_id=task_id, defaults={"name": task.name, "args": list(args)}
@@ -162,8 +167,6 @@ def request_refresh(
 ) -> bool:
     """Send the snapshot's refresh unless one is already waiting: the one that runs reads
     the newest version, so one waiting refresh per snapshot is enough."""
-    from . import tasks
-
     now = now or timezone.now()
     claimed = (
         Snapshot.objects.filter(kind=kind, neighbourhood_id=neighbourhood_id)
@@ -171,7 +174,7 @@ def request_refresh(
         .update(queued_at=now)
     )
     if claimed:
-        send_now(tasks.refresh_snapshot, kind, neighbourhood_id, countdown=countdown)
+        send_now("snapshot.refresh", kind, neighbourhood_id, countdown=countdown)
     return bool(claimed)
 
 
@@ -254,12 +257,10 @@ def wait_before_computing(kind: str, neighbourhood_id: int) -> float:
 
 def refresh_later(kind: str, neighbourhood_id: int, *, countdown: float) -> None:
     """Send the snapshot's refresh again to run after `countdown` seconds."""
-    from . import tasks
-
     Snapshot.objects.filter(kind=kind, neighbourhood_id=neighbourhood_id).update(
         queued_at=timezone.now()
     )
-    send_now(tasks.refresh_snapshot, kind, neighbourhood_id, countdown=countdown)
+    send_now("snapshot.refresh", kind, neighbourhood_id, countdown=countdown)
 
 
 def sweep() -> int:

@@ -90,9 +90,7 @@ def notify(
     if state == MailState.PENDING and right_away:
         from buurtkracht.jobs.services import enqueue
 
-        from .tasks import send_one
-
-        enqueue(send_one, notification.pk)  # mailed by a worker once this commits
+        enqueue("notifications.send_one", notification.pk)  # mailed once this commits
     return notification
 
 
