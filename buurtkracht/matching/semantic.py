@@ -264,34 +264,3 @@ def store_neighbourhood(index) -> int:
     offers = index.offer_texts
     passages = set(offers) | {entry_text(entry) for entry in index.taxonomy.entries}
     return store(PASSAGE, sorted(passages)) + store(QUERY, sorted(offers))
-
-
-def refresh(*, prune: bool = True) -> dict[str, int]:
-    """Store the vectors of every neighbourhood's offers (as the matching index holds
-    them: members' non-private gifts and resources) and taxonomy entries; with `prune`,
-    delete the vectors of texts nobody offers any more (a deleted or now private gift's
-    words do not linger). Returns counts: embedded, kept, removed."""
-    from buurtkracht.gifts.models import OfferVector
-    from buurtkracht.matching.index import NeighbourhoodIndex
-    from buurtkracht.neighbourhoods.models import Neighbourhood
-
-    wanted: dict[str, set[str]] = {PASSAGE: set(), QUERY: set()}
-    for hood in Neighbourhood.objects.order_by("pk"):
-        index = NeighbourhoodIndex.build(hood)
-        offers = index.offer_texts
-        wanted[PASSAGE].update(offers)
-        wanted[QUERY].update(offers)
-        wanted[PASSAGE].update(entry_text(entry) for entry in index.taxonomy.entries)
-    embedded = sum(store(kind, sorted(texts)) for kind, texts in wanted.items())
-    removed = 0
-    keep = {digest(kind, text) for kind, texts in wanted.items() for text in texts}
-    if prune:
-        stale = [
-            key
-            for key in OfferVector.objects.values_list("digest", flat=True).iterator()
-            if key not in keep
-        ]
-        for start in range(0, len(stale), 500):
-            removed += OfferVector.objects.filter(digest__in=stale[start : start + 500]).delete()[0]
-        _read.drop(stale)
-    return {"embedded": embedded, "kept": len(keep) - embedded, "removed": removed}

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from buurtkracht.matching import semantic
+from buurtkracht.matching import embedding, semantic
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                 "BUURTKRACHT_SEMANTIC staat uit): niets te doen."
             )
             return
-        counts = semantic.refresh(prune=not options["keep_stale"])
+        counts = embedding.refresh(prune=not options["keep_stale"])
         self.stdout.write(
             "Vectoren: {embedded} nieuw berekend, {kept} waren er al, {removed} verwijderd.".format(
                 **counts
