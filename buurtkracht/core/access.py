@@ -580,3 +580,49 @@ def group_counted(*, neighbourhood, user_ids) -> set[int]:
             withdrawn_at__isnull=True,
         ).values_list("user_id", flat=True)
     )
+
+
+# --- exchange ----------------------------------------------------------------------------
+# Who takes part in requests, offers, invitations and exchanges (rule 2: nobody is ever
+# assigned; people connect themselves, connectors may introduce with consent).
+
+
+def is_author(user, post) -> bool:
+    """Did `user` write this request or offer?"""
+    return user.is_authenticated and post.author_id == user.pk
+
+
+def may_invite_for(user, post, *, membership) -> bool:
+    """May `user` (with `membership` in the post's neighbourhood, or None) invite
+    neighbours on `post`: its author, or a connector of the neighbourhood when the author
+    consented to connectors helping them (`connector_outreach`)."""
+    if is_author(user, post):
+        return True
+    if membership is None or membership.neighbourhood_id != post.neighbourhood_id:
+        return False
+    from buurtkracht.people.models import Consent
+
+    return (
+        membership.role == Role.CONNECTOR
+        and Consent.objects.filter(
+            user_id=post.author_id,
+            neighbourhood_id=post.neighbourhood_id,
+            scope="connector_outreach",
+            withdrawn_at__isnull=True,
+        ).exists()
+    )
+
+
+def is_invitee(user, invitation) -> bool:
+    """Is `user` the person an invitation (to help, or to take a task) asks?"""
+    return user.is_authenticated and invitation.invitee_id == user.pk
+
+
+def is_exchange_party(user, exchange) -> bool:
+    """Is `user` one of the two people of an exchange (the helper or the one helped)?"""
+    return user.is_authenticated and user.pk in (exchange.helper_id, exchange.helped_id)
+
+
+def may_thank(user, exchange) -> bool:
+    """The person who was helped writes the thank-you note."""
+    return user.is_authenticated and exchange.helped_id == user.pk
