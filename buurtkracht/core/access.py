@@ -626,3 +626,63 @@ def is_exchange_party(user, exchange) -> bool:
 def may_thank(user, exchange) -> bool:
     """The person who was helped writes the thank-you note."""
     return user.is_authenticated and exchange.helped_id == user.pk
+
+
+# --- network -----------------------------------------------------------------------------
+# Who the relationship network is about, and who answers or writes in its ties and
+# introductions (each of them decides for themselves, product rule 2).
+
+NETWORK_PEOPLE = (Role.RESIDENT, Role.CONNECTOR)
+"""The roles the network is about: professionals and administrators are not in it."""
+
+
+def is_network_person(user, neighbourhood) -> bool:
+    """Is `user` one of the people of `neighbourhood`'s network (a resident or connector)?"""
+    from buurtkracht.neighbourhoods.models import Membership
+
+    return Membership.objects.filter(
+        user_id=user.pk, neighbourhood_id=neighbourhood.pk, role__in=NETWORK_PEOPLE
+    ).exists()
+
+
+def may_be_introduced(*, neighbourhood, user_ids) -> bool:
+    """May a connector propose that these people meet: every one of them allowed being
+    named (`network_names`) or approached (`connector_outreach`)?"""
+    wanted = set(user_ids)
+    return network_named(neighbourhood=neighbourhood, user_ids=wanted, outreach=True) == wanted
+
+
+def may_answer_acquaintance(user, acquaintance) -> bool:
+    """Only the person someone says they know answers whether that is right."""
+    return user.is_authenticated and acquaintance.to_user_id == user.pk
+
+
+def introduction_side(user, introduction) -> str | None:
+    """Which of the two people introduced `user` is ("a" or "b"), or None: not theirs."""
+    if not user.is_authenticated:
+        return None
+    if user.pk == introduction.person_a_id:
+        return "a"
+    if user.pk == introduction.person_b_id:
+        return "b"
+    return None
+
+
+def member_may(user, action: Action, *, neighbourhood, membership) -> bool:
+    """`decide` for a service acting for a member: `membership` is the one it was given
+    (the view's `request.membership`), and it must be `user`'s in `neighbourhood`."""
+    if membership is None or membership.neighbourhood_id != neighbourhood.pk:
+        return False
+    if membership.user_id != user.pk:
+        return False
+    return bool(decide(user, action, neighbourhood=neighbourhood, membership=membership))
+
+
+def may_take_out_of_group(user, person, *, neighbourhood, membership) -> bool:
+    """Who takes `person` out of a group to connect: a manager of the groups, or the
+    person themselves (they may always leave)."""
+    if user.is_authenticated and user.pk == person.pk:
+        return True
+    return member_may(
+        user, Action.NETWORK_GROUPS, neighbourhood=neighbourhood, membership=membership
+    )
