@@ -686,3 +686,22 @@ def may_take_out_of_group(user, person, *, neighbourhood, membership) -> bool:
     return member_may(
         user, Action.NETWORK_GROUPS, neighbourhood=neighbourhood, membership=membership
     )
+
+
+# --- support -----------------------------------------------------------------------------
+# The safety net (rule 8): the resident whose request it is, and the professionals and
+# administrators of the neighbourhood who handle its cases.
+
+ASKER = "asker"
+HANDLER = "handler"
+
+
+def case_side(user, case, *, membership) -> str | None:
+    """How `user` (with `membership`, theirs in the case's neighbourhood) takes part in a
+    safety-net case: ASKER, the resident whose request it is (also a professional's own
+    request); HANDLER, a professional or administrator of its neighbourhood; or None."""
+    if user.is_authenticated and case.post.author_id == user.pk:
+        return ASKER
+    if member_may(user, Action.SAFETY_NET, neighbourhood=case.neighbourhood, membership=membership):
+        return HANDLER
+    return None
