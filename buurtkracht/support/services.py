@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,7 +119,7 @@ def _case_url(case: SafetyNetCase, name: str = "support:case") -> str:
     return reverse(name, kwargs={"slug": case.neighbourhood.slug, "case_id": case.pk})
 
 
-HOW_REACHED = {
+HOW_REACHED: dict[str, Promise] = {
     ContactRoute.MESSAGES: gettext_lazy("with a message here on Buurtkracht"),
     ContactRoute.PHONE: gettext_lazy("by phone"),
     ContactRoute.EMAIL: gettext_lazy("by e-mail"),
