@@ -598,7 +598,9 @@ def may_invite_for(user, post, *, membership) -> bool:
     consented to connectors helping them (`connector_outreach`)."""
     if is_author(user, post):
         return True
-    if membership is None or membership.neighbourhood_id != post.neighbourhood_id:
+    if membership is None or membership.user_id != user.pk:
+        return False
+    if membership.neighbourhood_id != post.neighbourhood_id:
         return False
     from buurtkracht.people.models import Consent
 
