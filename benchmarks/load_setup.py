@@ -102,7 +102,9 @@ def change():
     post = services.post_create(
         actor=asker, neighbourhood=hood, kind="request", text="Benchmark: tas naar boven tillen"
     )
-    invitation = services.invitation_send(actor=asker, post=post, invitee=helper)
+    invitation = services.invitation_send(
+        actor=asker, membership=hood.memberships.get(user=asker), post=post, invitee=helper
+    )
     exchange = services.invitation_answer(actor=helper, invitation=invitation, accept=True)
     services.exchange_mark_done(actor=asker, exchange=exchange)
     services.exchange_mark_done(actor=helper, exchange=exchange)

@@ -66,3 +66,9 @@ def current_totp() -> str:
     import time
 
     return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+
+
+def membership_of(user, neighbourhood) -> Membership | None:
+    """`user`'s membership of `neighbourhood`, or None: what a service acting for a member
+    takes (a view passes `request.membership`)."""
+    return Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()

@@ -27,7 +27,7 @@ from buurtkracht.people.services import consent_grant
 from buurtkracht.timebank import services as timebank
 from buurtkracht.timebank.models import Account, Entry
 
-from .factories import make_member
+from .factories import make_member, membership_of
 
 
 def user_fields() -> set[str]:
@@ -78,7 +78,9 @@ def busy(world):
     )
     exchange = exchange_services.invitation_answer(
         actor=karim,
-        invitation=exchange_services.invitation_send(actor=sanne, post=post, invitee=karim),
+        invitation=exchange_services.invitation_send(
+            actor=sanne, membership=membership_of(sanne, hood), post=post, invitee=karim
+        ),
         accept=True,
     )
     exchange_services.message_post(actor=sanne, exchange=exchange, text="Ik woon op nummer 12")
@@ -93,7 +95,9 @@ def busy(world):
     veras = exchange_services.post_create(
         actor=hidden, neighbourhood=hood, kind="request", text="Wie kan strijken?"
     )
-    exchange_services.invitation_send(actor=hidden, post=veras, invitee=sanne)
+    exchange_services.invitation_send(
+        actor=hidden, membership=membership_of(hidden, hood), post=veras, invitee=sanne
+    )
 
     initiative = initiative_services.initiative_create(
         actor=sanne, neighbourhood=hood, name="Moestuin", what_and_why="Samen tuinieren"

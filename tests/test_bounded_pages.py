@@ -143,7 +143,9 @@ def test_a_group_shows_its_people_a_page_at_a_time(world, client_for):
     world.hood.modules = [*world.hood.modules, "network"]
     world.hood.save()
     group = network_services.watch_group_save(
-        actor=world.professional, neighbourhood=world.hood, name="Beschut wonen"
+        actor=world.professional,
+        membership=f.membership_of(world.professional, world.hood),
+        name="Beschut wonen",
     )
     url = reverse("network:group", kwargs={**HOOD, "group_id": group.pk})
     client = client_for("professional")
@@ -151,7 +153,12 @@ def test_a_group_shows_its_people_a_page_at_a_time(world, client_for):
     def join(people):
         for person in people:
             consent_grant(user=person, neighbourhood=world.hood, scope="group_count")
-            network_services.watch_group_add(actor=world.professional, group=group, person=person)
+            network_services.watch_group_add(
+                actor=world.professional,
+                membership=f.membership_of(world.professional, world.hood),
+                group=group,
+                person=person,
+            )
 
     join(_residents(world, 3))
     few = _queries(client, url)

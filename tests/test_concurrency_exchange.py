@@ -8,6 +8,7 @@ from buurtkracht.exchange import services
 from buurtkracht.exchange.models import Exchange, HelpInvitation
 
 from .test_concurrency import run_together
+from .test_exchange import _invite
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ def test_an_invitation_is_accepted_once_even_at_the_same_moment(world):
         kind="request",
         text="Wie helpt met boodschappen?",
     )
-    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    invitation = _invite(world.resident, post, world.connector)
     results, errors = run_together(
         [
             lambda: services.invitation_answer(
@@ -50,9 +51,7 @@ def test_the_requester_decides_once_even_from_two_devices(world):
         actor=world.resident, neighbourhood=world.hood, kind="request", text="Wie helpt mij?"
     )
     consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
-    invitation = services.invitation_send(
-        actor=world.connector, post=post, invitee=world.professional
-    )
+    invitation = _invite(world.connector, post, world.professional)
 
     def answer(yes):
         return lambda: services.requester_answer(

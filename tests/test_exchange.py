@@ -13,6 +13,8 @@ from buurtkracht.people.models import Contact
 from buurtkracht.people.services import consent_grant
 from buurtkracht.places.models import Place
 
+from .factories import membership_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,18 +28,34 @@ def _request(world, **kw):
     return services.post_create(**{**defaults, **kw})
 
 
+def _invite(actor, post, invitee, **kw):
+    """`actor` invites `invitee` to help with `post`, as the page does: with their
+    membership of the post's neighbourhood."""
+    return services.invitation_send(
+        actor=actor,
+        membership=membership_of(actor, post.neighbourhood),
+        post=post,
+        invitee=invitee,
+        **kw,
+    )
+
+
 def test_a_member_posts_a_request(world):
     post = _request(world)
     assert post.status == PostStatus.OPEN and post.when_kind == "flexible"
 
 
 @pytest.mark.parametrize(
-    "change, field",
+    "change, field, code",
     [
-        ({"text": "   "}, "text"),
-        ({"text": "x" * 10_000}, "text"),
-        ({"when_kind": "date", "starts_at": None}, "starts_at"),
-        ({"when_kind": "date", "starts_at": timezone.now() - timedelta(days=1)}, "starts_at"),
+        ({"text": "   "}, "text", "empty"),
+        ({"text": "x" * 10_000}, "text", "too_long"),
+        ({"when_kind": "date", "starts_at": None}, "starts_at", "no_day"),
+        (
+            {"when_kind": "date", "starts_at": timezone.now() - timedelta(days=1)},
+            "starts_at",
+            "in_the_past",
+        ),
         (
             {
                 "when_kind": "window",
@@ -45,32 +63,35 @@ def test_a_member_posts_a_request(world):
                 "ends_at": timezone.now() + timedelta(hours=2),
             },
             "ends_at",
+            "ends_early",
         ),
-        ({"where_kind": "place", "place": None}, "place"),
+        ({"where_kind": "place", "place": None}, "place", "no_place"),
     ],
 )
-def test_bad_posts_are_refused_and_nothing_is_saved(world, change, field):
+def test_bad_posts_are_refused_and_nothing_is_saved(world, change, field, code):
     with pytest.raises(ValidationError) as error:
         _request(world, **change)
-    assert field in error.value.message_dict
+    assert [e.code for e in error.value.error_dict[field]] == [code]
     assert not Post.objects.exists()
 
 
 def test_a_post_in_a_neighbourhood_you_are_not_in_is_refused(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         _request(world, neighbourhood=world.other)
+    assert refused.value.code == "not_a_member"
     assert not Post.objects.exists()
 
 
 def test_a_place_of_another_neighbourhood_is_refused(world):
     elsewhere = Place.objects.create(neighbourhood=world.other, name="Elders", kind="school")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         _request(world, where_kind="place", place=elsewhere)
+    assert refused.value.error_dict["place"][0].code == "no_place"
 
 
 def test_invite_accept_makes_an_exchange_and_a_contact(world):
     post = _request(world)
-    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    invitation = _invite(world.resident, post, world.connector)
     assert not Contact.objects.exists()  # no contact details before a yes
     exchange = services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
     assert (exchange.helper, exchange.helped) == (world.connector, world.resident)
@@ -81,31 +102,34 @@ def test_invite_accept_makes_an_exchange_and_a_contact(world):
 
 def test_inviting_the_same_person_twice_is_refused(world):
     post = _request(world)
-    services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
-    with pytest.raises(ValidationError):
-        services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    _invite(world.resident, post, world.connector)
+    with pytest.raises(ValidationError) as twice:
+        _invite(world.resident, post, world.connector)
+    assert twice.value.code == "already_invited"
     assert HelpInvitation.objects.count() == 1
 
 
 def test_accepting_twice_is_refused(world):
     post = _request(world)
-    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    invitation = _invite(world.resident, post, world.connector)
     services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as twice:
         services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
+    assert twice.value.code == "already_answered"
     assert Exchange.objects.count() == 1
 
 
 def test_only_the_invitee_answers(world):
     post = _request(world)
-    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
-    with pytest.raises(ValidationError):
+    invitation = _invite(world.resident, post, world.connector)
+    with pytest.raises(ValidationError) as refused:
         services.invitation_answer(actor=world.resident, invitation=invitation, accept=True)
+    assert refused.value.code == "not_invitee"
 
 
 def test_a_decline_makes_no_exchange(world):
     post = _request(world)
-    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    invitation = _invite(world.resident, post, world.connector)
     assert (
         services.invitation_answer(actor=world.connector, invitation=invitation, accept=False)
         is None
@@ -113,26 +137,38 @@ def test_a_decline_makes_no_exchange(world):
     assert not Exchange.objects.exists() and not Contact.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["outsider", "admin", "self"])
-def test_who_may_not_invite_or_be_invited(world, who):
+@pytest.mark.parametrize(
+    "who, code",
+    [("outsider", "invitee_not_a_member"), ("admin", "may_not_invite"), ("self", "self")],
+)
+def test_who_may_not_invite_or_be_invited(world, who, code):
     post = _request(world)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         if who == "outsider":  # not a member here
-            services.invitation_send(actor=world.resident, post=post, invitee=world.outsider)
+            _invite(world.resident, post, world.outsider)
         elif who == "admin":  # not the requester, not a connector
-            services.invitation_send(actor=world.admin, post=post, invitee=world.connector)
+            _invite(world.admin, post, world.connector)
         else:
-            services.invitation_send(actor=world.resident, post=post, invitee=world.resident)
+            _invite(world.resident, post, world.resident)
+    assert refused.value.code == code
+
+
+def test_the_requester_who_left_the_neighbourhood_invites_nobody(world):
+    post = _request(world)
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_send(
+            actor=world.resident, membership=None, post=post, invitee=world.connector
+        )
+    assert refused.value.code == "not_a_member"
 
 
 def test_a_connector_invites_only_with_the_requesters_consent(world):
     post = _request(world)
-    with pytest.raises(ValidationError):
-        services.invitation_send(actor=world.connector, post=post, invitee=world.professional)
+    with pytest.raises(ValidationError) as refused:
+        _invite(world.connector, post, world.professional)
+    assert refused.value.code == "may_not_invite"
     consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
-    invitation = services.invitation_send(
-        actor=world.connector, post=post, invitee=world.professional
-    )
+    invitation = _invite(world.connector, post, world.professional)
     assert invitation.invited_by == world.connector
 
 
@@ -144,9 +180,7 @@ def test_a_connectors_invitation_waits_for_the_requesters_yes(world, client_for)
 
     post = _request(world)
     consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
-    invitation = services.invitation_send(
-        actor=world.connector, post=post, invitee=world.professional, message="Petra kan dit!"
-    )
+    invitation = _invite(world.connector, post, world.professional, message="Petra kan dit!")
     assert invitation.requester_answer == RequesterAnswer.PENDING
     # Sanne is asked; Petra is not, and cannot say yes yet.
     asked = Notification.objects.get(user=world.resident)
@@ -184,9 +218,7 @@ def test_the_requester_says_no_and_nobody_is_asked(world):
 
     post = _request(world)
     consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
-    invitation = services.invitation_send(
-        actor=world.connector, post=post, invitee=world.professional
-    )
+    invitation = _invite(world.connector, post, world.professional)
     services.requester_answer(actor=world.resident, invitation=invitation, yes=False)
     invitation.refresh_from_db()
     assert invitation.requester_answer == RequesterAnswer.NO
@@ -202,9 +234,7 @@ def test_a_standing_consent_lets_a_connector_ask_at_once_and_tells_the_requester
     post = _request(world)
     for scope in ("connector_outreach", "connector_arranges"):
         consent_grant(user=world.resident, neighbourhood=world.hood, scope=scope)
-    invitation = services.invitation_send(
-        actor=world.connector, post=post, invitee=world.professional
-    )
+    invitation = _invite(world.connector, post, world.professional)
     assert invitation.requester_answer == RequesterAnswer.YES
     assert Notification.objects.filter(user=world.professional, kind="invitation").exists()
     told = Notification.objects.get(user=world.resident)
@@ -221,12 +251,13 @@ def _invitation_url(invitation):
 
 def test_thread_time_done_by_both_and_thanks(world):
     post = _request(world)
-    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    invitation = _invite(world.resident, post, world.connector)
     exchange = services.invitation_answer(actor=world.connector, invitation=invitation, accept=True)
     services.message_post(actor=world.resident, exchange=exchange, text="Zaterdag om 10 uur?")
     services.message_post(actor=world.connector, exchange=exchange, text="Prima!")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.message_post(actor=world.admin, exchange=exchange, text="Ik lees mee")
+    assert refused.value.code == "not_a_party"
     assert Message.objects.filter(exchange=exchange).count() == 2
     services.exchange_agree_time(
         actor=world.connector, exchange=exchange, when=timezone.now() + timedelta(days=2)
@@ -237,8 +268,14 @@ def test_thread_time_done_by_both_and_thanks(world):
     services.exchange_mark_done(actor=world.resident, exchange=exchange)
     post.refresh_from_db()
     assert post.status == PostStatus.DONE
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.exchange_thank(actor=world.connector, exchange=exchange, text="Graag gedaan")
+    assert refused.value.code == "not_the_helped"
+    with pytest.raises(ValidationError) as past:
+        services.exchange_agree_time(
+            actor=world.resident, exchange=exchange, when=timezone.now() - timedelta(hours=1)
+        )
+    assert past.value.error_dict["agreed_at"][0].code == "in_the_past"
     services.exchange_thank(actor=world.resident, exchange=exchange, text="Dank je wel, Karim!")
     exchange.refresh_from_db()
     assert exchange.thanks == "Dank je wel, Karim!"
@@ -251,7 +288,7 @@ def test_an_offer_is_answered_the_same_way(world):
         kind="offer",
         text="Ik repareer fietsen op zaterdag",
     )
-    invitation = services.invitation_send(actor=world.connector, post=offer, invitee=world.resident)
+    invitation = _invite(world.connector, offer, world.resident)
     exchange = services.invitation_answer(actor=world.resident, invitation=invitation, accept=True)
     assert (exchange.helper, exchange.helped) == (world.connector, world.resident)
 
@@ -323,7 +360,7 @@ def test_the_whole_flow_through_the_pages(world, client_for):
     html = helper.get(answer["Location"]).content.decode()
     # The requester did not choose e-mail as their route: only the thread (people.contact).
     assert world.resident.email not in html and "Hoe bereik je" in html
-    helper.post(answer["Location"], {"action": "message", "m-text": "Ik kom zaterdag om 10 uur"})
+    helper.post(answer["Location"] + "bericht/", {"m-text": "Ik kom zaterdag om 10 uur"})
     assert Message.objects.get().text == "Ik kom zaterdag om 10 uur"
 
 
@@ -342,7 +379,7 @@ def test_someone_at_their_monthly_maximum_is_not_suggested(world, client_for):
     _gift(world.connector, key="fiets-repareren")
     TimeOffer.objects.create(owner=world.connector, max_asks_per_month=1)
     other = _request(world, text="Ook mijn fiets is kapot")
-    services.invitation_send(actor=world.resident, post=other, invitee=world.connector)
+    _invite(world.resident, other, world.connector)
     post = _request(world)
     page = client_for("resident").get(
         reverse("exchange:post", kwargs={"slug": "lindenhof", "post_id": post.pk})
@@ -373,7 +410,7 @@ def test_an_invitation_notifies_in_the_app_and_by_mail(
 
     post = _request(world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+        _invite(world.resident, post, world.connector)
     note = Notification.objects.get(user=world.connector)
     assert note.kind == "invitation" and "/uitnodigingen/" in note.url
     assert len(mailbox.bodies()) == 1

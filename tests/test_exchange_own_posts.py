@@ -12,7 +12,7 @@ from buurtkracht.exchange import selectors, services
 from buurtkracht.exchange.models import HelpInvitation, InvitationStatus, Post, PostStatus
 from buurtkracht.notifications.models import Notification
 
-from .test_exchange import _request
+from .test_exchange import _invite, _request
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_nobody_else_changes_or_closes_it(world):
 
 def test_withdrawing_tells_the_neighbours_asked_and_leaves_the_board(world, client_for):
     post = _request(world)
-    asked = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    asked = _invite(world.resident, post, world.connector)
     assert post in _board(world)
     client = client_for("resident")
     page = client.get(_url("post_close", post)).content.decode()

@@ -19,6 +19,8 @@ from buurtkracht.notifications.models import Notification
 from buurtkracht.people.models import Contact, Profile
 from buurtkracht.places.models import Place, PostcodeArea
 
+from .factories import membership_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -86,7 +88,12 @@ def test_fairness_counts_task_invitations_too(inloop):
     post = Post.objects.create(
         neighbourhood=world.hood, author=world.resident, kind="request", text="Koffie schenken"
     )
-    exchange_services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    exchange_services.invitation_send(
+        actor=world.resident,
+        membership=membership_of(world.resident, world.hood),
+        post=post,
+        invitee=world.connector,
+    )
     assert _names(selectors.task_suggestions(task, viewer=world.resident, membership=None)) == [
         "Anouk"
     ]

@@ -82,6 +82,9 @@ def test_people_who_rest_are_not_suggested(garden):
     assert garden.gardeners[2].pk in shown  # the others are still suggested
     with pytest.raises(ValidationError) as refused:
         services.introduction_propose(
-            actor=garden.connector, neighbourhood=garden.hood, one=garden.lonely[0], other=resting
+            actor=garden.connector,
+            membership=f.membership_of(garden.connector, garden.hood),
+            one=garden.lonely[0],
+            other=resting,
         )
     assert refused.value.code == "resting"

@@ -1,12 +1,16 @@
 """Permission matrix for requests, offers, invitations and exchanges."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from buurtkracht.exchange import services
 from buurtkracht.people.services import consent_grant
 
 from .conftest import PERSONAS
 from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, run_case
+from .test_exchange import _invite
 
 HOOD = {"slug": "lindenhof"}
 
@@ -18,16 +22,14 @@ def _objects(world):
         kind="request",
         text="Wie helpt met de tuin?",
     )
-    invitation = services.invitation_send(actor=world.resident, post=post, invitee=world.connector)
+    invitation = _invite(world.resident, post, world.connector)
     exchange_post = services.post_create(
         actor=world.resident, neighbourhood=world.hood, kind="request", text="Boodschappen doen"
     )
-    accepted = services.invitation_send(
-        actor=world.resident, post=exchange_post, invitee=world.admin
-    )
+    accepted = _invite(world.resident, exchange_post, world.admin)
     exchange = services.invitation_answer(actor=world.admin, invitation=accepted, accept=True)
     consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
-    proposed = services.invitation_send(actor=world.connector, post=post, invitee=world.facilitator)
+    proposed = _invite(world.connector, post, world.facilitator)
     return {"post": post, "invitation": invitation, "exchange": exchange, "proposed": proposed}
 
 
@@ -37,6 +39,14 @@ def _post(w, o):
 
 def _proposed(w, o):
     return {"slug": "lindenhof", "post_id": o["post"].pk, "invitation_id": o["proposed"].pk}
+
+
+def _exchange(w, o):
+    return {"slug": "lindenhof", "exchange_id": o["exchange"].pk}
+
+
+def _next_week() -> str:
+    return (timezone.localdate() + timedelta(days=7)).isoformat()
 
 
 def _only_persona(allowed: list[str], code):
@@ -106,10 +116,49 @@ CASES = [
         kwargs=_proposed,
         data={"yes": "1"},
     ),
+    Case("exchange:exchange", _only_persona(["resident", "admin"], 200), kwargs=_exchange),
+    # What the two people of an exchange do on its page, each at its own URL.
     Case(
-        "exchange:exchange",
+        "exchange:exchange_message",
+        _only_persona(["resident", "admin"], REDIRECT),
+        method="post",
+        kwargs=_exchange,
+        data={"m-text": "Zaterdag om 10 uur?"},
+    ),
+    Case(
+        "exchange:exchange_time",
+        _only_persona(["resident", "admin"], REDIRECT),
+        method="post",
+        kwargs=_exchange,
+        data=lambda w, o: {"t-day": _next_week(), "t-time": "10:00"},
+    ),
+    Case(
+        "exchange:exchange_done",
+        _only_persona(["resident", "admin"], REDIRECT),
+        method="post",
+        kwargs=_exchange,
+    ),
+    Case(  # only the one helped thanks; the helper is refused on the page (200, an error)
+        "exchange:exchange_thanks",
+        _only_persona(["resident", "admin"], REDIRECT) | {"admin": 200},
+        method="post",
+        kwargs=_exchange,
+        data={"k-text": "Dank je wel!"},
+    ),
+    # The time bank is off here: a proposal or confirmation is refused on the page.
+    Case(
+        "exchange:exchange_hours_propose",
         _only_persona(["resident", "admin"], 200),
-        kwargs=lambda w, o: {"slug": "lindenhof", "exchange_id": o["exchange"].pk},
+        method="post",
+        kwargs=_exchange,
+        data={"h-hours": "1", "h-minutes": "0"},
+    ),
+    Case(
+        "exchange:exchange_hours_confirm",
+        _only_persona(["resident", "admin"], 200),
+        method="post",
+        kwargs=_exchange,
+        data={"h-hours": "1", "h-minutes": "0"},
     ),
 ]
 

@@ -4,7 +4,8 @@ professionals and administrators; an introduction only for the two people in it.
 
 import pytest
 
-from buurtkracht.network.models import Introduction, WatchGroup
+from buurtkracht.network.models import Acquaintance, Introduction, WatchGroup
+from buurtkracht.people.services import consent_grant
 
 from .conftest import PERSONAS
 from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, only, run_case
@@ -21,7 +22,13 @@ def _objects(world):
         neighbourhood=world.hood, proposed_by=world.admin, person_a=a, person_b=b
     )
     group = WatchGroup.objects.create(neighbourhood=world.hood, name="Beschut wonen")
-    return {"introduction": introduction, "group": group}
+    consent_grant(user=world.resident, neighbourhood=world.hood, scope="group_count")
+    counted = WatchGroup.objects.create(neighbourhood=world.hood, name="Mantelzorgers")
+    counted.members.add(world.resident)
+    asked = Acquaintance.objects.create(
+        neighbourhood=world.hood, from_user=world.connector, to_user=world.resident
+    )
+    return {"introduction": introduction, "group": group, "counted": counted, "asked": asked}
 
 
 def _group(w, o):
@@ -48,6 +55,26 @@ CASES = [
         data=lambda w, o: {"one": w.resident.pk, "other": w.facilitator.pk},
     ),
     Case("network:mine", members_only(200), kwargs=HOOD),
+    Case(  # "ik ken": back to the page for every member (a refusal is said there)
+        "network:know",
+        members_only(REDIRECT),
+        method="post",
+        kwargs=HOOD,
+        data=lambda w, o: {"k-other": w.facilitator.pk},
+    ),
+    Case(  # only the one named answers; for the others the answer is refused on the page
+        "network:know_answer",
+        members_only(REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {"slug": "lindenhof", "acquaintance_id": o["asked"].pk},
+        data={"yes": "1"},
+    ),
+    Case(
+        "network:group_leave",
+        members_only(REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {"slug": "lindenhof", "group_id": o["counted"].pk},
+    ),
     Case("network:import", only(["professional", "admin"]), kwargs=HOOD),
     Case("network:groups", only(["professional", "admin"]), kwargs=HOOD),
     Case(
@@ -59,11 +86,31 @@ CASES = [
     ),
     Case("network:group", only(["professional", "admin"]), kwargs=_group),
     Case(
-        "network:group",
+        "network:group_rename",
         only(["professional", "admin"], REDIRECT),
         method="post",
         kwargs=_group,
-        data=lambda w, o: {"action": "rename", "g-name": "Beschut wonen Lindenplein"},
+        data={"g-name": "Beschut wonen Lindenplein"},
+    ),
+    Case(
+        "network:group_add",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=_group,
+        data=lambda w, o: {"person": w.resident.pk},
+    ),
+    Case(
+        "network:group_remove",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {"slug": "lindenhof", "group_id": o["counted"].pk},
+        data=lambda w, o: {"person": w.resident.pk},
+    ),
+    Case(
+        "network:group_delete",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=_group,
     ),
     Case(
         "network:introduction",

@@ -97,7 +97,10 @@ def _grow(world, count: int) -> None:
         )
         if n % 3 == 0:  # the connector helps: an exchange done by both is a tie
             invitation = exchange_services.invitation_send(
-                actor=person, post=post, invitee=world.connector
+                actor=person,
+                membership=f.membership_of(person, world.hood),
+                post=post,
+                invitee=world.connector,
             )
             exchange = exchange_services.invitation_answer(
                 actor=world.connector, invitation=invitation, accept=True

@@ -107,6 +107,31 @@ def test_they_write_to_each_other_in_the_case(world, client_for):
     assert SafetyNetMessage.objects.count() == 2
 
 
+def test_only_the_asker_and_those_who_handle_the_case_write_in_it(world):
+    from django.core.exceptions import ValidationError
+
+    case = _case(world)
+    for person in (world.resident, world.professional, world.admin):
+        services.case_message(
+            actor=person, membership=f.membership_of(person, world.hood), case=case, text="Hallo"
+        )
+    for person in (world.connector, world.outsider):
+        with pytest.raises(ValidationError) as refused:
+            services.case_message(
+                actor=person, membership=f.membership_of(person, world.hood), case=case, text="Hoi"
+            )
+        assert refused.value.code == "not_yours"
+    with pytest.raises(ValidationError) as empty:
+        services.case_message(
+            actor=world.resident,
+            membership=f.membership_of(world.resident, world.hood),
+            case=case,
+            text="  ",
+        )
+    assert empty.value.error_dict["text"][0].code == "empty"
+    assert SafetyNetMessage.objects.count() == 3
+
+
 def test_an_empty_message_saves_nothing(world, client_for):
     case = _case(world)
     message_url = reverse("support:case_message", kwargs={"slug": "lindenhof", "case_id": case.pk})

@@ -172,8 +172,9 @@ def test_it_refers_only_to_a_place_of_this_neighbourhood(world, case):
     elsewhere = Place.objects.create(neighbourhood=world.other, name="Elders", kind="zorg")
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         safety_net_case_refer(actor=world.professional, case=case, place=elsewhere)
+    assert refused.value.error_dict["place"][0].code == "no_place"
     case.refresh_from_db()
     assert case.status == CaseStatus.NEW
 
@@ -182,8 +183,9 @@ def test_it_keeps_a_closed_case_closed(world, case):
     from django.core.exceptions import ValidationError
 
     safety_net_case_close(actor=world.professional, case=case, note="Geholpen door de wijkzorg")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as again:
         safety_net_case_close(actor=world.professional, case=case, note="Nog eens")
+    assert again.value.code == "closed"
 
 
 # --- queue and case views ----------------------------------------------------------------
@@ -324,8 +326,9 @@ def test_it_saves_the_days(world, client_for):
 def test_the_service_refuses_days_outside_1_to_60(world):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         support_settings_save(actor=world.admin, neighbourhood=world.hood, safety_net_days=61)
+    assert refused.value.error_dict["safety_net_days"][0].code == "out_of_range"
 
 
 # --- bundled requests --------------------------------------------------------------------

@@ -8,6 +8,8 @@ from buurtkracht.exchange import services as exchange_services
 from buurtkracht.timebank import services
 from buurtkracht.timebank.models import Transfer
 
+from .factories import membership_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -20,7 +22,10 @@ def done(world):
         actor=world.resident, neighbourhood=world.hood, kind="request", text="Gordijnen ophangen"
     )
     invitation = exchange_services.invitation_send(
-        actor=world.resident, post=post, invitee=world.connector
+        actor=world.resident,
+        membership=membership_of(world.resident, world.hood),
+        post=post,
+        invitee=world.connector,
     )
     exchange = exchange_services.invitation_answer(
         actor=world.connector, invitation=invitation, accept=True
@@ -70,11 +75,12 @@ def test_settling_through_the_exchange_page(done, client_for):
     url = reverse("exchange:exchange", kwargs={"slug": "lindenhof", "exchange_id": exchange.pk})
     helper, helped = client_for("connector"), client_for("resident")
     assert "Hoe lang duurde de hulp" in helper.get(url).content.decode()
-    bad = helper.post(url, {"action": "hours_propose", "h-hours": "0", "h-minutes": "0"})
+    propose, confirm = url + "uren/voorstellen/", url + "uren/bevestigen/"
+    bad = helper.post(propose, {"h-hours": "0", "h-minutes": "0"})
     assert "meer dan nul" in bad.content.decode()
-    helper.post(url, {"action": "hours_propose", "h-hours": "1", "h-minutes": "15"})
+    helper.post(propose, {"h-hours": "1", "h-minutes": "15"})
     page = helped.get(url).content.decode()
     assert "Voorstel: 75 minuten" in page and "Bevestig deze tijd" in page
-    helped.post(url, {"action": "hours_confirm", "h-hours": "1", "h-minutes": "15"})
+    helped.post(confirm, {"h-hours": "1", "h-minutes": "15"})
     assert "75 minuten zijn overgemaakt" in helper.get(url).content.decode()
     assert services.member_account(world.connector, world.hood).balance == 75

@@ -412,9 +412,9 @@ def levels_of_many(viewer, *, owner_ids) -> dict[int, frozenset[str]]:
         )
     )
     contacts = contacts_of(viewer) & owners
-    found = {}
+    found: dict[int, frozenset[str]] = {}
     for owner in owners:
-        levels = {Visibility.PUBLIC}
+        levels: set[str] = {Visibility.PUBLIC}
         if owner == viewer.pk:
             levels = set(Visibility.values)
         if owner in neighbours:
@@ -638,3 +638,130 @@ def sees_initiative_fragility(role: str | None, membership) -> bool:
     if is_initiative_owner(role):
         return True
     return membership is not None and membership.role == Role.CONNECTOR
+
+
+# --- exchange ----------------------------------------------------------------------------
+# Who takes part in requests, offers, invitations and exchanges (rule 2: nobody is ever
+# assigned; people connect themselves, connectors may introduce with consent).
+
+
+def is_author(user, post) -> bool:
+    """Did `user` write this request or offer?"""
+    return user.is_authenticated and post.author_id == user.pk
+
+
+def may_invite_for(user, post, *, membership) -> bool:
+    """May `user` (with `membership` in the post's neighbourhood, or None) invite
+    neighbours on `post`: its author, or a connector of the neighbourhood when the author
+    consented to connectors helping them (`connector_outreach`)."""
+    if is_author(user, post):
+        return True
+    if membership is None or membership.user_id != user.pk:
+        return False
+    if membership.neighbourhood_id != post.neighbourhood_id:
+        return False
+    Consent = apps.get_model("people", "Consent")
+
+    return (
+        membership.role == Role.CONNECTOR
+        and Consent.objects.filter(
+            user_id=post.author_id,
+            neighbourhood_id=post.neighbourhood_id,
+            scope="connector_outreach",
+            withdrawn_at__isnull=True,
+        ).exists()
+    )
+
+
+def is_invitee(user, invitation) -> bool:
+    """Is `user` the person an invitation (to help, or to take a task) asks?"""
+    return user.is_authenticated and invitation.invitee_id == user.pk
+
+
+def is_exchange_party(user, exchange) -> bool:
+    """Is `user` one of the two people of an exchange (the helper or the one helped)?"""
+    return user.is_authenticated and user.pk in (exchange.helper_id, exchange.helped_id)
+
+
+def may_thank(user, exchange) -> bool:
+    """The person who was helped writes the thank-you note."""
+    return user.is_authenticated and exchange.helped_id == user.pk
+
+
+# --- network -----------------------------------------------------------------------------
+# Who the relationship network is about, and who answers or writes in its ties and
+# introductions (each of them decides for themselves, product rule 2).
+
+NETWORK_PEOPLE = (Role.RESIDENT, Role.CONNECTOR)
+"""The roles the network is about: professionals and administrators are not in it."""
+
+
+def is_network_person(user, neighbourhood) -> bool:
+    """Is `user` one of the people of `neighbourhood`'s network (a resident or connector)?"""
+    Membership = apps.get_model("neighbourhoods", "Membership")
+
+    return Membership.objects.filter(
+        user_id=user.pk, neighbourhood_id=neighbourhood.pk, role__in=NETWORK_PEOPLE
+    ).exists()
+
+
+def may_be_introduced(*, neighbourhood, user_ids) -> bool:
+    """May a connector propose that these people meet: every one of them allowed being
+    named (`network_names`) or approached (`connector_outreach`)?"""
+    wanted = set(user_ids)
+    return network_named(neighbourhood=neighbourhood, user_ids=wanted, outreach=True) == wanted
+
+
+def may_answer_acquaintance(user, acquaintance) -> bool:
+    """Only the person someone says they know answers whether that is right."""
+    return user.is_authenticated and acquaintance.to_user_id == user.pk
+
+
+def introduction_side(user, introduction) -> str | None:
+    """Which of the two people introduced `user` is ("a" or "b"), or None: not theirs."""
+    if not user.is_authenticated:
+        return None
+    if user.pk == introduction.person_a_id:
+        return "a"
+    if user.pk == introduction.person_b_id:
+        return "b"
+    return None
+
+
+def member_may(user, action: Action, *, neighbourhood, membership) -> bool:
+    """`decide` for a service acting for a member: `membership` is the one it was given
+    (the view's `request.membership`), and it must be `user`'s in `neighbourhood`."""
+    if membership is None or membership.neighbourhood_id != neighbourhood.pk:
+        return False
+    if membership.user_id != user.pk:
+        return False
+    return bool(decide(user, action, neighbourhood=neighbourhood, membership=membership))
+
+
+def may_take_out_of_group(user, person, *, neighbourhood, membership) -> bool:
+    """Who takes `person` out of a group to connect: a manager of the groups, or the
+    person themselves (they may always leave)."""
+    if user.is_authenticated and user.pk == person.pk:
+        return True
+    return member_may(
+        user, Action.NETWORK_GROUPS, neighbourhood=neighbourhood, membership=membership
+    )
+
+
+# --- support -----------------------------------------------------------------------------
+# The safety net (rule 8): the resident whose request it is, and the professionals and
+# administrators of the neighbourhood who handle its cases.
+
+ASKER = "asker"
+HANDLER = "handler"
+
+
+def case_side(user, case, *, membership) -> str | None:
+    """How `user` (with `membership`, theirs in the case's neighbourhood) takes part in a
+    safety-net case: ASKER, the resident whose request it is (also a professional's own
+    request); HANDLER, a professional or administrator of its neighbourhood; or None."""
+    if user.is_authenticated and case.post.author_id == user.pk:
+        return ASKER
+    if member_may(user, Action.SAFETY_NET, neighbourhood=case.neighbourhood, membership=membership):
+        return HANDLER
+    return None

@@ -198,7 +198,9 @@ class Exchange(models.Model):
         return self.done_by_helper_at is not None and self.done_by_helped_at is not None
 
     def involves(self, user) -> bool:
-        return user.pk in (self.helper_id, self.helped_id)
+        from buurtkracht.core.access import is_exchange_party
+
+        return is_exchange_party(user, self)
 
 
 class Message(ThreadMessage):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buurtkracht.core.choices import Role
+from buurtkracht.core import access
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.neighbourhoods.services import require_membership
@@ -40,10 +40,22 @@ _member = require_membership
 def _clean_text(text: str, *, limit: int = TEXT_MAX) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": _("Say in a few words what it is about.")})
+        raise ValidationError(
+            {"text": ValidationError(_("Say in a few words what it is about."), code="empty")}
+        )
     if len(text) > limit:
-        raise ValidationError({"text": _("Keep it under %(max)d characters.") % {"max": limit}})
+        raise ValidationError(
+            {
+                "text": ValidationError(
+                    _("Keep it under %(max)d characters.") % {"max": limit}, code="too_long"
+                )
+            }
+        )
     return text
+
+
+def _in_the_future() -> ValidationError:
+    return ValidationError(_("Choose a moment in the future."), code="in_the_past")
 
 
 def _when_and_where(neighbourhood, when_kind, starts_at, ends_at, where_kind, place):
@@ -52,14 +64,26 @@ def _when_and_where(neighbourhood, when_kind, starts_at, ends_at, where_kind, pl
         starts_at = ends_at = None
     else:
         if starts_at is None:
-            raise ValidationError({"starts_at": _("Choose a day.")})
+            raise ValidationError({"starts_at": ValidationError(_("Choose a day."), code="no_day")})
         if starts_at < timezone.now():
-            raise ValidationError({"starts_at": _("Choose a moment in the future.")})
+            raise ValidationError({"starts_at": _in_the_future()})
         if when_kind == WhenKind.WINDOW and (ends_at is None or ends_at <= starts_at):
-            raise ValidationError({"ends_at": _("The end must be after the start.")})
+            raise ValidationError(
+                {
+                    "ends_at": ValidationError(
+                        _("The end must be after the start."), code="ends_early"
+                    )
+                }
+            )
     if where_kind == WhereKind.PLACE:
         if place is None or place.neighbourhood_id != neighbourhood.pk:
-            raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
+            raise ValidationError(
+                {
+                    "place": ValidationError(
+                        _("Choose a place in this neighbourhood."), code="no_place"
+                    )
+                }
+            )
     else:
         place = None
     return starts_at, ends_at, place
@@ -112,7 +136,7 @@ def post_create(
 
 
 def _own_open(actor, post: Post) -> None:
-    if post.author_id != actor.pk:
+    if not access.is_author(actor, post):
         raise ValidationError(_("Only the person who posted this can change it."), code="not_yours")
     if post.status not in (PostStatus.OPEN, PostStatus.TAKEN):
         raise ValidationError(_("This is already closed."), code="closed")
@@ -202,7 +226,8 @@ def post_renew(*, actor, post: Post) -> Post:
     """Put one's own post that left the board (too old, or its day passed) back on top:
     `created_at` is when it was posted or last put back (decision 0045)."""
     _own_open(actor, post)
-    if post.when_kind != WhenKind.FLEXIBLE and (post.ends_at or post.starts_at) < timezone.now():
+    day = post.ends_at or post.starts_at
+    if post.when_kind != WhenKind.FLEXIBLE and day is not None and day < timezone.now():
         raise ValidationError(
             _("The day has passed. Choose a new day: change the request."), code="day_passed"
         )
@@ -230,19 +255,6 @@ def _guess_item(text: str, neighbourhood, category):
     return None
 
 
-def may_invite_for(actor, post: Post) -> bool:
-    """The requester, or a connector of the neighbourhood when the requester consented to
-    connectors helping them (rule 2: people connect themselves, connectors may introduce)."""
-    if actor.pk == post.author_id:
-        return True
-    is_connector = Membership.objects.filter(
-        user=actor, neighbourhood=post.neighbourhood, role=Role.CONNECTOR
-    ).exists()
-    return is_connector and has_consent(
-        user_id=post.author_id, neighbourhood=post.neighbourhood, scope="connector_outreach"
-    )
-
-
 def arranges_without_asking(post: Post) -> bool:
     """Did the requester allow connectors to ask neighbours without asking them first?"""
     return has_consent(
@@ -251,21 +263,41 @@ def arranges_without_asking(post: Post) -> bool:
 
 
 def invitation_send(
-    *, actor, post: Post, invitee, message: str = "", reason: str = ""
+    *,
+    actor,
+    membership: Membership | None,
+    post: Post,
+    invitee,
+    message: str = "",
+    reason: str = "",
 ) -> HelpInvitation:
+    """`actor` (with `membership`, theirs in the post's neighbourhood) invites `invitee`
+    to help with `post`."""
     if post.status != PostStatus.OPEN:
-        raise ValidationError(_("This request is no longer open."))
-    if not may_invite_for(actor, post):
+        raise ValidationError(_("This request is no longer open."), code="not_open")
+    if not access.may_invite_for(actor, post, membership=membership):
         raise ValidationError(
-            _("Only the person who asked, or a connector they allowed, can invite.")
+            _("Only the person who asked, or a connector they allowed, can invite."),
+            code="may_not_invite",
         )
     if invitee.pk == post.author_id:
-        raise ValidationError(_("You cannot invite yourself."))
-    _member(actor, post.neighbourhood)
+        raise ValidationError(_("You cannot invite yourself."), code="self")
+    if membership is None or membership.neighbourhood_id != post.neighbourhood_id:
+        raise ValidationError(
+            _("You are not a member of this neighbourhood. Join it first."), code="not_a_member"
+        )
     if not Membership.objects.filter(user=invitee, neighbourhood=post.neighbourhood).exists():
-        raise ValidationError(_("This person is not a member of this neighbourhood."))
+        raise ValidationError(
+            _("This person is not a member of this neighbourhood."), code="invitee_not_a_member"
+        )
     if len(message) > 300:
-        raise ValidationError({"message": _("Keep it under %(max)d characters.") % {"max": 300}})
+        raise ValidationError(
+            {
+                "message": ValidationError(
+                    _("Keep it under %(max)d characters.") % {"max": 300}, code="too_long"
+                )
+            }
+        )
     # A connector inviting on someone's request: the requester decides first (rule 2),
     # unless they allowed connectors to arrange help without asking.
     on_behalf = actor.pk != post.author_id
@@ -292,7 +324,9 @@ def invitation_send(
                 obj=invitation,
             )
     except IntegrityError:
-        raise ValidationError(_("You already invited this person.")) from None
+        raise ValidationError(
+            _("You already invited this person."), code="already_invited"
+        ) from None
     return invitation
 
 
@@ -343,7 +377,7 @@ def requester_answer(*, actor, invitation: HelpInvitation, yes: bool) -> HelpInv
     """The requester says yes or no, once, to a connector's invitation on their request.
     Yes: the neighbour is asked now. No: the invitation is withdrawn; the connector hears."""
     post = invitation.post
-    if actor.pk != post.author_id:
+    if not access.is_author(actor, post):
         raise ValidationError(_("Only the person who asked decides this."), code="not_requester")
     with transaction.atomic():
         changed = HelpInvitation.objects.filter(
@@ -390,15 +424,15 @@ def answer_once(invitation, *, actor, accept: bool, **still) -> None:
     answer — or the same one sent twice at once — is refused. Call it inside the caller's
     transaction, so what a yes sets off rolls back with it. `still`: what else must hold
     in the database at that moment (a request's invitation: the requester said yes)."""
-    if actor.pk != invitation.invitee_id:
-        raise ValidationError(_("Only the invited person can answer."))
+    if not access.is_invitee(actor, invitation):
+        raise ValidationError(_("Only the invited person can answer."), code="not_invitee")
     new_status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     if (
         not type(invitation)
         .objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING, **still)
         .update(status=new_status, answered_at=timezone.now())
     ):
-        raise ValidationError(_("You already answered this invitation."))
+        raise ValidationError(_("You already answered this invitation."), code="already_answered")
 
 
 def invitation_answer(*, actor, invitation: HelpInvitation, accept: bool) -> Exchange | None:
@@ -452,8 +486,10 @@ def _exchange_url(exchange: Exchange) -> str:
 
 
 def _participant(actor, exchange: Exchange) -> None:
-    if not exchange.involves(actor):
-        raise ValidationError(_("Only the two people of this exchange can do this."))
+    if not access.is_exchange_party(actor, exchange):
+        raise ValidationError(
+            _("Only the two people of this exchange can do this."), code="not_a_party"
+        )
 
 
 def message_post(*, actor, exchange: Exchange, text: str) -> Message:
@@ -476,7 +512,7 @@ def message_post(*, actor, exchange: Exchange, text: str) -> Message:
 def exchange_agree_time(*, actor, exchange: Exchange, when: datetime) -> Exchange:
     _participant(actor, exchange)
     if when < timezone.now():
-        raise ValidationError({"agreed_at": _("Choose a moment in the future.")})
+        raise ValidationError({"agreed_at": _in_the_future()})
     with transaction.atomic():
         exchange.agreed_at = when
         exchange.save(update_fields=["agreed_at"])
@@ -500,8 +536,10 @@ def exchange_mark_done(*, actor, exchange: Exchange) -> Exchange:
 
 
 def exchange_thank(*, actor, exchange: Exchange, text: str) -> Exchange:
-    if actor.pk != exchange.helped_id:
-        raise ValidationError(_("The person who was helped writes the thank-you note."))
+    if not access.may_thank(actor, exchange):
+        raise ValidationError(
+            _("The person who was helped writes the thank-you note."), code="not_the_helped"
+        )
     text = _clean_text(text)
     with transaction.atomic():
         exchange.thanks = text

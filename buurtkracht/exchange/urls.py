@@ -21,4 +21,26 @@ urlpatterns = [
         name="requester_answer",
     ),
     path("<buurt:slug>/samen/<int:exchange_id>/", views.exchange, name="exchange"),
+    path(
+        "<buurt:slug>/samen/<int:exchange_id>/bericht/",
+        views.exchange_message,
+        name="exchange_message",
+    ),
+    path("<buurt:slug>/samen/<int:exchange_id>/tijd/", views.exchange_time, name="exchange_time"),
+    path("<buurt:slug>/samen/<int:exchange_id>/klaar/", views.exchange_done, name="exchange_done"),
+    path(
+        "<buurt:slug>/samen/<int:exchange_id>/bedanken/",
+        views.exchange_thanks,
+        name="exchange_thanks",
+    ),
+    path(
+        "<buurt:slug>/samen/<int:exchange_id>/uren/voorstellen/",
+        views.exchange_hours_propose,
+        name="exchange_hours_propose",
+    ),
+    path(
+        "<buurt:slug>/samen/<int:exchange_id>/uren/bevestigen/",
+        views.exchange_hours_confirm,
+        name="exchange_hours_confirm",
+    ),
 ]

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtkracht.accounts.models import User
 from buurtkracht.core import access, paging
-from buurtkracht.core.access import Action
+from buurtkracht.core.access import Action, requires
 from buurtkracht.core.forms import MessageForm, add_service_errors
 from buurtkracht.people import contact
 from buurtkracht.people.selectors import display_name_of, display_names
@@ -37,8 +37,8 @@ def _aware(day, time_of_day):
 RECENT = 20
 
 
+@requires(Action.REQUESTS)
 def posts(request, slug):
-    access.require(request, Action.REQUESTS)
     kind = {"vraag": PostKind.REQUEST, "aanbod": PostKind.OFFER}.get(
         request.GET.get("soort", ""), ""
     )
@@ -82,8 +82,8 @@ def _post_fields(data) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.REQUESTS)
 def post_new(request, slug):
-    access.require(request, Action.REQUESTS)
     is_request = request.GET.get("soort", "vraag") != "aanbod"
     places = Place.objects.filter(neighbourhood=request.neighbourhood)
     form = PostForm(request.POST or None, places=places, is_request=is_request)
@@ -119,9 +119,9 @@ def _own_post_or_404(request, post_id: int) -> Post:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.REQUESTS)
 def post_edit(request, slug, post_id: int):
     """The author changes what they asked or offered."""
-    access.require(request, Action.REQUESTS)
     post = _own_post_or_404(request, post_id)
     places = Place.objects.filter(neighbourhood=request.neighbourhood)
     is_request = post.kind == PostKind.REQUEST
@@ -144,9 +144,9 @@ def post_edit(request, slug, post_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.REQUESTS)
 def post_close(request, slug, post_id: int):
     """The author closes their post: done, or no longer needed — a page that asks first."""
-    access.require(request, Action.REQUESTS)
     post = _own_post_or_404(request, post_id)
     form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -161,9 +161,9 @@ def post_close(request, slug, post_id: int):
 
 
 @require_POST
+@requires(Action.REQUESTS)
 def post_renew(request, slug, post_id: int):
     """The author puts a post that left the board back on top."""
-    access.require(request, Action.REQUESTS)
     post = _own_post_or_404(request, post_id)
     try:
         services.post_renew(actor=request.user, post=post)
@@ -182,11 +182,14 @@ def _post_or_404(request, post_id: int) -> Post:
     )
 
 
+@requires(Action.REQUESTS)
 def post_detail(request, slug, post_id: int):
-    access.require(request, Action.REQUESTS)
     post = _post_or_404(request, post_id)
-    can_invite = services.may_invite_for(request.user, post) and post.status == "open"
-    is_author = post.author_id == request.user.pk
+    can_invite = (
+        access.may_invite_for(request.user, post, membership=request.membership)
+        and post.status == "open"
+    )
+    is_author = access.is_author(request.user, post)
     invitations = list(post.invitations.all()) if can_invite else []
     wanted = {i.invitee_id for i in invitations} | (set() if is_author else {post.author_id})
     names = (
@@ -217,8 +220,8 @@ def post_detail(request, slug, post_id: int):
 
 
 @require_POST
+@requires(Action.REQUESTS)
 def invite(request, slug, post_id: int, user_id: int):
-    access.require(request, Action.REQUESTS)
     post = _post_or_404(request, post_id)
     invitee = get_object_or_404(User, pk=user_id, memberships__neighbourhood=request.neighbourhood)
     form = InviteForm(request.POST)
@@ -227,6 +230,7 @@ def invite(request, slug, post_id: int, user_id: int):
             raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
         services.invitation_send(
             actor=request.user,
+            membership=request.membership,
             post=post,
             invitee=invitee,
             message=form.cleaned_data["message"],
@@ -242,12 +246,12 @@ def invite(request, slug, post_id: int, user_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.REQUESTS)
 def requester_answer(request, slug, post_id: int, invitation_id: int):
     """The requester decides on a connector's invitation on their request: yes, then the
     neighbour is asked; no, and nobody is asked."""
-    access.require(request, Action.REQUESTS)
     post = _post_or_404(request, post_id)
-    if post.author_id != request.user.pk:
+    if not access.is_author(request.user, post):
         raise Http404
     invitation = get_object_or_404(HelpInvitation, pk=invitation_id, post=post)
     if request.method == "POST":
@@ -278,15 +282,16 @@ def requester_answer(request, slug, post_id: int, invitation_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.REQUESTS)
 def invitation(request, slug, invitation_id: int):
-    access.require(request, Action.REQUESTS)
     invitation = get_object_or_404(
         HelpInvitation.objects.select_related("post__author__profile", "invited_by__profile"),
         pk=invitation_id,
-        invitee=request.user,
         post__neighbourhood=request.neighbourhood,
         requester_answer=RequesterAnswer.YES,  # not sent before the requester's yes
     )
+    if not access.is_invitee(request.user, invitation):
+        raise Http404
     if request.method == "POST":
         try:
             exchange = services.invitation_answer(
@@ -311,86 +316,44 @@ def invitation(request, slug, invitation_id: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def exchange(request, slug, exchange_id: int):
-    access.require(request, Action.REQUESTS)
+def _exchange_or_404(request, exchange_id: int) -> Exchange:
+    """An exchange of this neighbourhood the viewer is one of the two people of; anyone
+    else's looks like nothing."""
     exchange = get_object_or_404(
         Exchange.objects.select_related("post", "helper__profile", "helped__profile"),
         pk=exchange_id,
         post__neighbourhood=request.neighbourhood,
     )
-    if not exchange.involves(request.user):
+    if not access.is_exchange_party(request.user, exchange):
         raise Http404
+    return exchange
+
+
+def _back_to(exchange: Exchange):
+    return redirect(
+        "exchange:exchange", slug=exchange.post.neighbourhood.slug, exchange_id=exchange.pk
+    )
+
+
+def _timebank_on(neighbourhood) -> bool:
+    return neighbourhood.has_module("timebank") and hasattr(neighbourhood, "timebank")
+
+
+def _exchange_page(request, exchange: Exchange, **sent):
+    """The exchange page; `sent`: a form that came back with errors, by its name."""
+    timebank_on = _timebank_on(request.neighbourhood)
+    hours = getattr(exchange, "hours", None) if timebank_on else None
     forms = {
         "message": MessageForm(prefix="m"),
         "time": AgreeTimeForm(prefix="t"),
         "thanks": ThanksForm(prefix="k"),
     }
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "message":
-                forms["message"] = form = MessageForm(request.POST, prefix="m")
-                if form.is_valid():
-                    services.message_post(
-                        actor=request.user, exchange=exchange, text=form.cleaned_data["text"]
-                    )
-                    return redirect(request.path)
-            elif action == "time":
-                forms["time"] = form = AgreeTimeForm(request.POST, prefix="t")
-                if form.is_valid():
-                    when = _aware(form.cleaned_data["day"], form.cleaned_data["time"])
-                    services.exchange_agree_time(actor=request.user, exchange=exchange, when=when)
-                    messages.success(request, _("The time is saved."))
-                    return redirect(request.path)
-            elif action == "done":
-                services.exchange_mark_done(actor=request.user, exchange=exchange)
-                messages.success(request, _("Saved: it is done on your side."))
-                return redirect(request.path)
-            elif action in ("hours_propose", "hours_confirm"):
-                forms["hours"] = form = HoursForm(request.POST, prefix="h")
-                if form.is_valid():
-                    from buurtkracht.timebank import services as timebank
-
-                    if action == "hours_propose":
-                        timebank.exchange_hours_propose(
-                            actor=request.user, exchange=exchange, minutes=form.total()
-                        )
-                        messages.success(request, _("Saved. The other person confirms the time."))
-                    else:
-                        timebank.exchange_hours_confirm(
-                            actor=request.user, exchange=exchange, minutes=form.total()
-                        )
-                        messages.success(request, _("Confirmed: the time has been transferred."))
-                    return redirect(request.path)
-            elif action == "thanks":
-                forms["thanks"] = form = ThanksForm(request.POST, prefix="k")
-                if form.is_valid():
-                    services.exchange_thank(
-                        actor=request.user, exchange=exchange, text=form.cleaned_data["text"]
-                    )
-                    messages.success(request, _("Your thank-you note is saved."))
-                    return redirect(request.path)
-            else:
-                raise Http404
-        except ValidationError as error:
-            target = forms.get(action)
-            if target is not None and target.is_bound:
-                add_service_errors(target, error)
-            else:
-                messages.error(request, " ".join(error.messages))
-    other = exchange.helped if request.user.pk == exchange.helper_id else exchange.helper
-    timebank_on = request.neighbourhood.has_module("timebank") and hasattr(
-        request.neighbourhood, "timebank"
-    )
-    hours = getattr(exchange, "hours", None) if timebank_on else None
-    if timebank_on and "hours" not in forms:
-        forms["hours"] = HoursForm(
-            prefix="h",
-            initial=(
-                {"hours": hours.minutes // 60, "minutes": hours.minutes % 60} if hours else None
-            ),
-        )
+    if timebank_on:
+        initial = {"hours": hours.minutes // 60, "minutes": hours.minutes % 60} if hours else None
+        forms["hours"] = HoursForm(prefix="h", initial=initial)
+    forms.update(sent)
+    mine_helper = request.user.pk == exchange.helper_id
+    other = exchange.helped if mine_helper else exchange.helper
     context = {
         "timebank_on": timebank_on,
         "hours": hours,
@@ -400,11 +363,121 @@ def exchange(request, slug, exchange_id: int):
         "card": contact.card(viewer=request.user, other=other),
         "thread": exchange.messages.select_related("author__profile"),
         "forms": forms,
-        "my_done": (
-            exchange.done_by_helper_at
-            if request.user.pk == exchange.helper_id
-            else exchange.done_by_helped_at
-        ),
-        "back": reverse("exchange:posts", kwargs={"slug": slug}),
+        "my_done": exchange.done_by_helper_at if mine_helper else exchange.done_by_helped_at,
+        "back": reverse("exchange:posts", kwargs={"slug": request.neighbourhood.slug}),
     }
     return render(request, "exchange/exchange.html", context)
+
+
+@require_GET
+@requires(Action.REQUESTS)
+def exchange(request, slug, exchange_id: int):
+    """The two people of an exchange: messages, a time, done by both, thanks, hours."""
+    return _exchange_page(request, _exchange_or_404(request, exchange_id))
+
+
+@require_POST
+@requires(Action.REQUESTS)
+def exchange_message(request, slug, exchange_id: int):
+    exchange = _exchange_or_404(request, exchange_id)
+    form = MessageForm(request.POST, prefix="m")
+    if form.is_valid():
+        try:
+            services.message_post(
+                actor=request.user, exchange=exchange, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _back_to(exchange)
+    return _exchange_page(request, exchange, message=form)
+
+
+@require_POST
+@requires(Action.REQUESTS)
+def exchange_time(request, slug, exchange_id: int):
+    exchange = _exchange_or_404(request, exchange_id)
+    form = AgreeTimeForm(request.POST, prefix="t")
+    if form.is_valid():
+        when = _aware(form.cleaned_data["day"], form.cleaned_data["time"])
+        try:
+            services.exchange_agree_time(actor=request.user, exchange=exchange, when=when)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The time is saved."))
+            return _back_to(exchange)
+    return _exchange_page(request, exchange, time=form)
+
+
+@require_POST
+@requires(Action.REQUESTS)
+def exchange_done(request, slug, exchange_id: int):
+    exchange = _exchange_or_404(request, exchange_id)
+    try:
+        services.exchange_mark_done(actor=request.user, exchange=exchange)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _exchange_page(request, exchange)
+    messages.success(request, _("Saved: it is done on your side."))
+    return _back_to(exchange)
+
+
+@require_POST
+@requires(Action.REQUESTS)
+def exchange_thanks(request, slug, exchange_id: int):
+    exchange = _exchange_or_404(request, exchange_id)
+    form = ThanksForm(request.POST, prefix="k")
+    if form.is_valid():
+        try:
+            services.exchange_thank(
+                actor=request.user, exchange=exchange, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your thank-you note is saved."))
+            return _back_to(exchange)
+    return _exchange_page(request, exchange, thanks=form)
+
+
+def _settle_hours(request, exchange_id: int, *, settle, saved: str):
+    """Propose or confirm how long the help took; `settle` is the time bank's service."""
+    exchange = _exchange_or_404(request, exchange_id)
+    form = HoursForm(request.POST, prefix="h")
+    if form.is_valid():
+        try:
+            settle(actor=request.user, exchange=exchange, minutes=form.total())
+        except ValidationError as error:
+            # The time bank refuses for the exchange, not a field: said above the page.
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, saved)
+            return _back_to(exchange)
+    return _exchange_page(request, exchange, hours=form)
+
+
+@require_POST
+@requires(Action.REQUESTS)
+def exchange_hours_propose(request, slug, exchange_id: int):
+    from buurtkracht.timebank import services as timebank
+
+    return _settle_hours(
+        request,
+        exchange_id,
+        settle=timebank.exchange_hours_propose,
+        saved=_("Saved. The other person confirms the time."),
+    )
+
+
+@require_POST
+@requires(Action.REQUESTS)
+def exchange_hours_confirm(request, slug, exchange_id: int):
+    from buurtkracht.timebank import services as timebank
+
+    return _settle_hours(
+        request,
+        exchange_id,
+        settle=timebank.exchange_hours_confirm,
+        saved=_("Confirmed: the time has been transferred."),
+    )

@@ -161,7 +161,9 @@ def require_membership(user, neighbourhood) -> Membership:
     for the services of every app that acts within a neighbourhood."""
     membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
     if membership is None:
-        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
+        raise ValidationError(
+            _("You are not a member of this neighbourhood. Join it first."), code="not_a_member"
+        )
     return membership
 
 

@@ -530,7 +530,10 @@ def analyse(
 
 
 def layout(
-    nodes: Iterable[Node], edges: Iterable[tuple[Node, Node, float]], *, seed: int = 0
+    nodes: Iterable[Node],
+    edges: Network | Iterable[tuple[Node, Node, float]],
+    *,
+    seed: int = 0,
 ) -> dict[Node, tuple[float, float]]:
     """Positions in [0, 1]² for a picture of the network (rustworkx's spring layout).
 

@@ -9,8 +9,10 @@ log (`access.note_reads`)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,6 +23,8 @@ from buurtkracht.core import access
 
 from . import analysis
 from .ties import MONTHS, Ties, events_of, fold, people_of, window
+
+_T = TypeVar("_T")
 
 NOT_INCLUDED_SHOWN = 30
 SUGGESTIONS_EACH = 3
@@ -199,6 +203,17 @@ def _month_starts(now: datetime, months: int) -> list:
     return starts
 
 
+def _by_id(found: Mapping[Hashable, _T]) -> dict[int, _T]:
+    """What the analysis found per node, for nodes that are user ids (as the app's are):
+    the analysis takes any hashable node, so its types cannot say so."""
+    return cast("dict[int, _T]", dict(found))
+
+
+def _network_of(result: analysis.Analysis, ties: Ties):
+    """The network the analysis built (kept so the picture does not build it again)."""
+    return result.network if result.network is not None else ties.edges()
+
+
 def computed(neighbourhood, *, now: datetime | None = None, months: int = 6) -> Computed:
     """The network of `neighbourhood` at `now` with its analysis, picture and the figures
     at the start of each of the last `months` months, from the events read once. Heavy in
@@ -212,7 +227,7 @@ def computed(neighbourhood, *, now: datetime | None = None, months: int = 6) -> 
     ties = fold(people, events, now=now)
     result = _analyse(ties)
     positions = (
-        analysis.layout(ties.people, result.network, seed=0)
+        _by_id(analysis.layout(ties.people, _network_of(result, ties), seed=0))
         if ties.people and len(ties.people) <= PICTURE_LIMIT
         else {}
     )
@@ -325,7 +340,8 @@ def pairs(
     ):
         if len(found) >= limit:
             break
-        found.append(Pair(a, names[a], b, names[b], reason(list(tokens), labels)))
+        one, other = cast(int, a), cast(int, b)  # user ids (see _by_id)
+        found.append(Pair(one, names[one], other, names[other], reason(list(tokens), labels)))
     return found[:limit]
 
 
@@ -343,94 +359,61 @@ def _figures_row(data: dict) -> Figures:
     return Figures(**data)
 
 
+@dataclass
+class _Seen:
+    """What the overview may show of the people in the stored analysis, as it is now:
+    who may be named (`named`), who may be approached (`outreach`), and the names the
+    viewer may see of those the page shows."""
+
+    named: set[int]
+    outreach: set[int]
+    names: dict[int, str]
+
+    def person(
+        self, user_id: int, ties: int, *, outreach: bool = False, score: float = 0.0
+    ) -> Person:
+        allowed = self.outreach if outreach else self.named
+        name = self.names.get(user_id, "") if user_id in allowed else ""
+        return Person(user_id=user_id, name=name, ties=ties, score=score)
+
+
 def overview(*, neighbourhood, viewer, membership) -> Overview:
     """The overview as `viewer` may see it, from the stored analysis (`network.snapshot`,
     kept up to date in the background): bounded lists, so the page costs the same at 200
     or 100,000 residents. Names only of people who may be named *now* and whose name the
     viewer may see; a professional's look is written to the access log."""
     from buurtkracht.jobs.selectors import stored
-    from buurtkracht.people.selectors import display_names
-
-    from .models import WatchGroup
 
     found = stored("network", neighbourhood)
     if not found.ready:
         return Overview.pending(found)
     data = found.data
-    connectors = data["connectors"]
-    isolated, peripheral = data["isolated"], data["peripheral"]
-    suggestions = {int(k): v for k, v in data["suggestions"].items()}
-    stored_pairs = data["pairs"]
-    picture_ids = [d["id"] for d in data["picture"].get("dots", []) if "id" in d]
-    asked = {uid for uid, *_rest in connectors} | {uid for uid, _t in isolated + peripheral}
-    asked |= {uid for found_for in suggestions.values() for uid, _r in found_for}
-    asked |= {uid for one, other, _r in stored_pairs for uid in (one, other)}
-    asked |= set(picture_ids)
-    # Consent and names as they are now: withdrawing either takes effect at once.
-    named_ids, outreach_ids = access.network_consents(neighbourhood=neighbourhood, user_ids=asked)
-    # Names only of whom the page may show: the first few who may be named of each list
-    # (a margin for names the viewer may not see), their suggestions, pairs and dots.
-    margin = 2 * NOT_INCLUDED_SHOWN
-    wanted = {uid for uid, *_rest in connectors if uid in named_ids}
-    for people in (isolated, peripheral):
-        wanted.update([uid for uid, _t in people if uid in outreach_ids][:margin])
-    wanted.update(uid for one, other, _r in stored_pairs for uid in (one, other))
-    wanted.update(uid for uid in picture_ids if uid in named_ids)
-    names = display_names(
-        viewer=viewer, neighbourhood=neighbourhood, user_ids=wanted & outreach_ids
-    )
-    # Then the people the shown ones could meet (a second small look-up).
-    shown_targets = []
-    for people in (isolated, peripheral):
-        shown_targets += [uid for uid, _t in people if uid in names][:NOT_INCLUDED_SHOWN]
-    partners = {
-        uid
-        for target in shown_targets
-        for uid, _r in suggestions.get(target, [])[: 2 * SUGGESTIONS_EACH]
-        if uid in named_ids and uid not in names
-    }
-    names.update(display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=partners))
-
-    def person(user_id: int, ties: int, *, outreach: bool = False, score: float = 0.0) -> Person:
-        allowed = outreach_ids if outreach else named_ids
-        name = names.get(user_id, "") if user_id in allowed else ""
-        return Person(user_id=user_id, name=name, ties=ties, score=score)
-
-    shown_isolated = [p for p in (person(u, t, outreach=True) for u, t in isolated) if p.name]
-    shown_peripheral = [p for p in (person(u, t, outreach=True) for u, t in peripheral) if p.name]
-    shown_isolated = shown_isolated[:NOT_INCLUDED_SHOWN]
-    shown_peripheral = shown_peripheral[:NOT_INCLUDED_SHOWN]
-    for p in shown_isolated + shown_peripheral:
-        p.suggestions = [
-            (uid, names[uid], _in_language(reasons))
-            for uid, reasons in suggestions.get(p.user_id, [])[: 2 * SUGGESTIONS_EACH]
-            if uid in named_ids and uid in names
-        ][:SUGGESTIONS_EACH]
+    seen = _seen(data, viewer=viewer, neighbourhood=neighbourhood)
+    suggestions = _suggestions_in(data)
+    isolated = _not_included(data["isolated"], seen, suggestions)
+    peripheral = _not_included(data["peripheral"], seen, suggestions)
     meet = [
-        Pair(one, names[one], other, names[other], _in_language(reasons))
-        for one, other, reasons in stored_pairs
-        if one in outreach_ids and other in outreach_ids and one in names and other in names
+        Pair(one, seen.names[one], other, seen.names[other], _in_language(reasons))
+        for one, other, reasons in data["pairs"]
+        if {one, other} <= seen.outreach and one in seen.names and other in seen.names
     ][:PAIRS_SHOWN]
-    group_names = dict(
-        WatchGroup.objects.filter(neighbourhood=neighbourhood).values_list("pk", "name")
-    )
-    watch = [
-        WatchFigures(group_names[pk], counted, inside, outside, connected)
-        for pk, counted, inside, outside, connected in data["watch"]
-        if pk in group_names
-    ]
-    connector_people = [person(uid, ties, score=score) for uid, score, ties in connectors]
-    shown = [p.user_id for p in connector_people + shown_isolated + shown_peripheral if p.name]
-    shown += [uid for p in shown_isolated + shown_peripheral for uid, _n, _r in p.suggestions]
+    connectors = [seen.person(uid, ties, score=score) for uid, score, ties in data["connectors"]]
+    dot_names = {
+        uid: seen.names[uid]
+        for uid in _picture_ids(data)
+        if uid in seen.named and uid in seen.names
+    }
+    watch = _watch_figures(data, neighbourhood)
+    shown = [p.user_id for p in connectors + isolated + peripheral if p.name]
+    shown += [uid for p in isolated + peripheral for uid, _n, _r in p.suggestions]
     shown += [uid for pair in meet for uid in (pair.one, pair.other)]
-    dot_names = {uid: names[uid] for uid in picture_ids if uid in named_ids and uid in names}
     shown += list(dot_names)  # a dot's name is shown too (its title in the picture)
     access.note_reads(viewer=viewer, membership=membership, subject_ids=shown, what="network")
     return Overview(
         figures=_figures_row(data["figures"]),
-        connectors=connector_people,
-        isolated=shown_isolated,
-        peripheral=shown_peripheral,
+        connectors=connectors,
+        isolated=isolated,
+        peripheral=peripheral,
         anonymous_isolated=data["isolated_count"] - data["isolated_named"],
         anonymous_peripheral=data["peripheral_count"] - data["peripheral_named"],
         groups=[(number + 1, size) for number, size in enumerate(data["groups"])],
@@ -444,6 +427,79 @@ def overview(*, neighbourhood, viewer, membership) -> Overview:
         current=found.current,
         late=found.late,
     )
+
+
+def _suggestions_in(data: dict) -> dict[int, list]:
+    return {int(k): v for k, v in data["suggestions"].items()}
+
+
+def _picture_ids(data: dict) -> list[int]:
+    return [d["id"] for d in data["picture"].get("dots", []) if "id" in d]
+
+
+def _seen(data: dict, *, viewer, neighbourhood) -> _Seen:
+    """Consent and names as they are now (withdrawing either takes effect at once), looked
+    up only for whom the page may show: the first few who may be named of each list (a
+    margin for names the viewer may not see), their suggestions, pairs and dots; then, in
+    a second small look-up, the people the shown ones could meet."""
+    from buurtkracht.people.selectors import display_names
+
+    connectors, stored_pairs = data["connectors"], data["pairs"]
+    isolated, peripheral = data["isolated"], data["peripheral"]
+    suggestions, picture_ids = _suggestions_in(data), _picture_ids(data)
+    asked = {uid for uid, *_rest in connectors} | {uid for uid, _t in isolated + peripheral}
+    asked |= {uid for found_for in suggestions.values() for uid, _r in found_for}
+    asked |= {uid for one, other, _r in stored_pairs for uid in (one, other)}
+    asked |= set(picture_ids)
+    named_ids, outreach_ids = access.network_consents(neighbourhood=neighbourhood, user_ids=asked)
+    margin = 2 * NOT_INCLUDED_SHOWN
+    wanted = {uid for uid, *_rest in connectors if uid in named_ids}
+    for people in (isolated, peripheral):
+        wanted.update([uid for uid, _t in people if uid in outreach_ids][:margin])
+    wanted.update(uid for one, other, _r in stored_pairs for uid in (one, other))
+    wanted.update(uid for uid in picture_ids if uid in named_ids)
+    names = display_names(
+        viewer=viewer, neighbourhood=neighbourhood, user_ids=wanted & outreach_ids
+    )
+    shown_targets = []
+    for people in (isolated, peripheral):
+        shown_targets += [uid for uid, _t in people if uid in names][:NOT_INCLUDED_SHOWN]
+    partners = {
+        uid
+        for target in shown_targets
+        for uid, _r in suggestions.get(target, [])[: 2 * SUGGESTIONS_EACH]
+        if uid in named_ids and uid not in names
+    }
+    names.update(display_names(viewer=viewer, neighbourhood=neighbourhood, user_ids=partners))
+    return _Seen(named=named_ids, outreach=outreach_ids, names=names)
+
+
+def _not_included(people: list, seen: _Seen, suggestions: dict[int, list]) -> list[Person]:
+    """The first people of a "not included yet" list who may be named, each with the
+    neighbours they could meet."""
+    shown = [p for p in (seen.person(u, t, outreach=True) for u, t in people) if p.name]
+    shown = shown[:NOT_INCLUDED_SHOWN]
+    for p in shown:
+        p.suggestions = [
+            (uid, seen.names[uid], _in_language(reasons))
+            for uid, reasons in suggestions.get(p.user_id, [])[: 2 * SUGGESTIONS_EACH]
+            if uid in seen.named and uid in seen.names
+        ][:SUGGESTIONS_EACH]
+    return shown
+
+
+def _watch_figures(data: dict, neighbourhood) -> list[WatchFigures]:
+    """The groups to connect that still exist, with their stored figures."""
+    from .models import WatchGroup
+
+    group_names = dict(
+        WatchGroup.objects.filter(neighbourhood=neighbourhood).values_list("pk", "name")
+    )
+    return [
+        WatchFigures(group_names[pk], counted, inside, outside, connected)
+        for pk, counted, inside, outside, connected in data["watch"]
+        if pk in group_names
+    ]
 
 
 def _in_language(reasons: dict) -> str:
@@ -517,7 +573,7 @@ def _group_picture(result: analysis.Analysis, size: int, margin: int) -> dict:
 
     shown = result.groups[:60]
     bridges = [(a, b, w) for a, b, w in result.bridges if a < len(shown) and b < len(shown)]
-    spots = analysis.layout(range(len(shown)), bridges, seed=0) if shown else {}
+    spots = _by_id(analysis.layout(range(len(shown)), bridges, seed=0)) if shown else {}
     largest = max((len(g) for g in shown), default=1)
     dots = [
         {
@@ -579,7 +635,11 @@ def resting(neighbourhood, among=None) -> set[int]:
     )
     if among is not None:
         offers = offers.filter(owner_id__in=list(among))
-    limits = dict(offers.values_list("owner_id", "max_asks_per_month"))
+    limits = {
+        uid: most
+        for uid, most in offers.values_list("owner_id", "max_asks_per_month")
+        if most is not None
+    }
     asked = [uid for uid, most in limits.items() if most > 0]
     if not asked:
         return set(limits)

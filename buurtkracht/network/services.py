@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.core.logging import log_action
-from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.models import Membership, Neighbourhood
 from buurtkracht.neighbourhoods.services import require_membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
@@ -42,18 +42,25 @@ PROBLEMS_SHOWN = 50
 """Problems listed on the page (the rest are counted)."""
 
 
-def _may(actor, neighbourhood, action: Action, refusal: str) -> None:
-    """Services check the central access module too (views are not the only way in)."""
-    membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
-    if not access.decide(actor, action, neighbourhood=neighbourhood, membership=membership):
-        raise ValidationError(refusal)
+def _may(
+    actor, membership: Membership | None, action: Action, refusal: str, *, neighbourhood=None
+) -> Neighbourhood:
+    """Services check the central access module too (views are not the only way in), for
+    the membership they act for: in `neighbourhood`, or else in the membership's own.
+    Returns the neighbourhood."""
+    if membership is None:
+        raise ValidationError(refusal, code="not_allowed")
+    neighbourhood = neighbourhood or membership.neighbourhood
+    if not access.member_may(actor, action, neighbourhood=neighbourhood, membership=membership):
+        raise ValidationError(refusal, code="not_allowed")
+    return neighbourhood
 
 
 def _resident(user, neighbourhood) -> None:
-    if not Membership.objects.filter(
-        user=user, neighbourhood=neighbourhood, role__in=PEOPLE_ROLES
-    ).exists():
-        raise ValidationError(_("This person is not a resident of this neighbourhood."))
+    if not access.is_network_person(user, neighbourhood):
+        raise ValidationError(
+            _("This person is not a resident of this neighbourhood."), code="not_a_resident"
+        )
 
 
 # --- "Ik ken" ----------------------------------------------------------------------------
@@ -63,12 +70,14 @@ def acquaintance_add(*, actor, neighbourhood, other) -> Acquaintance:
     """A resident says they know `other`; it counts once `other` agrees."""
     require_membership(actor, neighbourhood)
     if other.pk == actor.pk:
-        raise ValidationError(_("You cannot add yourself."))
+        raise ValidationError(_("You cannot add yourself."), code="self")
     _resident(other, neighbourhood)
     if Acquaintance.objects.filter(
         neighbourhood=neighbourhood, from_user=other, to_user=actor
     ).exists():
-        raise ValidationError(_("This neighbour already asked you. Answer their question."))
+        raise ValidationError(
+            _("This neighbour already asked you. Answer their question."), code="asked_you_first"
+        )
     try:
         with transaction.atomic():
             made = Acquaintance.objects.create(
@@ -85,18 +94,20 @@ def acquaintance_add(*, actor, neighbourhood, other) -> Acquaintance:
                 actor=actor, action="network.know_asked", neighbourhood=neighbourhood, obj=made
             )
     except IntegrityError:
-        raise ValidationError(_("You already added this neighbour.")) from None
+        raise ValidationError(
+            _("You already added this neighbour."), code="already_added"
+        ) from None
     return made
 
 
 def acquaintance_answer(*, actor, acquaintance: Acquaintance, yes: bool) -> Acquaintance:
-    if actor.pk != acquaintance.to_user_id:
-        raise ValidationError(_("Only the person who was named can answer."))
+    if not access.may_answer_acquaintance(actor, acquaintance):
+        raise ValidationError(_("Only the person who was named can answer."), code="not_named")
     with transaction.atomic():
         if not Acquaintance.objects.filter(pk=acquaintance.pk, answer=Answer.PENDING).update(
             answer=Answer.YES if yes else Answer.NO, answered_at=timezone.now()
         ):
-            raise ValidationError(_("You already answered this."))
+            raise ValidationError(_("You already answered this."), code="already_answered")
         if yes:
             contact_connect(a=acquaintance.from_user, b=actor, source="acquaintance")
         log_action(
@@ -113,29 +124,29 @@ def acquaintance_answer(*, actor, acquaintance: Acquaintance, yes: bool) -> Acqu
 
 
 def introduction_propose(
-    *, actor, neighbourhood, one, other, reason: str = "", message: str = ""
+    *, actor, membership: Membership | None, one, other, reason: str = "", message: str = ""
 ) -> Introduction:
-    """A connector (or professional) proposes that two residents meet. Both decide.
-    `reason` is the platform's (`selectors.stored_reason`); `message` the proposer's own
-    words, shown as theirs."""
-    _may(
+    """A connector (or professional; `membership` is theirs) proposes that two residents
+    of its neighbourhood meet. Both decide. `reason` is the platform's
+    (`selectors.stored_reason`); `message` the proposer's own words, shown as theirs."""
+    neighbourhood = _may(
         actor,
-        neighbourhood,
+        membership,
         Action.NETWORK_VIEW,
         _("Only connectors and professionals can propose an introduction."),
     )
     if one.pk == other.pk:
-        raise ValidationError(_("Choose two different people."))
+        raise ValidationError(_("Choose two different people."), code="same_person")
     if actor.pk in (one.pk, other.pk):
-        raise ValidationError(_("Introduce two other people; you can contact people yourself."))
+        raise ValidationError(
+            _("Introduce two other people; you can contact people yourself."), code="self"
+        )
     for person in (one, other):
         _resident(person, neighbourhood)
-    named = access.network_named(
-        neighbourhood=neighbourhood, user_ids=[one.pk, other.pk], outreach=True
-    )
-    if named != {one.pk, other.pk}:
+    if not access.may_be_introduced(neighbourhood=neighbourhood, user_ids=[one.pk, other.pk]):
         raise ValidationError(
-            _("Both people must have allowed being named before you can introduce them.")
+            _("Both people must have allowed being named before you can introduce them."),
+            code="no_consent",
         )
     if selectors.resting(neighbourhood, among=[one.pk, other.pk]):
         raise ValidationError(
@@ -149,7 +160,11 @@ def introduction_propose(
     message = (message or "").strip()
     if len(message) > REASON_MAX:
         raise ValidationError(
-            {"message": _("Keep it under %(max)d characters.") % {"max": REASON_MAX}}
+            {
+                "message": ValidationError(
+                    _("Keep it under %(max)d characters.") % {"max": REASON_MAX}, code="too_long"
+                )
+            }
         )
     a, b = sorted((one, other), key=lambda u: u.pk)
     try:
@@ -178,7 +193,9 @@ def introduction_propose(
                 actor=actor, action="network.introduced", neighbourhood=neighbourhood, obj=made
             )
     except IntegrityError:
-        raise ValidationError(_("These two have already been introduced.")) from None
+        raise ValidationError(
+            _("These two have already been introduced."), code="already_introduced"
+        ) from None
     return made
 
 
@@ -191,17 +208,17 @@ def _introduction_url(introduction: Introduction) -> str:
 
 def introduction_answer(*, actor, introduction: Introduction, yes: bool) -> Introduction:
     """One of the two says yes or no, once. The second yes makes the contact and the tie."""
-    if actor.pk == introduction.person_a_id:
-        field_name = "answer_a"
-    elif actor.pk == introduction.person_b_id:
-        field_name = "answer_b"
-    else:
-        raise ValidationError(_("Only the two people introduced can answer."))
+    side = access.introduction_side(actor, introduction)
+    if side is None:
+        raise ValidationError(
+            _("Only the two people introduced can answer."), code="not_introduced"
+        )
+    field_name = f"answer_{side}"
     with transaction.atomic():
         if not Introduction.objects.filter(
             pk=introduction.pk, **{field_name: Answer.PENDING}
         ).update(**{field_name: Answer.YES if yes else Answer.NO}):
-            raise ValidationError(_("You already answered this."))
+            raise ValidationError(_("You already answered this."), code="already_answered")
         both = Introduction.objects.filter(
             pk=introduction.pk, answer_a=Answer.YES, answer_b=Answer.YES, accepted_at__isnull=True
         ).update(accepted_at=timezone.now())
@@ -228,7 +245,7 @@ def introduction_answer(*, actor, introduction: Introduction, yes: bool) -> Intr
 def introduction_message(*, actor, introduction: Introduction, text: str) -> IntroductionMessage:
     """One of two people who both said yes writes to the other; the other is told (and
     their buurtwerker, when they chose that route)."""
-    if actor.pk not in (introduction.person_a_id, introduction.person_b_id):
+    if access.introduction_side(actor, introduction) is None:
         raise ValidationError(_("Only the two people introduced can write here."), code="not_yours")
     if introduction.accepted_at is None:
         raise ValidationError(
@@ -280,13 +297,15 @@ class ImportPlan:
         return not self.problems and bool(self.ties)
 
 
-def import_plan(*, actor, neighbourhood, upload, fmt: str | None = None) -> ImportPlan:
+def import_plan(
+    *, actor, membership: Membership | None, upload, fmt: str | None = None
+) -> ImportPlan:
     """Read a relationship map (CSV source,target[,weight], Kumu JSON or XLSX) and match its
-    names to the neighbourhood's residents by their name as shown in the neighbourhood.
-    Nothing is written. Every problem names its line."""
-    _may(
+    names to the residents of the neighbourhood of `membership` (the importer's) by their
+    name as shown there. Nothing is written. Every problem names its line."""
+    neighbourhood = _may(
         actor,
-        neighbourhood,
+        membership,
         Action.NETWORK_IMPORT,
         _(
             "Only professionals and administrators of this neighbourhood can import a "
@@ -359,7 +378,9 @@ def _residents_named(neighbourhood, names) -> dict[str, list[int]]:
 def import_commit(*, actor, neighbourhood, plan: ImportPlan) -> TieImport:
     """Write a plan without problems, all or nothing."""
     if not plan.ok:
-        raise ValidationError(_("Fix the problems first; nothing was imported."))
+        raise ValidationError(
+            _("Fix the problems first; nothing was imported."), code="has_problems"
+        )
     with transaction.atomic():
         batch = TieImport.objects.create(
             neighbourhood=neighbourhood,
@@ -386,30 +407,47 @@ def import_commit(*, actor, neighbourhood, plan: ImportPlan) -> TieImport:
 WATCH_NAME_MAX = 120
 
 
-def _may_manage_groups(actor, neighbourhood) -> None:
-    _may(
+def _may_manage_groups(actor, membership: Membership | None, group=None) -> Neighbourhood:
+    """Refused unless `actor` (with `membership`) manages the groups: of `group`'s
+    neighbourhood when one is given."""
+    return _may(
         actor,
-        neighbourhood,
+        membership,
         Action.NETWORK_GROUPS,
-        _(
-            "Only professionals and administrators of this neighbourhood can manage the groups "
-            "to connect."
-        ),
+        _groups_refusal(),
+        neighbourhood=group.neighbourhood if group is not None else None,
     )
 
 
-def watch_group_save(*, actor, neighbourhood, name: str, group: WatchGroup | None = None):
-    """Make a group to watch (e.g. "residents of sheltered housing"), or rename one."""
-    _may_manage_groups(actor, neighbourhood)
+def _groups_refusal() -> str:
+    return _(
+        "Only professionals and administrators of this neighbourhood can manage the groups "
+        "to connect."
+    )
+
+
+def watch_group_save(
+    *, actor, membership: Membership | None, name: str, group: WatchGroup | None = None
+) -> WatchGroup:
+    """Make a group to watch (e.g. "residents of sheltered housing") in the neighbourhood
+    of `membership` (the manager's), or rename one."""
+    neighbourhood = _may_manage_groups(actor, membership)
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": _("Give the group a name.")})
+        raise ValidationError({"name": ValidationError(_("Give the group a name."), code="empty")})
     if len(name) > WATCH_NAME_MAX:
         raise ValidationError(
-            {"name": _("Keep it under %(max)d characters.") % {"max": WATCH_NAME_MAX}}
+            {
+                "name": ValidationError(
+                    _("Keep it under %(max)d characters.") % {"max": WATCH_NAME_MAX},
+                    code="too_long",
+                )
+            }
         )
     if group is not None and group.neighbourhood_id != neighbourhood.pk:
-        raise ValidationError(_("This group belongs to another neighbourhood."))
+        raise ValidationError(
+            _("This group belongs to another neighbourhood."), code="other_neighbourhood"
+        )
     try:
         with transaction.atomic():
             if group is None:
@@ -421,12 +459,14 @@ def watch_group_save(*, actor, neighbourhood, name: str, group: WatchGroup | Non
                 action = "network.group_renamed"
             log_action(actor=actor, action=action, neighbourhood=neighbourhood, obj=group)
     except IntegrityError:
-        raise ValidationError({"name": _("There is already a group with this name.")}) from None
+        raise ValidationError(
+            {"name": ValidationError(_("There is already a group with this name."), code="taken")}
+        ) from None
     return group
 
 
-def watch_group_delete(*, actor, group: WatchGroup) -> None:
-    _may_manage_groups(actor, group.neighbourhood)
+def watch_group_delete(*, actor, membership: Membership | None, group: WatchGroup) -> None:
+    _may_manage_groups(actor, membership, group)
     with transaction.atomic():
         log_action(
             actor=actor,
@@ -438,19 +478,19 @@ def watch_group_delete(*, actor, group: WatchGroup) -> None:
         group.delete()
 
 
-def watch_group_add(*, actor, group: WatchGroup, person) -> None:
+def watch_group_add(*, actor, membership: Membership | None, group: WatchGroup, person) -> None:
     """Count a resident in the group. Only people who allowed it (`group_count`); they are
     told, and they can leave the group themselves on their "my neighbours" page."""
-    hood = group.neighbourhood
-    _may_manage_groups(actor, hood)
+    hood = _may_manage_groups(actor, membership, group)
     _resident(person, hood)
     if not access.group_counted(neighbourhood=hood, user_ids=[person.pk]):
         raise ValidationError(
-            _("This person has not allowed being counted in a group. Ask them first.")
+            _("This person has not allowed being counted in a group. Ask them first."),
+            code="no_consent",
         )
     with transaction.atomic():
         if group.members.filter(pk=person.pk).exists():
-            raise ValidationError(_("This person is already in the group."))
+            raise ValidationError(_("This person is already in the group."), code="in_group")
         group.members.add(person)
         notify(
             user=person,
@@ -473,14 +513,14 @@ def watch_group_add(*, actor, group: WatchGroup, person) -> None:
         )
 
 
-def watch_group_remove(*, actor, group: WatchGroup, person) -> None:
+def watch_group_remove(*, actor, membership: Membership | None, group: WatchGroup, person) -> None:
     """Take someone out of the group: a manager, or the person themselves."""
     hood = group.neighbourhood
-    if actor.pk != person.pk:
-        _may_manage_groups(actor, hood)
+    if not access.may_take_out_of_group(actor, person, neighbourhood=hood, membership=membership):
+        raise ValidationError(_groups_refusal(), code="not_allowed")
     with transaction.atomic():
         if not group.members.filter(pk=person.pk).exists():
-            raise ValidationError(_("This person is not in the group."))
+            raise ValidationError(_("This person is not in the group."), code="not_in_group")
         group.members.remove(person)
         log_action(
             actor=actor,

@@ -28,12 +28,12 @@ from itertools import combinations
 from django.db.models import Q
 from django.utils import timezone
 
-from buurtkracht.core.choices import Role
+from buurtkracht.core.access import NETWORK_PEOPLE
 
 HALF_LIFE_DAYS = 180
 MONTHS = 12
 CROWD = 60
-PEOPLE_ROLES = (Role.RESIDENT, Role.CONNECTOR)
+PEOPLE_ROLES = NETWORK_PEOPLE  # who the network is about: core.access decides
 
 
 @dataclass

@@ -4,12 +4,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtkracht.core import access, paging
-from buurtkracht.core.access import Action
+from buurtkracht.core.access import Action, requires
 from buurtkracht.core.forms import MessageForm, add_service_errors
 from buurtkracht.neighbourhoods.selectors import member_or_404
 from buurtkracht.people import contact
@@ -22,17 +23,11 @@ from .ties import PEOPLE_ROLES
 User = get_user_model()
 
 
-def _posted_id(request, name: str) -> int:
-    """An id a form sent; 0 (found nowhere, so 404) when it is not a number."""
-    text = request.POST.get(name, "")
-    return int(text) if text.isdigit() else 0
-
-
 @require_GET
+@requires(Action.NETWORK_VIEW)
 def overview(request, slug):
     """Connectors, who is not included yet (with whom they could meet), groups and bridges,
     a picture and monthly figures — for connectors, professionals and administrators."""
-    access.require(request, Action.NETWORK_VIEW)
     data = selectors.overview(
         neighbourhood=request.neighbourhood, viewer=request.user, membership=request.membership
     )
@@ -49,38 +44,44 @@ class ProposeForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.NETWORK_VIEW)
 def propose(request, slug):
     """Propose that two neighbours meet: first the names, why the platform suggests it and
     room for one's own words; a second press sends it (one tap never does)."""
-    access.require(request, Action.NETWORK_VIEW)
     hood = request.neighbourhood
     asked = request.POST if request.method == "POST" else request.GET
     one = member_or_404(hood, asked.get("one"))
     other = member_or_404(hood, asked.get("other"))
-    _named, outreach = access.network_consents(neighbourhood=hood, user_ids=[one.pk, other.pk])
-    if outreach != {one.pk, other.pk}:
+    if not access.may_be_introduced(neighbourhood=hood, user_ids=[one.pk, other.pk]):
         messages.error(
             request, _("Both people must have allowed being named before you can introduce them.")
         )
         return redirect("network:overview", slug=slug)
     reason = selectors.stored_reason(neighbourhood=hood, one=one.pk, other=other.pk)
     form = ProposeForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            services.introduction_propose(
-                actor=request.user,
-                neighbourhood=hood,
-                one=one,
-                other=other,
-                reason=reason,
-                message=form.cleaned_data["message"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The introduction is proposed. Both decide themselves."))
-        return redirect("network:overview", slug=slug)
-    names = display_names(viewer=request.user, neighbourhood=hood, user_ids=[one.pk, other.pk])
+    if not form.is_valid():
+        return _propose_page(request, form, one, other, reason)
+    try:
+        services.introduction_propose(
+            actor=request.user,
+            membership=request.membership,
+            one=one,
+            other=other,
+            reason=reason,
+            message=form.cleaned_data["message"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The introduction is proposed. Both decide themselves."))
+    return redirect("network:overview", slug=slug)
+
+
+def _propose_page(request, form, one, other, reason: str):
+    """The names of the two, the platform's reason and room for one's own words."""
+    names = display_names(
+        viewer=request.user, neighbourhood=request.neighbourhood, user_ids=[one.pk, other.pk]
+    )
     access.note_reads(
         viewer=request.user, membership=request.membership, subject_ids=list(names), what="network"
     )
@@ -118,63 +119,79 @@ def _neighbours_to_pick(request) -> tuple[str, list]:
     return query, people
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
+@requires(Action.NETWORK_USE)
 def mine(request, slug):
     """A resident's own network page: say whom you know ("ik ken"), answer questions."""
-    access.require(request, Action.NETWORK_USE)
     hood, user = request.neighbourhood, request.user
     query, people = _neighbours_to_pick(request)
-    form = KnowForm(prefix="k", people=people)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "know":
-                form = KnowForm(request.POST, prefix="k", people=people)
-                if form.is_valid():
-                    other = get_object_or_404(User, pk=form.cleaned_data["other"])
-                    services.acquaintance_add(actor=user, neighbourhood=hood, other=other)
-                    messages.success(request, _("Asked. It counts once they say yes."))
-                    return redirect("network:mine", slug=slug)
-                messages.error(request, _("Choose the neighbour from the names found."))
-                return redirect("network:mine", slug=slug)
-            elif action == "group_leave":
-                left = get_object_or_404(
-                    WatchGroup, pk=_posted_id(request, "group"), neighbourhood=hood
-                )
-                services.watch_group_remove(actor=user, group=left, person=user)
-                messages.success(request, _("You left the group. You are no longer counted in it."))
-                return redirect("network:mine", slug=slug)
-            elif action in ("know_yes", "know_no"):
-                asked = get_object_or_404(
-                    Acquaintance, pk=_posted_id(request, "acquaintance"), neighbourhood=hood
-                )
-                services.acquaintance_answer(
-                    actor=user, acquaintance=asked, yes=action == "know_yes"
-                )
-                messages.success(request, _("Thank you for answering."))
-                return redirect("network:mine", slug=slug)
-            else:
-                raise Http404
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("network:mine", slug=slug)
     knows, introductions = selectors.pending_for(user=user, neighbourhood=hood)
     asker_names = display_names(
         viewer=user, neighbourhood=hood, user_ids=[k.from_user_id for k in knows]
     )
-    return render(
-        request,
-        "network/mine.html",
-        {
-            "form": form,
-            "people": people,
-            "query": query,
-            "knows": [(k, asker_names.get(k.from_user_id, _("a neighbour"))) for k in knows],
-            "introductions": introductions,
-            "met": selectors.met_through_introductions(viewer=user, neighbourhood=hood),
-            "groups": selectors.groups_of(user=user, neighbourhood=hood),
-        },
-    )
+    context = {
+        "form": KnowForm(prefix="k", people=people),
+        "people": people,
+        "query": query,
+        "knows": [(k, asker_names.get(k.from_user_id, _("a neighbour"))) for k in knows],
+        "introductions": introductions,
+        "met": selectors.met_through_introductions(viewer=user, neighbourhood=hood),
+        "groups": selectors.groups_of(user=user, neighbourhood=hood),
+    }
+    return render(request, "network/mine.html", context)
+
+
+@require_POST
+@requires(Action.NETWORK_USE)
+def know(request, slug):
+    """A resident says they know a neighbour found by name; it counts once they agree."""
+    _query, people = _neighbours_to_pick(request)
+    form = KnowForm(request.POST, prefix="k", people=people)
+    if not form.is_valid():
+        messages.error(request, _("Choose the neighbour from the names found."))
+        return redirect("network:mine", slug=slug)
+    other = get_object_or_404(User, pk=form.cleaned_data["other"])
+    try:
+        services.acquaintance_add(
+            actor=request.user, neighbourhood=request.neighbourhood, other=other
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Asked. It counts once they say yes."))
+    return redirect("network:mine", slug=slug)
+
+
+@require_POST
+@requires(Action.NETWORK_USE)
+def know_answer(request, slug, acquaintance_id: int):
+    """The neighbour named says yes or no: do they know the one who asked?"""
+    asked = get_object_or_404(Acquaintance, pk=acquaintance_id, neighbourhood=request.neighbourhood)
+    try:
+        services.acquaintance_answer(
+            actor=request.user, acquaintance=asked, yes="yes" in request.POST
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you for answering."))
+    return redirect("network:mine", slug=slug)
+
+
+@require_POST
+@requires(Action.NETWORK_USE)
+def group_leave(request, slug, group_id: int):
+    """A resident leaves a group they are counted in: they are no longer counted."""
+    left = get_object_or_404(WatchGroup, pk=group_id, neighbourhood=request.neighbourhood)
+    try:
+        services.watch_group_remove(
+            actor=request.user, membership=request.membership, group=left, person=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You left the group. You are no longer counted in it."))
+    return redirect("network:mine", slug=slug)
 
 
 def _my_introduction(request, introduction_id: int) -> Introduction:
@@ -183,28 +200,33 @@ def _my_introduction(request, introduction_id: int) -> Introduction:
         pk=introduction_id,
         neighbourhood=request.neighbourhood,
     )
-    if request.user.pk not in (found.person_a_id, found.person_b_id):
+    if access.introduction_side(request.user, found) is None:
         raise Http404
     return found
 
 
 @require_http_methods(["GET", "POST"])
-def introduction(request, slug, introduction_id: int, *, form=None):
+@requires(Action.NETWORK_USE)
+def introduction(request, slug, introduction_id: int):
     """One of the two people introduced reads it and says yes or no; after both said yes,
     how to reach the other and the messages between them."""
-    access.require(request, Action.NETWORK_USE)
     found = _my_introduction(request, introduction_id)
-    if request.method == "POST" and form is None:
-        try:
-            services.introduction_answer(
-                actor=request.user, introduction=found, yes="yes" in request.POST
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Thank you for answering."))
-        return redirect(request.path)
-    mine_a = request.user.pk == found.person_a_id
+    if request.method == "GET":
+        return _introduction_page(request, found)
+    try:
+        services.introduction_answer(
+            actor=request.user, introduction=found, yes="yes" in request.POST
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you for answering."))
+    return redirect(request.path)
+
+
+def _introduction_page(request, found: Introduction, form=None):
+    """The introduction as one of the two sees it; `form`: a message sent back (400)."""
+    mine_a = access.introduction_side(request.user, found) == "a"
     other_user = found.person_b if mine_a else found.person_a
     names = display_names(
         viewer=request.user,
@@ -227,9 +249,9 @@ def introduction(request, slug, introduction_id: int, *, form=None):
 
 
 @require_POST
+@requires(Action.NETWORK_USE)
 def introduction_message(request, slug, introduction_id: int):
     """Write to the other person of an accepted introduction."""
-    access.require(request, Action.NETWORK_USE)
     found = _my_introduction(request, introduction_id)
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -242,7 +264,7 @@ def introduction_message(request, slug, introduction_id: int):
         else:
             messages.success(request, _("Your message is sent."))
             return redirect("network:introduction", slug=slug, introduction_id=found.pk)
-    return introduction(request, slug, introduction_id, form=form)
+    return _introduction_page(request, found, form=form)
 
 
 class ImportForm(forms.Form):
@@ -259,18 +281,16 @@ class ImportForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.NETWORK_IMPORT)
 def import_map(request, slug):
     """Import a relationship map a community worker keeps: a dry run first, then all or
     nothing."""
-    access.require(request, Action.NETWORK_IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     plan = None
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.import_plan(
-                actor=request.user,
-                neighbourhood=request.neighbourhood,
-                upload=form.cleaned_data["file"],
+                actor=request.user, membership=request.membership, upload=form.cleaned_data["file"]
             )
             if plan.ok and form.cleaned_data["save"]:
                 batch = services.import_commit(
@@ -292,16 +312,14 @@ class GroupForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.NETWORK_GROUPS)
 def groups(request, slug):
     """The groups the neighbourhood wants to see connected to the rest; make a new one."""
-    access.require(request, Action.NETWORK_GROUPS)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             made = services.watch_group_save(
-                actor=request.user,
-                neighbourhood=request.neighbourhood,
-                name=form.cleaned_data["name"],
+                actor=request.user, membership=request.membership, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -315,49 +333,13 @@ def groups(request, slug):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def group(request, slug, group_id: int):
-    """One group: rename it, add residents who allowed being counted, take people out,
-    or remove the group."""
-    access.require(request, Action.NETWORK_GROUPS)
-    hood = request.neighbourhood
-    found = get_object_or_404(WatchGroup, pk=group_id, neighbourhood=hood)
-    form = GroupForm(prefix="g", initial={"name": found.name})
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "rename":
-                form = GroupForm(request.POST, prefix="g")
-                if form.is_valid():
-                    services.watch_group_save(
-                        actor=request.user,
-                        neighbourhood=hood,
-                        name=form.cleaned_data["name"],
-                        group=found,
-                    )
-                    messages.success(request, _("Saved."))
-                    return redirect(request.path)
-            elif action in ("add", "remove"):
-                person = member_or_404(hood, request.POST.get("person"))
-                if action == "add":
-                    services.watch_group_add(actor=request.user, group=found, person=person)
-                else:
-                    services.watch_group_remove(actor=request.user, group=found, person=person)
-                messages.success(request, _("Saved."))
-                return redirect(request.path)
-            elif action == "delete":
-                services.watch_group_delete(actor=request.user, group=found)
-                messages.success(request, _("The group is removed. Nobody's data was deleted."))
-                return redirect("network:groups", slug=slug)
-            else:
-                raise Http404
-        except ValidationError as error:
-            if action == "rename":
-                found.refresh_from_db()
-                form.add_error(None, error)
-            else:
-                messages.error(request, " ".join(error.messages))
-                return redirect(request.path)
+def _group_or_404(request, group_id: int) -> WatchGroup:
+    return get_object_or_404(WatchGroup, pk=group_id, neighbourhood=request.neighbourhood)
+
+
+def _group_page(request, found: WatchGroup, form=None):
+    """One group: its people, residents who allowed being counted to add, its name;
+    `form`: a new name sent back with its errors."""
     query = request.GET.get("wie", "").strip()[:60]
     members, more, candidates, allowing = selectors.watch_group_people(
         group=found,
@@ -366,16 +348,90 @@ def group(request, slug, group_id: int):
         query=query,
         after=paging.after_in(request),
     )
-    return render(
-        request,
-        "network/group.html",
-        {
-            "group": found,
-            "form": form,
-            "members": members,
-            "next_after": more,
-            "people": candidates,
-            "query": query,
-            "allowing": allowing,
-        },
-    )
+    context = {
+        "group": found,
+        "form": form or GroupForm(prefix="g", initial={"name": found.name}),
+        "members": members,
+        "next_after": more,
+        "people": candidates,
+        "query": query,
+        "allowing": allowing,
+        # Shown at the URL a form was sent to: its links and search go to the page itself.
+        "page_url": reverse(
+            "network:group", kwargs={"slug": found.neighbourhood.slug, "group_id": found.pk}
+        )
+        if form
+        else "",
+    }
+    return render(request, "network/group.html", context)
+
+
+@require_GET
+@requires(Action.NETWORK_GROUPS)
+def group(request, slug, group_id: int):
+    """One group: rename it, add residents who allowed being counted, take people out,
+    or remove the group — each form posts to its own URL."""
+    return _group_page(request, _group_or_404(request, group_id))
+
+
+@require_POST
+@requires(Action.NETWORK_GROUPS)
+def group_rename(request, slug, group_id: int):
+    found = _group_or_404(request, group_id)
+    form = GroupForm(request.POST, prefix="g")
+    if form.is_valid():
+        try:
+            services.watch_group_save(
+                actor=request.user,
+                membership=request.membership,
+                name=form.cleaned_data["name"],
+                group=found,
+            )
+        except ValidationError as error:
+            found.refresh_from_db()
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("network:group", slug=slug, group_id=found.pk)
+    return _group_page(request, found, form=form)
+
+
+def _change_members(request, group_id: int, change):
+    """Put the person a form names in the group or take them out: `change` is the service."""
+    found = _group_or_404(request, group_id)
+    person = member_or_404(request.neighbourhood, request.POST.get("person"))
+    try:
+        change(actor=request.user, membership=request.membership, group=found, person=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("network:group", slug=found.neighbourhood.slug, group_id=found.pk)
+
+
+@require_POST
+@requires(Action.NETWORK_GROUPS)
+def group_add(request, slug, group_id: int):
+    """Count a resident who allowed it in the group."""
+    return _change_members(request, group_id, services.watch_group_add)
+
+
+@require_POST
+@requires(Action.NETWORK_GROUPS)
+def group_remove(request, slug, group_id: int):
+    """Take someone out of the group."""
+    return _change_members(request, group_id, services.watch_group_remove)
+
+
+@require_POST
+@requires(Action.NETWORK_GROUPS)
+def group_delete(request, slug, group_id: int):
+    """Remove the group and its list; nobody's data goes."""
+    found = _group_or_404(request, group_id)
+    try:
+        services.watch_group_delete(actor=request.user, membership=request.membership, group=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("network:group", slug=slug, group_id=found.pk)
+    messages.success(request, _("The group is removed. Nobody's data was deleted."))
+    return redirect("network:groups", slug=slug)

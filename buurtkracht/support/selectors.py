@@ -84,7 +84,12 @@ class Bundle:
 def _open_requests(*, neighbourhood) -> QuerySet[Post]:
     return Post.objects.filter(
         neighbourhood=neighbourhood, kind=PostKind.REQUEST, status=PostStatus.OPEN
-    ).annotate(month=TruncMonth(Coalesce("starts_at", "created_at")))
+    )
+
+
+def _month() -> TruncMonth:
+    """The month a request is about: its day, or else when it was posted."""
+    return TruncMonth(Coalesce("starts_at", "created_at"))
 
 
 def _as_date(value) -> date:
@@ -97,7 +102,7 @@ def bundle_months(*, neighbourhood) -> list[date]:
     """The months that have open requests, newest first (for the month filter)."""
     months = {
         _as_date(m)
-        for m in _open_requests(neighbourhood=neighbourhood).values_list("month", flat=True)
+        for m in _open_requests(neighbourhood=neighbourhood).values_list(_month(), flat=True)
     }
     return sorted(months, reverse=True)
 
@@ -108,10 +113,10 @@ def request_bundles(*, neighbourhood, month: date | None = None) -> list[Bundle]
     rows = (
         _open_requests(neighbourhood=neighbourhood)
         .values(
-            "month",
             "item__category__key",
             "item__category__label_nl",
             "item__category__label_en",
+            month=_month(),
         )
         .annotate(count=Count("id"))
         .order_by()

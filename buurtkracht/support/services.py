@@ -7,12 +7,15 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buurtkracht.core import access
 from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.exchange.models import Post, PostKind, PostStatus
+from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
 from buurtkracht.people import contact
@@ -116,7 +119,7 @@ def _case_url(case: SafetyNetCase, name: str = "support:case") -> str:
     return reverse(name, kwargs={"slug": case.neighbourhood.slug, "case_id": case.pk})
 
 
-HOW_REACHED = {
+HOW_REACHED: dict[str, Promise] = {
     ContactRoute.MESSAGES: gettext_lazy("with a message here on Buurtkracht"),
     ContactRoute.PHONE: gettext_lazy("by phone"),
     ContactRoute.EMAIL: gettext_lazy("by e-mail"),
@@ -156,12 +159,16 @@ def _announce(case: SafetyNetCase) -> int:
     return len(duty)
 
 
-def case_message(*, actor, case: SafetyNetCase, text: str, handles: bool) -> SafetyNetMessage:
-    """A message in a case: from the resident (`handles` False) to the professionals who
-    handle it, or from a professional (`handles` True, decided by support.access) to the
-    resident — who is told as they chose, their buurtwerker too."""
-    if not handles and actor.pk != case.post.author_id:
+def case_message(
+    *, actor, membership: Membership | None, case: SafetyNetCase, text: str
+) -> SafetyNetMessage:
+    """A message in a case: from the resident who asked to the professionals who handle
+    it, or from a professional or administrator (`membership`: theirs) to the resident —
+    who is told as they chose, their buurtwerker too."""
+    side = access.case_side(actor, case, membership=membership)
+    if side is None:
         raise ValidationError(_("Only the person who asked can write here."), code="not_yours")
+    handles = side == access.HANDLER
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed."), code="closed")
     text = (text or "").strip()
@@ -213,7 +220,13 @@ def duty_set(*, actor, neighbourhood, on: bool) -> bool:
 def _clean_note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ValidationError({"note": _("Keep it under %(max)d characters.") % {"max": NOTE_MAX}})
+        raise ValidationError(
+            {
+                "note": ValidationError(
+                    _("Keep it under %(max)d characters.") % {"max": NOTE_MAX}, code="too_long"
+                )
+            }
+        )
     return note
 
 
@@ -224,7 +237,7 @@ def _case_change(
     with transaction.atomic():
         locked = SafetyNetCase.objects.select_for_update().get(pk=case.pk)
         if locked.status == CaseStatus.CLOSED:
-            raise ValidationError(_("This case is closed."))
+            raise ValidationError(_("This case is closed."), code="closed")
         locked.status = status
         locked.handled_by = actor
         locked.handled_at = timezone.now()
@@ -248,13 +261,17 @@ def safety_net_case_contacted(*, actor, case: SafetyNetCase, note: str = "") -> 
 
 def safety_net_case_refer(*, actor, case: SafetyNetCase, place, note: str = "") -> SafetyNetCase:
     if place is None or place.neighbourhood_id != case.neighbourhood_id:
-        raise ValidationError({"place": _("Choose a place in this neighbourhood.")})
+        raise ValidationError(
+            {"place": ValidationError(_("Choose a place in this neighbourhood."), code="no_place")}
+        )
     return _case_change(actor=actor, case=case, status=CaseStatus.REFERRED, note=note, place=place)
 
 
 def safety_net_case_close(*, actor, case: SafetyNetCase, note: str) -> SafetyNetCase:
     if not (note or "").strip():
-        raise ValidationError({"note": _("Write a short note on how it ended.")})
+        raise ValidationError(
+            {"note": ValidationError(_("Write a short note on how it ended."), code="no_note")}
+        )
     return _case_change(actor=actor, case=case, status=CaseStatus.CLOSED, note=note)
 
 
@@ -262,8 +279,11 @@ def support_settings_save(*, actor, neighbourhood, safety_net_days: int) -> Supp
     if not SAFETY_NET_DAYS_MIN <= safety_net_days <= SAFETY_NET_DAYS_MAX:
         raise ValidationError(
             {
-                "safety_net_days": _("Choose a number of days from %(min)d to %(max)d.")
-                % {"min": SAFETY_NET_DAYS_MIN, "max": SAFETY_NET_DAYS_MAX}
+                "safety_net_days": ValidationError(
+                    _("Choose a number of days from %(min)d to %(max)d.")
+                    % {"min": SAFETY_NET_DAYS_MIN, "max": SAFETY_NET_DAYS_MAX},
+                    code="out_of_range",
+                )
             }
         )
     with transaction.atomic():

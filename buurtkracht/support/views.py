@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buurtkracht.core import access as core_access
 from buurtkracht.core import paging
+from buurtkracht.core.access import Action, requires
 from buurtkracht.core.forms import MessageForm, add_service_errors
 from buurtkracht.inventory.spreadsheet import download
 from buurtkracht.people import contact
@@ -16,8 +17,8 @@ from .forms import CaseActionForm, MonthForm, SupportSettingsForm
 
 
 @require_GET
+@requires(Action.SAFETY_NET)
 def safety_net_queue(request, slug):
-    access.require_safety_net(request)
     tab = request.GET.get("toon", "")
     tab = tab if tab in selectors.QUEUE_TABS else "nieuw"
     page = selectors.safety_net_queue(
@@ -46,9 +47,9 @@ def safety_net_queue(request, slug):
 
 
 @require_POST
+@requires(Action.SAFETY_NET)
 def duty(request, slug):
     """A professional says whether new cases should be announced to them."""
-    access.require_safety_net(request)
     on = request.POST.get("on") == "1"
     services.duty_set(actor=request.user, neighbourhood=request.neighbourhood, on=on)
     if on:
@@ -73,7 +74,10 @@ def _case_service(request, case, data):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.SAFETY_NET)
 def safety_net_case(request, slug, case_id):
+    """A professional records what they did: contacted, referred to a place, or closed —
+    one choice in one form ("What did you do?"), each its own service."""
     case = access.access_case(request=request, case_id=case_id)
     form = CaseActionForm(request.POST or None, neighbourhood=request.neighbourhood)
     if request.method == "POST" and form.is_valid():
@@ -101,6 +105,7 @@ def safety_net_case(request, slug, case_id):
 
 
 @require_GET
+@requires(Action.REQUESTS)
 def my_case(request, slug, case_id):
     """The resident's own view of their request in the safety net: who will contact them
     and how, and messages with the professionals."""
@@ -115,15 +120,19 @@ def my_case(request, slug, case_id):
 
 
 @require_POST
+@requires(Action.REQUESTS)
 def case_message(request, slug, case_id):
     """A message in a case, from the resident who asked or from a professional."""
-    case, handles = access.case_for_writing(request=request, case_id=case_id)
+    case, side = access.case_for_writing(request=request, case_id=case_id)
     form = MessageForm(request.POST)
-    back = "support:case" if handles else "support:my_case"
+    back = "support:case" if side == core_access.HANDLER else "support:my_case"
     if form.is_valid():
         try:
             services.case_message(
-                actor=request.user, case=case, text=form.cleaned_data["text"], handles=handles
+                actor=request.user,
+                membership=request.membership,
+                case=case,
+                text=form.cleaned_data["text"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -135,8 +144,8 @@ def case_message(request, slug, case_id):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.CONFIGURE)
 def safety_net_settings(request, slug):
-    access.require_configure(request)
     days = selectors.safety_net_days_of(neighbourhood=request.neighbourhood)
     form = SupportSettingsForm(request.POST or None, initial={"safety_net_days": days})
     if request.method == "POST" and form.is_valid():
@@ -155,7 +164,7 @@ def safety_net_settings(request, slug):
 
 
 def _bundles(request):
-    access.require_member(request)
+    """The bundled requests a member asked for: counts only, never names."""
     months = selectors.bundle_months(neighbourhood=request.neighbourhood)
     form = MonthForm(request.GET or None, months=months)
     month = form.month()
@@ -164,6 +173,7 @@ def _bundles(request):
 
 
 @require_GET
+@requires(Action.REQUESTS)
 def bundles(request, slug):
     form, month, found = _bundles(request)
     total = sum(b.count for b in found)
@@ -172,6 +182,7 @@ def bundles(request, slug):
 
 
 @require_GET
+@requires(Action.REQUESTS)
 def bundles_csv(request, slug):
     _form, _month, found = _bundles(request)
     # The one writer of every export (inventory.spreadsheet): Dutch Excel's ";" and BOM,
