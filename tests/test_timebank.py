@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
+from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.timebank import services
 from buurtkracht.timebank.ledger import verify
 from buurtkracht.timebank.models import Account, Entry, Rules, Transfer
@@ -36,11 +37,15 @@ def _total(world):
     return sum(Account.objects.filter(neighbourhood=world.hood).values_list("balance", flat=True))
 
 
-def test_switching_on_adds_the_module_and_new_accounts_get_the_welcome_credit(bank):
+def test_switching_on_adds_the_module_and_opens_every_account_with_the_welcome_credit(bank):
     assert bank.hood.has_module("timebank")
-    assert _balance(bank.resident, bank) == 60
+    members = Membership.objects.filter(neighbourhood=bank.hood).count()
+    accounts = Account.objects.filter(neighbourhood=bank.hood, kind="member")
+    assert accounts.count() == members and {a.balance for a in accounts} == {60}
     assert _total(bank) == 0  # the issuing account carries the other side
-    assert Transfer.objects.get().kind == "welcome"
+    assert list(Transfer.objects.values_list("kind", flat=True).distinct()) == ["welcome"]
+    assert Transfer.objects.count() == members
+    assert Account.objects.filter(neighbourhood=bank.hood, kind="pot").exists()
 
 
 def test_a_transfer_is_balanced_entries_and_moves_balances(bank):
@@ -245,7 +250,8 @@ def test_ledger_verify_command(bank):
     _three_transfers(bank)
     out = StringIO()
     call_command("ledger_verify", stdout=out)
-    assert "lindenhof: 10 boekingen, in orde" in out.getvalue()
+    entries = Entry.objects.filter(neighbourhood=bank.hood).count()
+    assert f"lindenhof: {entries} boekingen, in orde" in out.getvalue()
     first = Entry.objects.filter(neighbourhood=bank.hood).order_by("seq")[0]
     _tamper("UPDATE timebank_entry SET amount = 61 WHERE id = %s", [first.pk])
     out = StringIO()

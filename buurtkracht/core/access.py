@@ -580,3 +580,38 @@ def group_counted(*, neighbourhood, user_ids) -> set[int]:
             withdrawn_at__isnull=True,
         ).values_list("user_id", flat=True)
     )
+
+
+# --- timebank ----------------------------------------------------------------------------
+
+
+def timebank_manages(membership, *, neighbourhood_id: int) -> bool:
+    """Does `membership` manage the time bank of that neighbourhood — its rules (switching
+    it on too, so this does not ask whether the module is on), grants from the pot,
+    corrections and imports? Its administrators do (like `Action.TIMEBANK_MANAGE`)."""
+    return (
+        membership is not None
+        and membership.neighbourhood_id == neighbourhood_id
+        and membership.role == Role.ADMIN
+    )
+
+
+def timebank_may_close(*, actor, membership, account) -> bool:
+    """A member's own account closes when they leave; an administrator of its
+    neighbourhood closes any (removing someone). `membership`: the actor's, or None."""
+    if account.user_id is not None and account.user_id == actor.pk:
+        return True
+    return timebank_manages(membership, neighbourhood_id=account.neighbourhood_id)
+
+
+def initiative_time_giving(*, initiative, giver_id: int, receiver_id: int | None):
+    """May `giver_id` give time from the initiative's account (its owners may, decision
+    0025), and may `receiver_id` be thanked with it (its owners and members)? One query."""
+    from buurtkracht.initiatives.models import Involvement
+
+    roles = dict(
+        Involvement.objects.filter(
+            initiative=initiative, user_id__in=[giver_id, receiver_id]
+        ).values_list("user_id", "role")
+    )
+    return roles.get(giver_id) == "owner", roles.get(receiver_id) in ("owner", "member")

@@ -14,6 +14,7 @@ from buurtkracht.core.choices import Role
 from buurtkracht.core.codes import new_code, normalise
 from buurtkracht.core.logging import log_action
 
+from . import signals
 from .models import (
     OFFERED_MODULES,
     Invitation,
@@ -60,7 +61,10 @@ def neighbourhood_create(
         )
         neighbourhood.full_clean()
         neighbourhood.save()
-        Membership.objects.create(user=actor, neighbourhood=neighbourhood, role=Role.ADMIN)
+        membership = Membership.objects.create(
+            user=actor, neighbourhood=neighbourhood, role=Role.ADMIN
+        )
+        signals.member_joined.send(sender=Membership, membership=membership)
         log_action(actor=actor, action="neighbourhood.created", neighbourhood=neighbourhood)
     return neighbourhood
 
@@ -123,7 +127,7 @@ def membership_join(*, user, neighbourhood: Neighbourhood, invitation_code: str 
                 membership = Membership.objects.create(user=user, neighbourhood=neighbourhood)
         except IntegrityError:
             raise ValidationError(_("You are already a member of this neighbourhood.")) from None
-        _timebank().member_joined(user=user, neighbourhood=neighbourhood)
+        signals.member_joined.send(sender=Membership, membership=membership)
         log_action(
             actor=user,
             action="membership.joined",
@@ -165,13 +169,6 @@ def require_membership(user, neighbourhood) -> Membership:
     return membership
 
 
-def _timebank():
-    """The time bank's services (imported late: the time bank builds on neighbourhoods)."""
-    from buurtkracht.timebank import services
-
-    return services
-
-
 def membership_leave(*, user, neighbourhood: Neighbourhood) -> None:
     with transaction.atomic():
         membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
@@ -180,7 +177,9 @@ def membership_leave(*, user, neighbourhood: Neighbourhood) -> None:
         if membership.role == Role.ADMIN and _lock_admins(neighbourhood) <= 1:
             raise ValidationError(str(LAST_ADMIN))
         membership.delete()
-        _timebank().member_left(actor=user, user=user, neighbourhood=neighbourhood)
+        signals.member_left.send(
+            sender=Membership, actor=user, user=user, neighbourhood=neighbourhood
+        )
         log_action(actor=user, action="membership.left", neighbourhood=neighbourhood)
 
 
@@ -223,8 +222,11 @@ def membership_remove(*, actor, membership: Membership) -> None:
             data={"user": membership.user_id},
         )
         membership.delete()
-        _timebank().member_left(
-            actor=actor, user=membership.user, neighbourhood=membership.neighbourhood
+        signals.member_left.send(
+            sender=Membership,
+            actor=actor,
+            user=membership.user,
+            neighbourhood=membership.neighbourhood,
         )
 
 

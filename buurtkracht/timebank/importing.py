@@ -267,18 +267,20 @@ def upload(*, actor, neighbourhood, filename: str, data: bytes) -> LedgerImport:
     )
 
 
-def commit(*, actor, job: LedgerImport) -> int:
+def commit(*, actor, job: LedgerImport, membership: Membership | None = None) -> int:
     """Write the whole file, or nothing: checked again first (the ledger may have moved
-    since the dry run). Returns the number of transfers written."""
+    since the dry run). Returns the number of transfers written. `membership`: the
+    actor's (looked up when not given)."""
     neighbourhood = job.neighbourhood
-    if not services._is_admin(actor, neighbourhood):
-        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    services._require_manager(actor, neighbourhood, membership)
     with transaction.atomic():
         if LedgerImport.objects.filter(pk=job.pk, imported_at__isnull=False).exists():
-            raise ValidationError(_("This file has already been imported."))
+            raise ValidationError(_("This file has already been imported."), code="imported")
         result = plan(neighbourhood=neighbourhood, filename=job.filename, data=bytes(job.data))
         if not result.ok:
-            raise ValidationError(result.errors or _("There is nothing to import."))
+            if not result.errors:
+                raise ValidationError(_("There is nothing to import."), code="empty")
+            raise ValidationError([ValidationError(e, code="invalid") for e in result.errors])
         accounts = {
             POT: services.pot_of(neighbourhood)
             if any(key == POT for p in result.transfers for key, _m in p.legs)
@@ -307,7 +309,7 @@ def commit(*, actor, job: LedgerImport) -> int:
             imported_at=timezone.now(), transfers=len(result.transfers)
         )
         if not updated:  # pragma: no cover - the row lock on Rules makes this unreachable
-            raise ValidationError(_("This file has already been imported."))
+            raise ValidationError(_("This file has already been imported."), code="imported")
         log_action(
             actor=actor,
             action="timebank.imported",
