@@ -803,8 +803,7 @@ def test_request_confirm_and_return_through_the_pages(
     page = owner.get(response["Location"]).content.decode()
     assert "Karim" in page and "Mag ik hem lenen?" in page
     confirm = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "lindenhof", "booking_id": booking.pk, "action": "confirm"},
+        "lending:booking_confirm", kwargs={"slug": "lindenhof", "booking_id": booking.pk}
     )
     assert confirm in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -813,7 +812,9 @@ def test_request_confirm_and_return_through_the_pages(
     assert booking.status == BookingStatus.CONFIRMED
 
     Booking.objects.filter(pk=booking.pk).update(start_at=timezone.now() - timedelta(hours=1))
-    returned = confirm.replace("/confirm/", "/returned/")
+    returned = reverse(
+        "lending:booking_returned", kwargs={"slug": "lindenhof", "booking_id": booking.pk}
+    )
     assert returned in owner.get(response["Location"]).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert owner.post(returned).status_code == 302
@@ -826,10 +827,7 @@ def test_request_confirm_and_return_through_the_pages(
 
 def test_a_borrower_cannot_confirm_their_own_request(world, ladder, client_for):
     booking = request(world, ladder, at(1), at(1, 12))
-    url = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "lindenhof", "booking_id": booking.pk, "action": "confirm"},
-    )
+    url = reverse("lending:booking_confirm", kwargs={"slug": "lindenhof", "booking_id": booking.pk})
     response = client_for("connector").post(url, follow=True)
     assert response.status_code == 200
     booking.refresh_from_db()
@@ -917,9 +915,7 @@ def test_a_member_of_another_neighbourhood_gets_nothing(world, ladder, client_fo
     there = {"slug": "vaartkwartier"}
     f_url = reverse("lending:resource", kwargs={**there, "resource_id": ladder.pk})
     assert outsider.get(f_url).status_code == 404
-    action = reverse(
-        "lending:booking_action", kwargs={**there, "booking_id": booking.pk, "action": "cancel"}
-    )
+    action = reverse("lending:booking_cancel", kwargs={**there, "booking_id": booking.pk})
     assert outsider.post(action).status_code == 404
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
@@ -929,8 +925,7 @@ def test_a_booking_through_another_neighbourhoods_address_is_not_found(world, la
     booking = request(world, ladder, at(1), at(1, 12))
     f.make_member(world.other, user=world.connector)
     url = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "vaartkwartier", "booking_id": booking.pk, "action": "cancel"},
+        "lending:booking_cancel", kwargs={"slug": "vaartkwartier", "booking_id": booking.pk}
     )
     assert client_for("connector").post(url).status_code == 404
 
@@ -946,21 +941,17 @@ def test_an_invisible_resource_is_not_found(world, client_for):
 
 def test_someone_elses_booking_is_not_found(world, ladder, client_for):
     booking = request(world, ladder, at(1), at(1, 12))
-    url = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "lindenhof", "booking_id": booking.pk, "action": "cancel"},
-    )
+    url = reverse("lending:booking_cancel", kwargs={"slug": "lindenhof", "booking_id": booking.pk})
     assert client_for("facilitator").post(url).status_code == 404
     assert client_for("admin").post(url).status_code == 404  # a person's ladder, not a place's
 
 
-def test_an_unknown_action_is_not_found_and_get_is_not_allowed(world, ladder, client_for):
+def test_an_unknown_step_is_not_found_and_get_is_not_allowed(world, ladder, client_for):
     booking = request(world, ladder, at(1), at(1, 12))
     kwargs = {"slug": "lindenhof", "booking_id": booking.pk}
     client = client_for("resident")
-    bogus = reverse("lending:booking_action", kwargs={**kwargs, "action": "delete"})
-    assert client.post(bogus).status_code == 404
-    cancel = reverse("lending:booking_action", kwargs={**kwargs, "action": "cancel"})
+    cancel = reverse("lending:booking_cancel", kwargs={**kwargs})
+    assert client.post(cancel.replace("/annuleren/", "/delete/")).status_code == 404
     assert client.get(cancel).status_code == 405
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
@@ -978,9 +969,7 @@ def test_all_pages_are_gone_when_the_gifts_module_is_off(world, ladder, client_f
         reverse("lending:bookings", kwargs=here),
     ):
         assert client.get(url).status_code == 404, url
-    action = reverse(
-        "lending:booking_action", kwargs={**here, "booking_id": booking.pk, "action": "cancel"}
-    )
+    action = reverse("lending:booking_cancel", kwargs={**here, "booking_id": booking.pk})
     assert client.post(action).status_code == 404
 
 

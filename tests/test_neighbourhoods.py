@@ -295,15 +295,32 @@ def test_admin_changes_a_role(world, client_for):
 
 def test_admin_cannot_touch_memberships_of_another_neighbourhood(world, client_for):
     foreign = Membership.objects.get(user=world.outsider, neighbourhood=world.other)
-    response = client_for("admin").post(
-        reverse(
-            "neighbourhoods:member_change",
-            kwargs={"slug": "lindenhof", "membership_id": foreign.pk},
-        ),
-        {"remove": "1"},
-    )
+    admin = client_for("admin")
+    kwargs = {"slug": "lindenhof", "membership_id": foreign.pk}
+    response = admin.post(reverse("neighbourhoods:member_remove", kwargs=kwargs))
     assert response.status_code == 404
+    changed = admin.post(
+        reverse("neighbourhoods:member_change", kwargs=kwargs),
+        {f"m{foreign.pk}-role": "admin", f"m{foreign.pk}-organisation": ""},
+    )
+    assert changed.status_code == 404
     assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+def test_admin_removes_a_member_and_their_account_closes(world, client_for):
+    from buurtkracht.timebank import services as timebank
+    from buurtkracht.timebank.models import Account
+
+    timebank.rules_set(actor=world.admin, neighbourhood=world.hood)
+    membership = Membership.objects.get(user=world.resident, neighbourhood=world.hood)
+    page = client_for("admin").get(reverse("neighbourhoods:members", kwargs={"slug": "lindenhof"}))
+    remove = reverse(
+        "neighbourhoods:member_remove", kwargs={"slug": "lindenhof", "membership_id": membership.pk}
+    )
+    assert f'formaction="{remove}"' in page.content.decode()
+    assert client_for("admin").post(remove).status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert not Account.objects.get(user=world.resident, neighbourhood=world.hood).is_open
 
 
 def test_member_list_reads_are_logged_for_the_admin(world, client_for):

@@ -615,3 +615,84 @@ def initiative_time_giving(*, initiative, giver_id: int, receiver_id: int | None
         ).values_list("user_id", "role")
     )
     return roles.get(giver_id) == "owner", roles.get(receiver_id) in ("owner", "member")
+
+
+# --- lending -----------------------------------------------------------------------------
+
+
+def _membership_in(user, neighbourhood_id: int, membership):
+    """`membership` when it is `user`'s in that neighbourhood (a view's), else looked up."""
+    if membership is not None and membership.neighbourhood_id == neighbourhood_id:
+        return membership
+    from buurtkracht.neighbourhoods.models import Membership
+
+    return Membership.objects.filter(user_id=user.pk, neighbourhood_id=neighbourhood_id).first()
+
+
+def lending_manages_places(user, neighbourhood, *, membership=None) -> bool:
+    """May `user` act for the places of `neighbourhood` — answer and cancel the bookings of
+    their spaces and things (connectors, professionals, administrators)?"""
+    if not user.is_authenticated:
+        return False
+    membership = _membership_in(user, neighbourhood.pk, membership)
+    return bool(
+        decide(user, Action.PLACES_MANAGE, neighbourhood=neighbourhood, membership=membership)
+    )
+
+
+def lending_owner_side(user, resource, *, membership=None) -> bool:
+    """Is `user` on the lending side of `resource`: the owner of a person's resource; for a
+    place's resource, whoever manages the places of the place's neighbourhood."""
+    if resource.place_id is None:
+        return user.is_authenticated and resource.owner_id == user.pk
+    return lending_manages_places(user, resource.place.neighbourhood, membership=membership)
+
+
+def lending_sees_booking(user, booking, *, membership=None) -> bool:
+    """A booking is seen by its borrower and by the lending side, nobody else (404)."""
+    return booking.borrower_id == user.pk or lending_owner_side(
+        user, booking.resource, membership=membership
+    )
+
+
+def lending_sees_resource(user, resource, *, neighbourhood, membership=None) -> bool:
+    """May member `user` book `resource` of `neighbourhood`: a place's resource there, or
+    a member's resource at a visibility `user` reaches (not visible looks like not
+    bookable)?"""
+    from buurtkracht.neighbourhoods.models import Membership
+
+    if _membership_in(user, neighbourhood.pk, membership) is None:
+        return False
+    if resource.place_id is not None:
+        return resource.place.neighbourhood_id == neighbourhood.pk
+    owner_is_member = Membership.objects.filter(
+        user_id=resource.owner_id, neighbourhood=neighbourhood
+    ).exists()
+    return owner_is_member and can_see(
+        user, owner_id=resource.owner_id, level=resource.visibility, neighbourhood=neighbourhood
+    )
+
+
+# --- gifts -------------------------------------------------------------------------------
+
+
+def gifts_own_item(*, user, model, item_id: int):
+    """One of `user`'s own items (a gift, resource or wish of the Django model `model`),
+    or 404: only the owner changes or removes it, and someone else's looks like none."""
+    item = model.objects.filter(pk=item_id, owner_id=user.pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def gifts_guided_subject(*, viewer, neighbourhood, membership, user_id: int):
+    """The resident of a guided account of `neighbourhood` (with the consent to guidance
+    still active) whose gifts a professional or administrator fills in with them, or 404.
+    The view requires `Action.GUIDED_GIFTS` first; this read is logged for the resident."""
+    from buurtkracht.accounts.selectors import guided_account
+
+    guidance = guided_account(neighbourhood=neighbourhood, user_id=user_id)
+    if guidance is None:
+        raise Http404
+    note_reads(viewer=membership.user, membership=membership, subject_ids=[user_id], what="gifts")
+    return guidance.user

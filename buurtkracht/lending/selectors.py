@@ -13,7 +13,6 @@ from buurtkracht.gifts.models import LENDABLE_KINDS, Resource
 from buurtkracht.gifts.selectors import of_members
 from buurtkracht.neighbourhoods.models import Membership
 
-from .access import manages_places
 from .models import HOLDING_STATUSES, Booking, BookingStatus
 
 # What a person may see in the log of reads: their name next to what they lend, or on a
@@ -243,7 +242,7 @@ def bookings_of(*, user, neighbourhood, membership=None, limit: int = 200) -> My
     )
     borrowed = _ordered(base.filter(borrower=user)[:limit])
     owner_q = Q(resource__owner=user)
-    if manages_places(user, neighbourhood):
+    if access.lending_manages_places(user, neighbourhood, membership=membership):
         owner_q |= Q(resource__place__neighbourhood=neighbourhood)
     lent = _ordered(base.filter(owner_q)[:limit])
 
