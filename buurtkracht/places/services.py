@@ -18,14 +18,24 @@ def _save(place: Place) -> Place:
     place.name = " ".join(place.name.split())
     place.postcode = normalise_postcode(place.postcode)
     if (place.latitude is None) != (place.longitude is None):
-        raise ValidationError({"longitude": _("Fill in both latitude and longitude, or neither.")})
+        raise ValidationError(
+            {
+                "longitude": ValidationError(
+                    _("Fill in both latitude and longitude, or neither."), code="half_point"
+                )
+            }
+        )
     place.full_clean(validate_unique=False, validate_constraints=False)  # the DB says, below
     try:
         with transaction.atomic():
             place.save()
     except IntegrityError:
         raise ValidationError(
-            {"name": _("This neighbourhood already has a place with this name.")}
+            {
+                "name": ValidationError(
+                    _("This neighbourhood already has a place with this name."), code="exists"
+                )
+            }
         ) from None
     return place
 
