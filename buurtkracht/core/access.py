@@ -609,12 +609,14 @@ def initiative_time_giving(*, initiative, giver_id: int, receiver_id: int | None
     0025), and may `receiver_id` be thanked with it (its owners and members)? One query."""
     from buurtkracht.initiatives.models import Involvement
 
-    roles = dict(
-        Involvement.objects.filter(
-            initiative=initiative, user_id__in=[giver_id, receiver_id]
-        ).values_list("user_id", "role")
+    asked = [giver_id] if receiver_id is None else [giver_id, receiver_id]
+    roles: dict[int, str] = dict(
+        Involvement.objects.filter(initiative=initiative, user_id__in=asked).values_list(
+            "user_id", "role"
+        )
     )
-    return roles.get(giver_id) == "owner", roles.get(receiver_id) in ("owner", "member")
+    receiver_role = roles.get(receiver_id) if receiver_id is not None else None
+    return roles.get(giver_id) == "owner", receiver_role in ("owner", "member")
 
 
 # --- lending -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .models import (
 )
 from .steps import Step
 
-MODELS = {"gift": Gift, "resource": Resource, "wish": Wish}
+MODELS: dict[str, type[Gift | Resource | Wish]] = {"gift": Gift, "resource": Resource, "wish": Wish}
 MAX_TEXTS_PER_STEP = 10
 
 
@@ -87,7 +87,7 @@ def step_save(
             )
         existing = model.objects.filter(owner=subject)
         if step.model == "gift":
-            existing = existing.filter(kind=step.kind)
+            existing = existing.filter(Q(kind=step.kind))  # Q: only gifts have a kind
         kept_items = set(existing.filter(item_id__in=items).values_list("item_id", flat=True))
         kept_texts = set(
             existing.filter(item__isnull=True, text__in=texts).values_list("text", flat=True)

@@ -50,12 +50,12 @@ def lendable_page(*, neighbourhood, viewer, kind: str = "", after: str = "") -> 
     kind), and where the next page starts. Members' resources and places' resources are
     read apart, each newest first from where the last page ended, and merged: two short
     index walks, never a look at the whole city's resources."""
-    wanted = {"lendable": True, "kind__in": [kind] if kind else LENDABLE_KINDS}
+    wanted: dict[str, object] = {"lendable": True, "kind__in": [kind] if kind else LENDABLE_KINDS}
     if after.isdigit():
         wanted["pk__lt"] = int(after)
     of_people = of_members(Resource, viewer, neighbourhood).filter(place__isnull=True, **wanted)
     of_places = Resource.objects.filter(place__neighbourhood=neighbourhood, **wanted)
-    found = []
+    found: list[Resource] = []
     for rows in (of_people, of_places):
         found += rows.select_related("item", "place").order_by("-pk")[: RESOURCES_PAGE + 1]
     found.sort(key=lambda r: r.pk, reverse=True)

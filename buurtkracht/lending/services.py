@@ -33,7 +33,7 @@ from .models import HOLDING_STATUSES, Booking, BookingStatus
 NOT_BOOKABLE = gettext_lazy("This cannot be borrowed or booked.")
 ALREADY_BOOKED = gettext_lazy("This time is already booked. Choose another time.")
 NO_LONGER_OPEN = gettext_lazy("This booking is no longer open.")
-NOTE_MAX = Booking._meta.get_field("note").max_length
+NOTE_MAX: int = Booking._meta.get_field("note").max_length or 0  # the field has one
 
 TITLES = {
     "requested": gettext_lazy("Someone would like to borrow %(label)s"),
@@ -85,13 +85,14 @@ def _owner_side(resource: Resource, *, except_user=None) -> list:
     """Who hears about bookings: the owner; for a place's resource, the administrators of
     the place's neighbourhood (connectors and professionals may answer too, but are not
     notified of every booking)."""
-    if resource.place_id is None:
-        people = [resource.owner]
+    place = resource.place
+    if place is None:
+        people = [resource.owner] if resource.owner is not None else []
     else:
         people = list(
             get_user_model()
             .objects.filter(
-                memberships__neighbourhood_id=resource.place.neighbourhood_id,
+                memberships__neighbourhood_id=place.neighbourhood_id,
                 memberships__role=Role.ADMIN,
             )
             .select_related("profile")

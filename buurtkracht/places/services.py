@@ -155,7 +155,7 @@ def postcode_areas_import(stream, *, actor=None, source: str = "", dry_run: bool
         areas[postcode] = point
     if result.errors:
         return result
-    known = {}
+    known: dict[str, tuple[Decimal, Decimal]] = {}
     codes = list(areas)
     for start in range(0, len(codes), 5000):
         known.update(

@@ -824,7 +824,7 @@ def exchange_hours_confirm(*, actor, exchange, minutes: int) -> Transfer:
             raise ValidationError(
                 _("Nobody has said yet how much time it took."), code="not_proposed"
             )
-        if hours.transfer_id:
+        if hours.transfer is not None:
             return hours.transfer
         if hours.proposed_by_id == actor.pk:
             raise ValidationError(
