@@ -51,6 +51,29 @@ def _day_from(value: str | None) -> date | None:
         return None
 
 
+def _resource_page(request, item, form, day: date | None):
+    """The resource's page: its calendar month (`?maand=`, or the chosen day's) and the
+    booking form."""
+    month = selectors.month_from(request.GET.get("maand") or (day.isoformat()[:7] if day else ""))
+    names = selectors.owner_names(
+        viewer=request.user,
+        membership=request.membership,
+        neighbourhood=request.neighbourhood,
+        resources=[item],
+    )
+    context = {
+        "resource": item,
+        "owner_name": names.get(item.pk),
+        "can_book": item.owner_id != request.user.pk,
+        "is_owner_side": access.lending_owner_side(
+            request.user, item, membership=request.membership
+        ),
+        "month": selectors.calendar_month(resource=item, year=month.year, month=month.month),
+        "form": form,
+    }
+    return render(request, "lending/resource.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @requires(Action.RESOURCES_BOOK)
 def resource(request, slug, resource_id: int):
@@ -81,24 +104,7 @@ def resource(request, slug, resource_id: int):
                     request, _("Your request is sent. You get a message when the owner answers.")
                 )
             return redirect("lending:bookings", slug=slug)
-    month = selectors.month_from(request.GET.get("maand") or (day.isoformat()[:7] if day else ""))
-    names = selectors.owner_names(
-        viewer=request.user,
-        membership=request.membership,
-        neighbourhood=request.neighbourhood,
-        resources=[item],
-    )
-    context = {
-        "resource": item,
-        "owner_name": names.get(item.pk),
-        "can_book": item.owner_id != request.user.pk,
-        "is_owner_side": access.lending_owner_side(
-            request.user, item, membership=request.membership
-        ),
-        "month": selectors.calendar_month(resource=item, year=month.year, month=month.month),
-        "form": form,
-    }
-    return render(request, "lending/resource.html", context)
+    return _resource_page(request, item, form, day)
 
 
 @requires(Action.RESOURCES_BOOK)

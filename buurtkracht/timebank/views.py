@@ -156,14 +156,6 @@ def _manage_context(request, rules, *, rules_form=None, grant=None):
             what="timebank",
         )
     query, people = _people(request)
-    transfers = list(selectors.recent_transfers(neighbourhood=hood)) if rules else []
-    shown = selectors.names(
-        viewer=user,
-        neighbourhood=hood,
-        user_ids=[
-            e.account.user_id for t in transfers for e in t.entries.all() if e.account.user_id
-        ],
-    )
     return {
         "rules": rules,
         "rules_form": rules_form or RulesForm(instance=rules),
@@ -177,18 +169,32 @@ def _manage_context(request, rules, *, rules_form=None, grant=None):
         else None,
         "people": people,
         "query": query,
-        "transfers": [
-            (
-                t,
-                [
-                    (selectors.label(e.account, shown), services.format_minutes(e.amount))
-                    for e in t.entries.all()
-                ],
-            )
-            for t in transfers
-        ],
+        "transfers": _recent_transfers(request) if rules else [],
         "reverse_form": ReverseForm(),
     }
+
+
+def _recent_transfers(request) -> list:
+    """The latest transfers, each with its entries as (who, hours) for the viewer."""
+    hood, user = request.neighbourhood, request.user
+    transfers = list(selectors.recent_transfers(neighbourhood=hood))
+    shown = selectors.names(
+        viewer=user,
+        neighbourhood=hood,
+        user_ids=[
+            e.account.user_id for t in transfers for e in t.entries.all() if e.account.user_id
+        ],
+    )
+    return [
+        (
+            t,
+            [
+                (selectors.label(e.account, shown), services.format_minutes(e.amount))
+                for e in t.entries.all()
+            ],
+        )
+        for t in transfers
+    ]
 
 
 @require_http_methods(["GET", "POST"])
