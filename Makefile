@@ -12,9 +12,6 @@ export PORT
 TYPED := $(wildcard buurtkracht/*/services.py buurtkracht/*/services/*.py \
   buurtkracht/*/selectors.py buurtkracht/*/access.py) buurtkracht/people/contact.py \
   $(wildcard buurtkracht/privacy/*.py)
-TYPED_LATER := buurtkracht/gifts/% buurtkracht/lending/% buurtkracht/timebank/% \
-  buurtkracht/places/% buurtkracht/neighbourhoods/%
-TYPED := $(filter-out $(TYPED_LATER),$(TYPED))
 
 .PHONY: run test test-sqlite test-postgres test-browser lint format messages check-messages bench install lock system-deps broker clean
 

@@ -61,7 +61,7 @@ def test_eight_requests_for_one_slot_make_one_booking(world, ladder):
     )
     assert len(results) == 1
     assert len(errors) == 7
-    assert all(e.messages == [str(services.ALREADY_BOOKED)] for e in errors)
+    assert all([x.code for x in e.error_list] == ["taken"] for e in errors)
     assert Booking.objects.count() == 1
 
 

@@ -78,7 +78,7 @@ def test_bad_posts_are_refused_and_nothing_is_saved(world, change, field, code):
 def test_a_post_in_a_neighbourhood_you_are_not_in_is_refused(world):
     with pytest.raises(ValidationError) as refused:
         _request(world, neighbourhood=world.other)
-    assert refused.value.code == "not_a_member"
+    assert refused.value.code == "not_member"
     assert not Post.objects.exists()
 
 
@@ -159,7 +159,7 @@ def test_the_requester_who_left_the_neighbourhood_invites_nobody(world):
         services.invitation_send(
             actor=world.resident, membership=None, post=post, invitee=world.connector
         )
-    assert refused.value.code == "not_a_member"
+    assert refused.value.code == "not_member"
 
 
 def test_a_connector_invites_only_with_the_requesters_consent(world):

@@ -23,7 +23,7 @@ from buurtkracht.people.models import AccessLog, Contact
 from buurtkracht.places.models import Place, PlaceKind
 
 from . import factories as f
-from .helpers import links_in
+from .helpers import links_in, refused
 
 
 @pytest.fixture(autouse=True)
@@ -87,11 +87,10 @@ def raw_booking(world, resource, start, end, *, status=BookingStatus.CONFIRMED, 
 
 
 def refusal(error) -> dict[str, list[str]]:
-    return (
-        error.value.message_dict
-        if hasattr(error.value, "error_dict")
-        else {"__all__": error.value.messages}
-    )
+    """The codes of a service's refusal, by field ("__all__" for the whole request)."""
+    if hasattr(error.value, "error_dict"):
+        return {field: [e.code for e in errors] for field, errors in error.value.error_dict.items()}
+    return {"__all__": [e.code for e in error.value.error_list]}
 
 
 @pytest.fixture
@@ -125,12 +124,12 @@ def test_it_refuses_what_is_not_lent_out(world, change):
     resource = make_resource(world.resident, **change)
     with pytest.raises(ValidationError) as error:
         request(world, resource, at(1), at(1, 12))
-    assert refusal(error) == {"__all__": [str(services.NOT_BOOKABLE)]}
+    assert refusal(error) == {"__all__": ["not_bookable"]}
     assert not Booking.objects.exists()
 
 
 def test_the_owner_cannot_book_their_own(world, ladder):
-    with pytest.raises(ValidationError, match="yours"):
+    with refused("own"):
         request(world, ladder, at(1), at(1, 12), actor=world.resident)
 
 
@@ -138,20 +137,20 @@ def test_it_refuses_a_start_in_the_past(world, ladder):
     start = timezone.now() - timedelta(minutes=5)
     with pytest.raises(ValidationError) as error:
         request(world, ladder, start, start + timedelta(hours=2))
-    assert list(refusal(error)) == ["start_at"]
+    assert refusal(error) == {"start_at": ["past"]}
 
 
 @pytest.mark.parametrize("length", [timedelta(0), timedelta(hours=-1)])
 def test_it_refuses_an_end_that_is_not_after_the_start(world, ladder, length):
     with pytest.raises(ValidationError) as error:
         request(world, ladder, at(1), at(1) + length)
-    assert list(refusal(error)) == ["end_at"]
+    assert refusal(error) == {"end_at": ["order"]}
 
 
 def test_it_refuses_a_note_that_is_too_long(world, ladder):
     with pytest.raises(ValidationError) as error:
         request(world, ladder, at(1), at(1, 12), note="x" * 301)
-    assert list(refusal(error)) == ["note"]
+    assert refusal(error) == {"note": ["too_long"]}
 
 
 def test_it_refuses_naive_times(world, ladder):
@@ -163,7 +162,7 @@ def test_it_refuses_longer_than_the_owner_allows(world):
     trailer = make_resource(world.resident, text="Aanhanger", max_days=2)
     with pytest.raises(ValidationError) as error:
         request(world, trailer, at(1), at(3) + timedelta(minutes=1))
-    assert list(refusal(error)) == ["end_at"]
+    assert refusal(error) == {"end_at": ["too_long"]}
     assert request(world, trailer, at(1), at(3)).status == BookingStatus.REQUESTED
 
 
@@ -191,7 +190,7 @@ def test_it_refuses_what_the_borrower_may_not_see(world, visibility, contacts, a
     else:
         with pytest.raises(ValidationError) as error:
             request(world, resource, at(1), at(1, 12))
-        assert refusal(error) == {"__all__": [str(services.NOT_BOOKABLE)]}
+        assert refusal(error) == {"__all__": ["not_bookable"]}
 
 
 def test_a_member_of_another_neighbourhood_cannot_book_here(world):
@@ -239,7 +238,7 @@ def test_it_refuses_a_time_that_is_already_booked(world, ladder, start, end):
     request(world, ladder, at(1, 10), at(1, 12))
     with pytest.raises(ValidationError) as error:
         request(world, ladder, at(*start), at(*end), actor=world.facilitator)
-    assert refusal(error) == {"__all__": [str(services.ALREADY_BOOKED)]}
+    assert refusal(error) == {"__all__": ["taken"]}
     assert Booking.objects.count() == 1
 
 
@@ -310,7 +309,7 @@ def test_the_owner_answers_a_request(world, ladder, confirm, status):
 @pytest.mark.parametrize("who", ["connector", "professional", "admin", "outsider"])
 def test_only_the_owner_answers_a_request_of_their_own(world, ladder, who):
     booking = request(world, ladder, at(1), at(1, 12))
-    with pytest.raises(ValidationError, match="owner"):
+    with refused("not_owner"):
         services.booking_decide(actor=world.persona(who), booking=booking, confirm=True)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
@@ -342,7 +341,7 @@ def test_managers_of_another_neighbourhood_do_not_answer_for_a_place(world):
 def test_a_request_is_answered_once(world, ladder):
     booking = request(world, ladder, at(1), at(1, 12))
     services.booking_decide(actor=world.resident, booking=booking, confirm=True)
-    with pytest.raises(ValidationError, match="already"):
+    with refused("answered"):
         services.booking_decide(actor=world.resident, booking=booking, confirm=False)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -350,7 +349,7 @@ def test_a_request_is_answered_once(world, ladder):
 
 def test_a_request_that_is_over_cannot_be_answered(world, ladder):
     booking = raw_booking(world, ladder, at(-2), at(-1), status=BookingStatus.REQUESTED)
-    with pytest.raises(ValidationError, match="over"):
+    with refused("over"):
         services.booking_decide(actor=world.resident, booking=booking, confirm=True)
 
 
@@ -382,7 +381,7 @@ def test_only_open_bookings_can_be_cancelled(world, ladder, status):
 
 def test_a_booking_that_ended_cannot_be_cancelled(world, ladder):
     booking = raw_booking(world, ladder, at(-3), at(-1))
-    with pytest.raises(ValidationError, match="over"):
+    with refused("over"):
         services.booking_cancel(actor=world.connector, booking=booking)
 
 
@@ -403,7 +402,7 @@ def test_the_owner_marks_it_returned(world, ladder):
 
 def test_the_borrower_cannot_mark_it_returned(world, ladder):
     booking = raw_booking(world, ladder, at(-1), at(1))
-    with pytest.raises(ValidationError, match="owner"):
+    with refused("not_owner"):
         services.booking_returned(actor=world.connector, booking=booking)
 
 
@@ -416,7 +415,7 @@ def test_only_a_confirmed_booking_is_returned(world, ladder, status):
 
 def test_it_is_not_returned_before_it_started(world, ladder):
     booking = raw_booking(world, ladder, at(1), at(2))
-    with pytest.raises(ValidationError, match="not started"):
+    with refused("not_started"):
         services.booking_returned(actor=world.resident, booking=booking)
 
 
@@ -803,8 +802,7 @@ def test_request_confirm_and_return_through_the_pages(
     page = owner.get(response["Location"]).content.decode()
     assert "Karim" in page and "Mag ik hem lenen?" in page
     confirm = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "lindenhof", "booking_id": booking.pk, "action": "confirm"},
+        "lending:booking_confirm", kwargs={"slug": "lindenhof", "booking_id": booking.pk}
     )
     assert confirm in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -813,7 +811,9 @@ def test_request_confirm_and_return_through_the_pages(
     assert booking.status == BookingStatus.CONFIRMED
 
     Booking.objects.filter(pk=booking.pk).update(start_at=timezone.now() - timedelta(hours=1))
-    returned = confirm.replace("/confirm/", "/returned/")
+    returned = reverse(
+        "lending:booking_returned", kwargs={"slug": "lindenhof", "booking_id": booking.pk}
+    )
     assert returned in owner.get(response["Location"]).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert owner.post(returned).status_code == 302
@@ -826,10 +826,7 @@ def test_request_confirm_and_return_through_the_pages(
 
 def test_a_borrower_cannot_confirm_their_own_request(world, ladder, client_for):
     booking = request(world, ladder, at(1), at(1, 12))
-    url = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "lindenhof", "booking_id": booking.pk, "action": "confirm"},
-    )
+    url = reverse("lending:booking_confirm", kwargs={"slug": "lindenhof", "booking_id": booking.pk})
     response = client_for("connector").post(url, follow=True)
     assert response.status_code == 200
     booking.refresh_from_db()
@@ -917,9 +914,7 @@ def test_a_member_of_another_neighbourhood_gets_nothing(world, ladder, client_fo
     there = {"slug": "vaartkwartier"}
     f_url = reverse("lending:resource", kwargs={**there, "resource_id": ladder.pk})
     assert outsider.get(f_url).status_code == 404
-    action = reverse(
-        "lending:booking_action", kwargs={**there, "booking_id": booking.pk, "action": "cancel"}
-    )
+    action = reverse("lending:booking_cancel", kwargs={**there, "booking_id": booking.pk})
     assert outsider.post(action).status_code == 404
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
@@ -929,8 +924,7 @@ def test_a_booking_through_another_neighbourhoods_address_is_not_found(world, la
     booking = request(world, ladder, at(1), at(1, 12))
     f.make_member(world.other, user=world.connector)
     url = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "vaartkwartier", "booking_id": booking.pk, "action": "cancel"},
+        "lending:booking_cancel", kwargs={"slug": "vaartkwartier", "booking_id": booking.pk}
     )
     assert client_for("connector").post(url).status_code == 404
 
@@ -946,21 +940,17 @@ def test_an_invisible_resource_is_not_found(world, client_for):
 
 def test_someone_elses_booking_is_not_found(world, ladder, client_for):
     booking = request(world, ladder, at(1), at(1, 12))
-    url = reverse(
-        "lending:booking_action",
-        kwargs={"slug": "lindenhof", "booking_id": booking.pk, "action": "cancel"},
-    )
+    url = reverse("lending:booking_cancel", kwargs={"slug": "lindenhof", "booking_id": booking.pk})
     assert client_for("facilitator").post(url).status_code == 404
     assert client_for("admin").post(url).status_code == 404  # a person's ladder, not a place's
 
 
-def test_an_unknown_action_is_not_found_and_get_is_not_allowed(world, ladder, client_for):
+def test_an_unknown_step_is_not_found_and_get_is_not_allowed(world, ladder, client_for):
     booking = request(world, ladder, at(1), at(1, 12))
     kwargs = {"slug": "lindenhof", "booking_id": booking.pk}
     client = client_for("resident")
-    bogus = reverse("lending:booking_action", kwargs={**kwargs, "action": "delete"})
-    assert client.post(bogus).status_code == 404
-    cancel = reverse("lending:booking_action", kwargs={**kwargs, "action": "cancel"})
+    cancel = reverse("lending:booking_cancel", kwargs={**kwargs})
+    assert client.post(cancel.replace("/annuleren/", "/delete/")).status_code == 404
     assert client.get(cancel).status_code == 405
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
@@ -978,9 +968,7 @@ def test_all_pages_are_gone_when_the_gifts_module_is_off(world, ladder, client_f
         reverse("lending:bookings", kwargs=here),
     ):
         assert client.get(url).status_code == 404, url
-    action = reverse(
-        "lending:booking_action", kwargs={**here, "booking_id": booking.pk, "action": "cancel"}
-    )
+    action = reverse("lending:booking_cancel", kwargs={**here, "booking_id": booking.pk})
     assert client.post(action).status_code == 404
 
 

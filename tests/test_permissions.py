@@ -55,6 +55,14 @@ def _objects(world):
 
 HOOD = {"slug": "lindenhof"}
 
+
+def _residents_membership(w, o):
+    return {
+        "slug": "lindenhof",
+        "membership_id": w.resident.memberships.get(neighbourhood=w.hood).pk,
+    }
+
+
 CASES = [
     # core
     Case("neighbourhoods:index", everyone(200)),
@@ -82,11 +90,14 @@ CASES = [
         "neighbourhoods:member_change",
         only(["admin"], REDIRECT),
         method="post",
-        kwargs=lambda w, o: {
-            "slug": "lindenhof",
-            "membership_id": w.resident.memberships.get(neighbourhood=w.hood).pk,
-        },
+        kwargs=_residents_membership,
         data={},
+    ),
+    Case(
+        "neighbourhoods:member_remove",
+        only(["admin"], REDIRECT),
+        method="post",
+        kwargs=_residents_membership,
     ),
     Case("neighbourhoods:organisations", only(["admin"]), kwargs=HOOD),
     Case("neighbourhoods:invitations", only(["admin", "connector"]), kwargs=HOOD),

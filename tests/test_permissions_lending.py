@@ -67,8 +67,8 @@ def _resource(name):
     return lambda w, o: {**HOOD, "resource_id": o[name].pk}
 
 
-def _action(booking, action):
-    return lambda w, o: {**HOOD, "booking_id": o[booking].pk, "action": action}
+def _booking(booking):
+    return lambda w, o: {**HOOD, "booking_id": o[booking].pk}
 
 
 def _new_booking(w, o):
@@ -100,29 +100,35 @@ CASES = [
     Case("lending:bookings", members_only(200), kwargs=HOOD),
     # the borrower and the owner may cancel; for the others the booking does not exist
     Case(
-        "lending:booking_action",
+        "lending:booking_cancel",
         _except(members_only(404), resident=REDIRECT, connector=REDIRECT),
         method="post",
-        kwargs=_action("ladder_booking", "cancel"),
+        kwargs=_booking("ladder_booking"),
     ),
     # a place's booking: those who manage places answer; the borrower (facilitator) sees
     # it but is refused with a message; the resident has nothing to do with it
     Case(
-        "lending:booking_action",
+        "lending:booking_confirm",
         _except(members_only(REDIRECT), resident=404),
         method="post",
-        kwargs=_action("hall_booking", "confirm"),
+        kwargs=_booking("hall_booking"),
     ),
     Case(
-        "lending:booking_action",
-        members_only(404),
+        "lending:booking_decline",
+        _except(members_only(REDIRECT), resident=404),
         method="post",
-        kwargs=_action("ladder_booking", "delete"),
+        kwargs=_booking("hall_booking"),
     ),
     Case(
-        "lending:booking_action",
+        "lending:booking_returned",
+        _except(members_only(REDIRECT), resident=404),
+        method="post",
+        kwargs=_booking("hall_booking"),
+    ),
+    Case(
+        "lending:booking_cancel",
         {"anonymous": LOGIN, **dict.fromkeys([*MEMBERS, "outsider"], 405)},
-        kwargs=_action("ladder_booking", "cancel"),
+        kwargs=_booking("ladder_booking"),
     ),
 ]
 

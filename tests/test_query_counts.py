@@ -36,8 +36,8 @@ PINNED = {
     "request": 31,  # + whether the requester lets connectors ask without asking first
     "map": 21,
     "map search": 23,
-    "time bank": 17,
-    "time bank search": 22,
+    "time bank": 13,
+    "time bank search": 18,
     "initiatives": 12,
     "initiative": 23,
     "directory": 12,

@@ -8,9 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
+from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.timebank import services
 from buurtkracht.timebank.ledger import verify
 from buurtkracht.timebank.models import Account, Entry, Rules, Transfer
+
+from .helpers import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +39,15 @@ def _total(world):
     return sum(Account.objects.filter(neighbourhood=world.hood).values_list("balance", flat=True))
 
 
-def test_switching_on_adds_the_module_and_new_accounts_get_the_welcome_credit(bank):
+def test_switching_on_adds_the_module_and_opens_every_account_with_the_welcome_credit(bank):
     assert bank.hood.has_module("timebank")
-    assert _balance(bank.resident, bank) == 60
+    members = Membership.objects.filter(neighbourhood=bank.hood).count()
+    accounts = Account.objects.filter(neighbourhood=bank.hood, kind="member")
+    assert accounts.count() == members and {a.balance for a in accounts} == {60}
     assert _total(bank) == 0  # the issuing account carries the other side
-    assert Transfer.objects.get().kind == "welcome"
+    assert list(Transfer.objects.values_list("kind", flat=True).distinct()) == ["welcome"]
+    assert Transfer.objects.count() == members
+    assert Account.objects.filter(neighbourhood=bank.hood, kind="pot").exists()
 
 
 def test_a_transfer_is_balanced_entries_and_moves_balances(bank):
@@ -54,21 +61,21 @@ def test_a_transfer_is_balanced_entries_and_moves_balances(bank):
 
 
 @pytest.mark.parametrize(
-    "minutes, message",
+    "minutes, code",
     [
-        (0, "meer dan nul"),
-        (-5, "meer dan nul"),
-        (1.5, "hele minuten"),
-        (True, "hele minuten"),
-        ("30", "hele minuten"),
-        (6001, "Hoogstens 100 uur"),
-        (60 + 120 + 1, "onder -2:00"),  # balance 60, floor -120
+        (0, "not_positive"),
+        (-5, "not_positive"),
+        (1.5, "not_minutes"),
+        (True, "not_minutes"),
+        ("30", "not_minutes"),
+        (6001, "too_much"),
+        (60 + 120 + 1, "below_floor"),  # balance 60, floor -120
     ],
 )
-def test_bad_amounts_are_refused_and_nothing_is_written(bank, minutes, message):
+def test_bad_amounts_are_refused_and_nothing_is_written(bank, minutes, code):
     services.member_account(bank.connector, bank.hood)
     before = Entry.objects.count()
-    with pytest.raises(ValidationError, match=message):
+    with refused(code):
         services.give(
             actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=minutes
         )
@@ -78,7 +85,7 @@ def test_bad_amounts_are_refused_and_nothing_is_written(bank, minutes, message):
 
 def test_the_receiver_cannot_go_above_the_highest_balance(bank):
     services.rules_set(actor=bank.admin, neighbourhood=bank.hood, max_balance=100)
-    with pytest.raises(ValidationError, match="meer dan 1:40 uur sparen"):
+    with refused("above_ceiling"):
         services.give(
             actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=60
         )
@@ -86,19 +93,19 @@ def test_the_receiver_cannot_go_above_the_highest_balance(bank):
 
 def test_no_transfers_to_oneself_outsiders_or_closed_accounts(bank):
     give = {"actor": bank.resident, "neighbourhood": bank.hood, "minutes": 10}
-    with pytest.raises(ValidationError, match="jezelf"):
+    with refused("to_self"):
         services.give(to_user=bank.resident, **give)
-    with pytest.raises(ValidationError, match="geen lid"):
+    with refused("person_not_member"):
         services.give(to_user=bank.outsider, **give)
     account = services.member_account(bank.connector, bank.hood)
     services.account_close(actor=bank.admin, account=account)
-    with pytest.raises(ValidationError, match="gesloten"):
+    with refused("closed"):
         services.give(to_user=bank.connector, **give)
 
 
 def test_direct_transfers_can_be_switched_off(bank):
     services.rules_set(actor=bank.admin, neighbourhood=bank.hood, direct_transfers=False)
-    with pytest.raises(ValidationError, match="hulp die klaar is"):
+    with refused("no_direct"):
         services.give(
             actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5
         )
@@ -118,7 +125,7 @@ def test_the_same_key_twice_is_one_transfer(bank):
 def test_donations_and_grants_go_through_the_pot(bank):
     pot = services.pot_of(bank.hood)
     services.donate(actor=bank.resident, neighbourhood=bank.hood, to_account=pot, minutes=50)
-    with pytest.raises(ValidationError, match="Zeg waarom"):
+    with refused("no_reason"):
         services.grant(
             actor=bank.admin,
             neighbourhood=bank.hood,
@@ -126,7 +133,7 @@ def test_donations_and_grants_go_through_the_pot(bank):
             minutes=20,
             reason=" ",
         )
-    with pytest.raises(ValidationError, match="Alleen beheerders"):
+    with refused("not_admin"):
         services.grant(
             actor=bank.resident,
             neighbourhood=bank.hood,
@@ -139,7 +146,7 @@ def test_donations_and_grants_go_through_the_pot(bank):
     )
     pot.refresh_from_db()
     assert pot.balance == 30 and _balance(bank.connector, bank) == 80
-    with pytest.raises(ValidationError, match="niet genoeg tijd"):
+    with refused("not_enough"):
         services.grant(
             actor=bank.admin,
             neighbourhood=bank.hood,
@@ -153,14 +160,14 @@ def test_a_mistake_is_corrected_by_a_reversal_once(bank):
     wrong = services.give(
         actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=40
     )
-    with pytest.raises(ValidationError, match="Zeg waarom"):
+    with refused("no_reason"):
         services.reverse(actor=bank.admin, transfer=wrong, reason="")
     correction = services.reverse(actor=bank.admin, transfer=wrong, reason="verkeerde persoon")
     assert correction.reverses == wrong
     assert _balance(bank.resident, bank) == 60 and _balance(bank.connector, bank) == 60
-    with pytest.raises(ValidationError, match="al teruggedraaid"):
+    with refused("corrected"):
         services.reverse(actor=bank.admin, transfer=wrong, reason="nog eens")
-    with pytest.raises(ValidationError, match="nog eens terugdraaien"):
+    with refused("is_correction"):
         services.reverse(actor=bank.admin, transfer=correction, reason="terug")
     assert Transfer.objects.filter(pk=wrong.pk).exists()  # the original stays
     assert verify(bank.hood).ok
@@ -245,7 +252,8 @@ def test_ledger_verify_command(bank):
     _three_transfers(bank)
     out = StringIO()
     call_command("ledger_verify", stdout=out)
-    assert "lindenhof: 10 boekingen, in orde" in out.getvalue()
+    entries = Entry.objects.filter(neighbourhood=bank.hood).count()
+    assert f"lindenhof: {entries} boekingen, in orde" in out.getvalue()
     first = Entry.objects.filter(neighbourhood=bank.hood).order_by("seq")[0]
     _tamper("UPDATE timebank_entry SET amount = 61 WHERE id = %s", [first.pk])
     out = StringIO()
@@ -280,21 +288,21 @@ def test_erasing_a_member_keeps_every_balance(bank):
 
 
 @pytest.mark.parametrize(
-    "fields, message",
+    "fields, code",
     [
-        ({"min_balance": 10}, "laagste saldo kan niet boven nul"),
-        ({"max_balance": -1}, "hoogste saldo kan niet onder nul"),
-        ({"welcome_credit": 700}, "welkomsttegoed kan niet meer"),
+        ({"min_balance": 10}, "min_above_zero"),
+        ({"max_balance": -1}, "max_below_zero"),
+        ({"welcome_credit": 700}, "welcome_above_max"),
     ],
 )
-def test_impossible_rules_are_refused(bank, fields, message):
-    with pytest.raises(ValidationError, match=message):
+def test_impossible_rules_are_refused(bank, fields, code):
+    with refused(code):
         services.rules_set(actor=bank.admin, neighbourhood=bank.hood, **fields)
     assert Rules.objects.get().max_balance == 600
 
 
 def test_only_administrators_set_the_rules(world):
-    with pytest.raises(ValidationError, match="Alleen beheerders"):
+    with refused("not_admin"):
         services.rules_set(actor=world.resident, neighbourhood=world.hood, min_balance=0)
     assert not Rules.objects.exists()
 
@@ -346,7 +354,7 @@ def test_a_caller_key_cannot_pre_empt_the_platforms_own_keys(bank):
 def test_only_the_member_or_an_administrator_closes_an_account(bank):
     account = services.member_account(bank.connector, bank.hood)
     for stranger in (bank.outsider, bank.resident):
-        with pytest.raises(ValidationError, match="Alleen beheerders"):
+        with refused("not_admin"):
             services.account_close(actor=stranger, account=account)
     account.refresh_from_db()
     assert account.is_open
@@ -390,7 +398,7 @@ def test_an_initiative_has_one_account_that_takes_donations_and_never_goes_below
     services.donate(actor=bank.resident, neighbourhood=bank.hood, to_account=account, minutes=45)
     account.refresh_from_db()
     assert account.balance == 45 and account.floor == 0
-    with pytest.raises(ValidationError, match="buurtpot of aan een initiatief"):
+    with refused("not_a_target"):
         services.donate(
             actor=bank.resident,
             neighbourhood=bank.hood,

@@ -16,6 +16,7 @@ from buurtkracht.core import codes
 from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.signals import member_joined
 from buurtkracht.people.consents import Method
 from buurtkracht.people.contact import normalise_phone
 from buurtkracht.people.models import ContactRoute
@@ -65,7 +66,10 @@ def guided_account_register(
             phone=normalise_phone(phone),
             contact_route=ContactRoute.PHONE if phone else ContactRoute.BUURTWERKER,
         )
-        Membership.objects.create(user=user, neighbourhood=neighbourhood, role=Role.RESIDENT)
+        joined = Membership.objects.create(
+            user=user, neighbourhood=neighbourhood, role=Role.RESIDENT
+        )
+        member_joined.send(sender=Membership, membership=joined)  # their time bank account
         GuidedAccount.objects.create(
             user=user,
             neighbourhood=neighbourhood,

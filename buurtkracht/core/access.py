@@ -765,3 +765,108 @@ def case_side(user, case, *, membership) -> str | None:
     if member_may(user, Action.SAFETY_NET, neighbourhood=case.neighbourhood, membership=membership):
         return HANDLER
     return None
+
+
+# --- timebank ----------------------------------------------------------------------------
+
+
+def timebank_manages(membership, *, neighbourhood_id: int) -> bool:
+    """Does `membership` manage the time bank of that neighbourhood — its rules (switching
+    it on too, so this does not ask whether the module is on), grants from the pot,
+    corrections and imports? Its administrators do (like `Action.TIMEBANK_MANAGE`)."""
+    return (
+        membership is not None
+        and membership.neighbourhood_id == neighbourhood_id
+        and membership.role == Role.ADMIN
+    )
+
+
+def timebank_may_close(*, actor, membership, account) -> bool:
+    """A member's own account closes when they leave; an administrator of its
+    neighbourhood closes any (removing someone). `membership`: the actor's, or None."""
+    if account.user_id is not None and account.user_id == actor.pk:
+        return True
+    return timebank_manages(membership, neighbourhood_id=account.neighbourhood_id)
+
+
+def initiative_time_giving(*, initiative, giver_id: int, receiver_id: int | None):
+    """May `giver_id` give time from the initiative's account (its owners may, decision
+    0025), and may `receiver_id` be thanked with it (its owners and members)? One query."""
+    Involvement = apps.get_model("initiatives", "Involvement")
+
+    asked = [giver_id] if receiver_id is None else [giver_id, receiver_id]
+    roles: dict[int, str] = dict(
+        Involvement.objects.filter(initiative=initiative, user_id__in=asked).values_list(
+            "user_id", "role"
+        )
+    )
+    receiver_role = roles.get(receiver_id) if receiver_id is not None else None
+    return roles.get(giver_id) == "owner", receiver_role in ("owner", "member")
+
+
+# --- lending -----------------------------------------------------------------------------
+
+
+def _membership_in(user, neighbourhood_id: int, membership):
+    """`membership` when it is `user`'s in that neighbourhood (a view's), else looked up."""
+    if membership is not None and membership.neighbourhood_id == neighbourhood_id:
+        return membership
+    Membership = apps.get_model("neighbourhoods", "Membership")
+
+    return Membership.objects.filter(user_id=user.pk, neighbourhood_id=neighbourhood_id).first()
+
+
+def lending_manages_places(user, neighbourhood, *, membership=None) -> bool:
+    """May `user` act for the places of `neighbourhood` — answer and cancel the bookings of
+    their spaces and things (connectors, professionals, administrators)?"""
+    if not user.is_authenticated:
+        return False
+    membership = _membership_in(user, neighbourhood.pk, membership)
+    return bool(
+        decide(user, Action.PLACES_MANAGE, neighbourhood=neighbourhood, membership=membership)
+    )
+
+
+def lending_owner_side(user, resource, *, membership=None) -> bool:
+    """Is `user` on the lending side of `resource`: the owner of a person's resource; for a
+    place's resource, whoever manages the places of the place's neighbourhood."""
+    if resource.place_id is None:
+        return user.is_authenticated and resource.owner_id == user.pk
+    return lending_manages_places(user, resource.place.neighbourhood, membership=membership)
+
+
+def lending_sees_booking(user, booking, *, membership=None) -> bool:
+    """A booking is seen by its borrower and by the lending side, nobody else (404)."""
+    return booking.borrower_id == user.pk or lending_owner_side(
+        user, booking.resource, membership=membership
+    )
+
+
+def lending_sees_resource(user, resource, *, neighbourhood, membership=None) -> bool:
+    """May member `user` book `resource` of `neighbourhood`: a place's resource there, or
+    a member's resource at a visibility `user` reaches (not visible looks like not
+    bookable)?"""
+    Membership = apps.get_model("neighbourhoods", "Membership")
+
+    if _membership_in(user, neighbourhood.pk, membership) is None:
+        return False
+    if resource.place_id is not None:
+        return resource.place.neighbourhood_id == neighbourhood.pk
+    owner_is_member = Membership.objects.filter(
+        user_id=resource.owner_id, neighbourhood=neighbourhood
+    ).exists()
+    return owner_is_member and can_see(
+        user, owner_id=resource.owner_id, level=resource.visibility, neighbourhood=neighbourhood
+    )
+
+
+# --- gifts -------------------------------------------------------------------------------
+
+
+def gifts_own_item(*, user, model, item_id: int):
+    """One of `user`'s own items (a gift, resource or wish of the Django model `model`),
+    or 404: only the owner changes or removes it, and someone else's looks like none."""
+    item = model.objects.filter(pk=item_id, owner_id=user.pk).first()
+    if item is None:
+        raise Http404
+    return item

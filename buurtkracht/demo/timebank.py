@@ -54,6 +54,12 @@ class TimeBank:
             direct_transfers=True,
             pot=True,
         )
+        # Switching on opened the accounts of the people one can log in as (decision 0048;
+        # everyone else's opens with their first transfer here, so a city of 100,000 does
+        # not post 100,000 welcome credits).
+        for person in b.demo.values():
+            if person.id is not None and any(m[0] == "lindenhof" for m in person.memberships):
+                self._account(person.id, start)
         users = {p.id: p for p in b.lindenhof if p.id is not None}
         events: list[tuple] = []  # (moment, kind, data)
         exchanges = list(

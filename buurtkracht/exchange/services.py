@@ -284,7 +284,7 @@ def invitation_send(
         raise ValidationError(_("You cannot invite yourself."), code="self")
     if membership is None or membership.neighbourhood_id != post.neighbourhood_id:
         raise ValidationError(
-            _("You are not a member of this neighbourhood. Join it first."), code="not_a_member"
+            _("You are not a member of this neighbourhood. Join it first."), code="not_member"
         )
     if not Membership.objects.filter(user=invitee, neighbourhood=post.neighbourhood).exists():
         raise ValidationError(

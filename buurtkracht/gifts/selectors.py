@@ -49,11 +49,15 @@ def step_current(*, subject, step: Step) -> dict:
             "max_asks_per_month": offer.max_asks_per_month if offer else None,
             "visibility": offer.visibility if offer else "neighbourhood",
         }
-    model = {"gift": Gift, "resource": Resource, "wish": Wish}[step.model]
-    rows = model.objects.filter(owner=subject)
+    models: dict[str, type[Gift | Resource | Wish]] = {
+        "gift": Gift,
+        "resource": Resource,
+        "wish": Wish,
+    }
+    found = models[step.model].objects.filter(owner=subject)
     if step.model == "gift":
-        rows = rows.filter(kind=step.kind)
-    rows = list(rows)
+        found = found.filter(Q(kind=step.kind))  # Q: only gifts have a kind
+    rows = list(found)
     return {
         "items": [r.item_id for r in rows if r.item_id],
         "texts": [r.text for r in rows if not r.item_id],
@@ -83,6 +87,7 @@ def my_overview(*, subject) -> MyOverview:
     resources = list(Resource.objects.filter(owner=subject).select_related("item"))
     wishes = list(Wish.objects.filter(owner=subject).select_related("item"))
     for step in STEPS:
+        rows: list[Gift] | list[Resource] | list[Wish]
         if step.model == "gift":
             rows = [g for g in gifts if g.kind == step.kind]
         elif step.model == "resource":
@@ -102,7 +107,7 @@ def _members(neighbourhood):
 @dataclass
 class AssetRow:
     kind: str  # "gift" or "resource"
-    obj: object
+    obj: Gift | Resource
     owner_name: str | None  # None: the owner's name is not visible to the viewer
 
 
@@ -132,7 +137,7 @@ def _rows_with_names(*, viewer, membership, neighbourhood, found) -> list[AssetR
     access.note_reads(
         viewer=viewer,
         membership=membership,
-        subject_ids=[r.obj.owner_id for r in result if r.owner_name],
+        subject_ids=[r.obj.owner_id for r in result if r.owner_name and r.obj.owner_id],
         what="gifts",
     )
     return result
@@ -160,7 +165,7 @@ def newest_assets(
     resource ids shown, "g123-r45"). Each page reads at most `limit` + 1 rows per kind
     from the newest down, whatever the neighbourhood's size."""
     start = dict(part.split(":", 1) for part in after.split("-") if ":" in part)
-    found: list[tuple[str, object]] = []
+    found: list[tuple[str, Gift | Resource]] = []
     for kind, model in (("gift", Gift), ("resource", Resource)):
         rows = of_members(model, viewer, neighbourhood).select_related("item__category")
         before = start.get(kind[0], "")
@@ -187,7 +192,7 @@ def newest_assets(
 def assets_by_ids(*, viewer, membership, neighbourhood, ids) -> list[AssetRow]:
     """The gifts and resources named by `ids` [(kind, id)], in that order, that the viewer
     may see now (the matching index can be a moment behind an edit)."""
-    wanted = {"gift": [], "resource": []}
+    wanted: dict[str, list[int]] = {"gift": [], "resource": []}
     for kind, pk in ids:
         wanted[kind].append(pk)
     objects = {}

@@ -24,7 +24,7 @@ from .models import (
 )
 from .steps import Step
 
-MODELS = {"gift": Gift, "resource": Resource, "wish": Wish}
+MODELS: dict[str, type[Gift | Resource | Wish]] = {"gift": Gift, "resource": Resource, "wish": Wish}
 MAX_TEXTS_PER_STEP = 10
 
 
@@ -35,12 +35,15 @@ def _clean_texts(texts: list[str]) -> list[str]:
         if not text or text.lower() in seen:
             continue
         if len(text) > TEXT_MAX:
-            raise ValidationError(_("Keep each text under %(max)d characters.") % {"max": TEXT_MAX})
+            raise ValidationError(
+                _("Keep each text under %(max)d characters.") % {"max": TEXT_MAX}, code="too_long"
+            )
         seen.add(text.lower())
         cleaned.append(text)
     if len(cleaned) > MAX_TEXTS_PER_STEP:
         raise ValidationError(
-            _("Add at most %(max)d of your own words at a time.") % {"max": MAX_TEXTS_PER_STEP}
+            _("Add at most %(max)d of your own words at a time.") % {"max": MAX_TEXTS_PER_STEP},
+            code="too_many",
         )
     return cleaned
 
@@ -70,7 +73,7 @@ def step_save(
     nothing. `actor` differs from `subject` when a professional fills it in with a guided
     resident."""
     if visibility not in Visibility.values:
-        raise ValidationError(_("Choose who may see this."))
+        raise ValidationError(_("Choose who may see this."), code="visibility")
     model = MODELS[step.model]
     texts = _clean_texts(texts)
     with transaction.atomic():
@@ -79,10 +82,12 @@ def step_save(
             for i in TaxonomyItem.objects.filter(pk__in=set(item_ids)).select_related("category")
         }
         if set(item_ids) - set(items):
-            raise ValidationError(_("One of the choices does not exist (any more). Try again."))
+            raise ValidationError(
+                _("One of the choices does not exist (any more). Try again."), code="unknown_item"
+            )
         existing = model.objects.filter(owner=subject)
         if step.model == "gift":
-            existing = existing.filter(kind=step.kind)
+            existing = existing.filter(Q(kind=step.kind))  # Q: only gifts have a kind
         kept_items = set(existing.filter(item_id__in=items).values_list("item_id", flat=True))
         kept_texts = set(
             existing.filter(item__isnull=True, text__in=texts).values_list("text", flat=True)
@@ -122,7 +127,8 @@ def _refuse_if_lent(resources) -> None:
     if lent is not None:
         raise ValidationError(
             _("%(thing)s is booked. Cancel its bookings first, then remove it.")
-            % {"thing": lent.resource.label}
+            % {"thing": lent.resource.label},
+            code="booked",
         )
 
 
@@ -141,9 +147,9 @@ def time_save(
     *, actor, subject, slots: list[tuple[int, str]], max_asks_per_month: int | None, visibility: str
 ) -> TimeOffer:
     if visibility not in Visibility.values:
-        raise ValidationError(_("Choose who may see this."))
+        raise ValidationError(_("Choose who may see this."), code="visibility")
     if max_asks_per_month is not None and not 0 <= max_asks_per_month <= 60:
-        raise ValidationError(_("Choose a number between 0 and 60."))
+        raise ValidationError(_("Choose a number between 0 and 60."), code="max_asks")
     with transaction.atomic():
         offer, _created = TimeOffer.objects.update_or_create(
             owner=subject,
@@ -162,7 +168,7 @@ def time_save(
 def item_visibility_set(*, actor, obj, visibility: str):
     """Change who may see one gift, resource or wish of the actor's own."""
     if visibility not in Visibility.values:
-        raise ValidationError(_("Choose who may see this."))
+        raise ValidationError(_("Choose who may see this."), code="visibility")
     with transaction.atomic():
         obj.visibility = visibility
         obj.save(update_fields=["visibility"])
@@ -194,9 +200,13 @@ def resource_update(*, actor, resource: Resource, **fields) -> Resource:
         for key, value in fields.items():
             setattr(resource, key, value)
         if resource.lendable and resource.kind not in LENDABLE_KINDS:
-            raise ValidationError({"lendable": _("Only spaces and things can be lent.")})
+            raise ValidationError(
+                {"lendable": ValidationError(_("Only spaces and things can be lent."), code="kind")}
+            )
         if resource.max_days is not None and not 1 <= resource.max_days <= 365:
-            raise ValidationError({"max_days": _("Choose between 1 and 365 days.")})
+            raise ValidationError(
+                {"max_days": ValidationError(_("Choose between 1 and 365 days."), code="range")}
+            )
         resource.full_clean()
         resource.save()
         log_action(
@@ -222,7 +232,13 @@ def taxonomy_item_add(
         label_nl__iexact=label_nl,
         category=category,
     ).exists():
-        raise ValidationError({"label_nl": _("This word already exists in this category.")})
+        raise ValidationError(
+            {
+                "label_nl": ValidationError(
+                    _("This word already exists in this category."), code="exists"
+                )
+            }
+        )
     with transaction.atomic():
         base = f"{neighbourhood.slug}-{slugify(label_nl)}"[:70] or f"{neighbourhood.slug}-woord"
         key, n = base, 1

@@ -1,18 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from buurtkracht.accounts.selectors import guided_account
 from buurtkracht.core import access
-from buurtkracht.core.access import Action
+from buurtkracht.core.access import Action, requires
 from buurtkracht.core.choices import Visibility
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.neighbourhoods.selectors import memberships_of
 
+from . import access as gifts_access
 from . import selectors, services
 from .forms import ResourceForm, StepForm, TaxonomyItemForm, TimeForm, VisibilityForm
 from .models import Gift, Resource, TaxonomyItem, Wish
@@ -131,7 +131,7 @@ def my_step(request, step):
 def _my_item_or_404(request, model: str, item_id: int):
     if model not in ITEM_MODELS:
         raise Http404
-    return get_object_or_404(ITEM_MODELS[model], pk=item_id, owner=request.user)
+    return access.gifts_own_item(user=request.user, model=ITEM_MODELS[model], item_id=item_id)
 
 
 @require_POST
@@ -172,7 +172,7 @@ def my_item_remove(request, model, item_id: int):
 @require_http_methods(["GET", "POST"])
 def my_resource(request, resource_id: int):
     """The owner sets how a space or thing can be lent."""
-    resource = get_object_or_404(Resource, pk=resource_id, owner=request.user)
+    resource = access.gifts_own_item(user=request.user, model=Resource, item_id=resource_id)
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ResourceForm.Meta.fields}
@@ -188,22 +188,22 @@ def my_resource(request, resource_id: int):
 
 
 def _guided_subject(request, user_id: int):
-    access.require(request, Action.GUIDED_GIFTS)
-    guidance = guided_account(neighbourhood=request.neighbourhood, user_id=user_id)
-    if guidance is None:
-        raise Http404
-    access.note_reads(
-        viewer=request.user, membership=request.membership, subject_ids=[user_id], what="gifts"
+    return gifts_access.gifts_guided_subject(
+        viewer=request.user,
+        neighbourhood=request.neighbourhood,
+        membership=request.membership,
+        user_id=user_id,
     )
-    return guidance.user
 
 
+@requires(Action.GUIDED_GIFTS)
 def guided_gifts(request, slug, user_id: int):
     subject = _guided_subject(request, user_id)
     return _overview(request, subject=subject, own=False, urls=_guided_urls(slug, user_id))
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.GUIDED_GIFTS)
 def guided_step(request, slug, user_id: int, step):
     subject = _guided_subject(request, user_id)
     return _handle_step(
@@ -212,8 +212,8 @@ def guided_step(request, slug, user_id: int, step):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.TAXONOMY_MANAGE)
 def taxonomy_words(request, slug):
-    access.require(request, Action.TAXONOMY_MANAGE)
     form = TaxonomyItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

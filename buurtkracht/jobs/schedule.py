@@ -26,5 +26,9 @@ SCHEDULE = {
         "task": "buurtkracht.timebank.ledger_verify",
         "schedule": crontab(hour=3, minute=30),
     },
+    "timebank-accounts": {
+        "task": "buurtkracht.timebank.accounts_sweep",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "jobs-prune": {"task": "buurtkracht.jobs.prune", "schedule": crontab(hour=2, minute=45)},
 }

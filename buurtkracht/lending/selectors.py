@@ -13,7 +13,6 @@ from buurtkracht.gifts.models import LENDABLE_KINDS, Resource
 from buurtkracht.gifts.selectors import of_members
 from buurtkracht.neighbourhoods.models import Membership
 
-from .access import manages_places
 from .models import HOLDING_STATUSES, Booking, BookingStatus
 
 # What a person may see in the log of reads: their name next to what they lend, or on a
@@ -51,12 +50,12 @@ def lendable_page(*, neighbourhood, viewer, kind: str = "", after: str = "") -> 
     kind), and where the next page starts. Members' resources and places' resources are
     read apart, each newest first from where the last page ended, and merged: two short
     index walks, never a look at the whole city's resources."""
-    wanted = {"lendable": True, "kind__in": [kind] if kind else LENDABLE_KINDS}
+    wanted: dict[str, object] = {"lendable": True, "kind__in": [kind] if kind else LENDABLE_KINDS}
     if after.isdigit():
         wanted["pk__lt"] = int(after)
     of_people = of_members(Resource, viewer, neighbourhood).filter(place__isnull=True, **wanted)
     of_places = Resource.objects.filter(place__neighbourhood=neighbourhood, **wanted)
-    found = []
+    found: list[Resource] = []
     for rows in (of_people, of_places):
         found += rows.select_related("item", "place").order_by("-pk")[: RESOURCES_PAGE + 1]
     found.sort(key=lambda r: r.pk, reverse=True)
@@ -243,7 +242,7 @@ def bookings_of(*, user, neighbourhood, membership=None, limit: int = 200) -> My
     )
     borrowed = _ordered(base.filter(borrower=user)[:limit])
     owner_q = Q(resource__owner=user)
-    if manages_places(user, neighbourhood):
+    if access.lending_manages_places(user, neighbourhood, membership=membership):
         owner_q |= Q(resource__place__neighbourhood=neighbourhood)
     lent = _ordered(base.filter(owner_q)[:limit])
 

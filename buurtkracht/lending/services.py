@@ -28,13 +28,12 @@ from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
 
-from .access import is_owner_side
 from .models import HOLDING_STATUSES, Booking, BookingStatus
 
 NOT_BOOKABLE = gettext_lazy("This cannot be borrowed or booked.")
 ALREADY_BOOKED = gettext_lazy("This time is already booked. Choose another time.")
 NO_LONGER_OPEN = gettext_lazy("This booking is no longer open.")
-NOTE_MAX = Booking._meta.get_field("note").max_length
+NOTE_MAX: int = Booking._meta.get_field("note").max_length or 0  # the field has one
 
 TITLES = {
     "requested": gettext_lazy("Someone would like to borrow %(label)s"),
@@ -86,13 +85,14 @@ def _owner_side(resource: Resource, *, except_user=None) -> list:
     """Who hears about bookings: the owner; for a place's resource, the administrators of
     the place's neighbourhood (connectors and professionals may answer too, but are not
     notified of every booking)."""
-    if resource.place_id is None:
-        people = [resource.owner]
+    place = resource.place
+    if place is None:
+        people = [resource.owner] if resource.owner is not None else []
     else:
         people = list(
             get_user_model()
             .objects.filter(
-                memberships__neighbourhood_id=resource.place.neighbourhood_id,
+                memberships__neighbourhood_id=place.neighbourhood_id,
                 memberships__role=Role.ADMIN,
             )
             .select_related("profile")
@@ -103,48 +103,43 @@ def _owner_side(resource: Resource, *, except_user=None) -> list:
 # --- checks ------------------------------------------------------------------------------
 
 
-def _is_member(user, neighbourhood) -> bool:
-    return Membership.objects.filter(user_id=user.pk, neighbourhood=neighbourhood).exists()
-
-
-def _may_see(actor, resource: Resource, neighbourhood) -> bool:
-    if not _is_member(actor, neighbourhood):
-        return False
-    if resource.place_id is not None:
-        return resource.place.neighbourhood_id == neighbourhood.pk
-    return _is_member(resource.owner, neighbourhood) and access.can_see(
-        actor, owner_id=resource.owner_id, level=resource.visibility, neighbourhood=neighbourhood
-    )
-
-
-def _check_bookable(*, actor, resource: Resource, neighbourhood) -> None:
+def _check_bookable(*, actor, resource: Resource, neighbourhood, membership) -> None:
     if not resource.lendable or resource.kind not in LENDABLE_KINDS:
-        raise ValidationError(str(NOT_BOOKABLE))
+        raise ValidationError(str(NOT_BOOKABLE), code="not_bookable")
     if resource.owner_id is not None and resource.owner_id == actor.pk:
-        raise ValidationError(_("This is yours. You do not need to book it."))
+        raise ValidationError(_("This is yours. You do not need to book it."), code="own")
     # Not visible looks the same as not bookable: the refusal reveals nothing.
-    if not _may_see(actor, resource, neighbourhood):
-        raise ValidationError(str(NOT_BOOKABLE))
+    if not access.lending_sees_resource(
+        actor, resource, neighbourhood=neighbourhood, membership=membership
+    ):
+        raise ValidationError(str(NOT_BOOKABLE), code="not_bookable")
 
 
 def _check_request(*, resource: Resource, start_at: datetime, end_at: datetime, note: str) -> None:
     if timezone.is_naive(start_at) or timezone.is_naive(end_at):
         raise ValueError("booking times must be timezone-aware")
-    errors = {}
+    errors: dict[str, ValidationError] = {}
     if len(note) > NOTE_MAX:
-        errors["note"] = _("Keep the message short: at most %(count)s characters.") % {
-            "count": NOTE_MAX
-        }
+        errors["note"] = ValidationError(
+            _("Keep the message short: at most %(count)s characters.") % {"count": NOTE_MAX},
+            code="too_long",
+        )
     if start_at < timezone.now():
-        errors["start_at"] = _("This time has passed. Choose a time in the future.")
+        errors["start_at"] = ValidationError(
+            _("This time has passed. Choose a time in the future."), code="past"
+        )
     if end_at <= start_at:
-        errors["end_at"] = _("The end must be after the start.")
+        errors["end_at"] = ValidationError(_("The end must be after the start."), code="order")
     elif resource.max_days and end_at - start_at > timedelta(days=resource.max_days):
-        errors["end_at"] = ngettext(
-            "You can borrow this for at most %(days)s day.",
-            "You can borrow this for at most %(days)s days.",
-            resource.max_days,
-        ) % {"days": resource.max_days}
+        errors["end_at"] = ValidationError(
+            ngettext(
+                "You can borrow this for at most %(days)s day.",
+                "You can borrow this for at most %(days)s days.",
+                resource.max_days,
+            )
+            % {"days": resource.max_days},
+            code="too_long",
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -169,10 +164,14 @@ def booking_request(
     start_at: datetime,
     end_at: datetime,
     note: str = "",
+    membership: Membership | None = None,
 ) -> Booking:
     """Ask to borrow `resource`; confirmed at once when the owner does not check each
-    booking. Overlap with a booking that holds the time is refused by the database."""
-    _check_bookable(actor=actor, resource=resource, neighbourhood=neighbourhood)
+    booking. Overlap with a booking that holds the time is refused by the database.
+    `membership`: the actor's in `neighbourhood` (looked up when not given)."""
+    _check_bookable(
+        actor=actor, resource=resource, neighbourhood=neighbourhood, membership=membership
+    )
     note = note.strip()
     _check_request(resource=resource, start_at=start_at, end_at=end_at, note=note)
     status = BookingStatus.REQUESTED if resource.needs_approval else BookingStatus.CONFIRMED
@@ -194,7 +193,7 @@ def booking_request(
                     note=note,
                 )
         except IntegrityError:
-            raise ValidationError(str(ALREADY_BOOKED)) from None
+            raise ValidationError(str(ALREADY_BOOKED), code="taken") from None
         log_action(
             actor=actor,
             action=f"booking.{status}",
@@ -207,16 +206,18 @@ def booking_request(
     return booking
 
 
-def booking_decide(*, actor, booking: Booking, confirm: bool) -> Booking:
+def booking_decide(
+    *, actor, booking: Booking, confirm: bool, membership: Membership | None = None
+) -> Booking:
     """The owner (or, for a place, someone who manages places) says yes or no."""
     with transaction.atomic():
         booking = _locked(booking)
-        if not is_owner_side(actor, booking.resource):
-            raise ValidationError(_("Only the owner can answer this request."))
+        if not access.lending_owner_side(actor, booking.resource, membership=membership):
+            raise ValidationError(_("Only the owner can answer this request."), code="not_owner")
         if booking.status != BookingStatus.REQUESTED:
-            raise ValidationError(_("This request has already been answered."))
+            raise ValidationError(_("This request has already been answered."), code="answered")
         if booking.end_at <= timezone.now():
-            raise ValidationError(_("This booking is over."))
+            raise ValidationError(_("This booking is over."), code="over")
         booking.status = BookingStatus.CONFIRMED if confirm else BookingStatus.DECLINED
         booking.save(update_fields=["status"])
         log_action(
@@ -229,17 +230,21 @@ def booking_decide(*, actor, booking: Booking, confirm: bool) -> Booking:
     return booking
 
 
-def booking_cancel(*, actor, booking: Booking) -> Booking:
+def booking_cancel(*, actor, booking: Booking, membership: Membership | None = None) -> Booking:
     """The borrower or the owner cancels a booking that has not ended; its time is free."""
     with transaction.atomic():
         booking = _locked(booking)
         is_borrower = booking.borrower_id == actor.pk
-        if not is_borrower and not is_owner_side(actor, booking.resource):
-            raise ValidationError(_("Only the borrower or the owner can cancel this booking."))
+        if not access.lending_sees_booking(actor, booking, membership=membership):
+            raise ValidationError(
+                _("Only the borrower or the owner can cancel this booking."), code="not_yours"
+            )
         if booking.status not in HOLDING_STATUSES:
-            raise ValidationError(str(NO_LONGER_OPEN))
+            raise ValidationError(str(NO_LONGER_OPEN), code="not_open")
         if booking.end_at <= timezone.now():
-            raise ValidationError(_("This booking is over. You can no longer cancel it."))
+            raise ValidationError(
+                _("This booking is over. You can no longer cancel it."), code="over"
+            )
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status"])
         log_action(
@@ -256,16 +261,22 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
     return booking
 
 
-def booking_returned(*, actor, booking: Booking) -> Booking:
+def booking_returned(*, actor, booking: Booking, membership: Membership | None = None) -> Booking:
     """The owner says the thing is back (or the space is left); the rest of the time is free."""
     with transaction.atomic():
         booking = _locked(booking)
-        if not is_owner_side(actor, booking.resource):
-            raise ValidationError(_("Only the owner can say that it is returned."))
+        if not access.lending_owner_side(actor, booking.resource, membership=membership):
+            raise ValidationError(
+                _("Only the owner can say that it is returned."), code="not_owner"
+            )
         if booking.status != BookingStatus.CONFIRMED:
-            raise ValidationError(_("Only a confirmed booking can be returned."))
+            raise ValidationError(
+                _("Only a confirmed booking can be returned."), code="not_confirmed"
+            )
         if booking.start_at > timezone.now():
-            raise ValidationError(_("This booking has not started yet. Cancel it instead."))
+            raise ValidationError(
+                _("This booking has not started yet. Cancel it instead."), code="not_started"
+            )
         booking.status = BookingStatus.RETURNED
         booking.save(update_fields=["status"])
         log_action(

@@ -1,46 +1,26 @@
+import functools
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buurtkracht.core import access, paging
-from buurtkracht.core.access import Action
+from buurtkracht.core.access import Action, requires
 from buurtkracht.gifts.models import ResourceKind
 
 from . import selectors, services
-from .access import access_booking, access_resource, is_owner_side
+from .access import access_booking, access_resource
 from .forms import BookingForm
 from .models import BookingStatus
 
 KIND_FILTERS = {"ruimte": ResourceKind.SPACE, "spullen": ResourceKind.THING}
 
-ACTIONS = {
-    "confirm": (
-        lambda actor, booking: services.booking_decide(actor=actor, booking=booking, confirm=True),
-        gettext_lazy("You said yes. We let the borrower know."),
-    ),
-    "decline": (
-        lambda actor, booking: services.booking_decide(actor=actor, booking=booking, confirm=False),
-        gettext_lazy("You said no. We let the borrower know."),
-    ),
-    "cancel": (
-        lambda actor, booking: services.booking_cancel(actor=actor, booking=booking),
-        gettext_lazy("The booking is cancelled. The time is free again."),
-    ),
-    "returned": (
-        lambda actor, booking: services.booking_returned(actor=actor, booking=booking),
-        gettext_lazy("Noted: it is returned. Thank you for sharing!"),
-    ),
-}
 
-
+@requires(Action.RESOURCES_BOOK)
 def resources(request, slug):
-    access.require(request, Action.RESOURCES_BOOK)
     kind = request.GET.get("soort", "")
     kind = kind if kind in KIND_FILTERS else ""
     page = selectors.lendable_page(
@@ -71,9 +51,32 @@ def _day_from(value: str | None) -> date | None:
         return None
 
 
+def _resource_page(request, item, form, day: date | None):
+    """The resource's page: its calendar month (`?maand=`, or the chosen day's) and the
+    booking form."""
+    month = selectors.month_from(request.GET.get("maand") or (day.isoformat()[:7] if day else ""))
+    names = selectors.owner_names(
+        viewer=request.user,
+        membership=request.membership,
+        neighbourhood=request.neighbourhood,
+        resources=[item],
+    )
+    context = {
+        "resource": item,
+        "owner_name": names.get(item.pk),
+        "can_book": item.owner_id != request.user.pk,
+        "is_owner_side": access.lending_owner_side(
+            request.user, item, membership=request.membership
+        ),
+        "month": selectors.calendar_month(resource=item, year=month.year, month=month.month),
+        "form": form,
+    }
+    return render(request, "lending/resource.html", context)
+
+
 @require_http_methods(["GET", "POST"])
+@requires(Action.RESOURCES_BOOK)
 def resource(request, slug, resource_id: int):
-    access.require(request, Action.RESOURCES_BOOK)
     item = access_resource(
         viewer=request.user, neighbourhood=request.neighbourhood, resource_id=resource_id
     )
@@ -89,6 +92,7 @@ def resource(request, slug, resource_id: int):
                 start_at=form.cleaned_data["start_at"],
                 end_at=form.cleaned_data["end_at"],
                 note=form.cleaned_data["note"],
+                membership=request.membership,
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -100,45 +104,66 @@ def resource(request, slug, resource_id: int):
                     request, _("Your request is sent. You get a message when the owner answers.")
                 )
             return redirect("lending:bookings", slug=slug)
-    month = selectors.month_from(request.GET.get("maand") or (day.isoformat()[:7] if day else ""))
-    names = selectors.owner_names(
-        viewer=request.user,
-        membership=request.membership,
-        neighbourhood=request.neighbourhood,
-        resources=[item],
-    )
-    context = {
-        "resource": item,
-        "owner_name": names.get(item.pk),
-        "can_book": item.owner_id != request.user.pk,
-        "is_owner_side": is_owner_side(request.user, item),
-        "month": selectors.calendar_month(resource=item, year=month.year, month=month.month),
-        "form": form,
-    }
-    return render(request, "lending/resource.html", context)
+    return _resource_page(request, item, form, day)
 
 
+@requires(Action.RESOURCES_BOOK)
 def bookings(request, slug):
-    access.require(request, Action.RESOURCES_BOOK)
     mine = selectors.bookings_of(
         user=request.user, neighbourhood=request.neighbourhood, membership=request.membership
     )
     return render(request, "lending/bookings.html", {"mine": mine})
 
 
-@require_POST
-def booking_action(request, slug, booking_id: int, action: str):
-    access.require(request, Action.RESOURCES_BOOK)
-    if action not in ACTIONS:
-        raise Http404
+def _booking_step(request, booking_id: int, step, done: str):
+    """One step of a booking the person borrows or lends out (else 404): the service's
+    refusal, or `done`, as a message on the bookings page."""
     booking = access_booking(
-        user=request.user, neighbourhood=request.neighbourhood, booking_id=booking_id
+        user=request.user,
+        neighbourhood=request.neighbourhood,
+        booking_id=booking_id,
+        membership=request.membership,
     )
-    run, done = ACTIONS[action]
     try:
-        run(request.user, booking)
+        step(actor=request.user, booking=booking, membership=request.membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, str(done))
-    return redirect("lending:bookings", slug=slug)
+        messages.success(request, done)
+    return redirect("lending:bookings", slug=request.neighbourhood.slug)
+
+
+@require_POST
+@requires(Action.RESOURCES_BOOK)
+def booking_confirm(request, slug, booking_id: int):
+    yes = functools.partial(services.booking_decide, confirm=True)
+    return _booking_step(request, booking_id, yes, _("You said yes. We let the borrower know."))
+
+
+@require_POST
+@requires(Action.RESOURCES_BOOK)
+def booking_decline(request, slug, booking_id: int):
+    no = functools.partial(services.booking_decide, confirm=False)
+    return _booking_step(request, booking_id, no, _("You said no. We let the borrower know."))
+
+
+@require_POST
+@requires(Action.RESOURCES_BOOK)
+def booking_cancel(request, slug, booking_id: int):
+    return _booking_step(
+        request,
+        booking_id,
+        services.booking_cancel,
+        _("The booking is cancelled. The time is free again."),
+    )
+
+
+@require_POST
+@requires(Action.RESOURCES_BOOK)
+def booking_returned(request, slug, booking_id: int):
+    return _booking_step(
+        request,
+        booking_id,
+        services.booking_returned,
+        _("Noted: it is returned. Thank you for sharing!"),
+    )

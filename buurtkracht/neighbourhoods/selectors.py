@@ -58,7 +58,7 @@ def neighbourhoods_public(*, limit: int = 100) -> list[Neighbourhood]:
         data = figures.get(hood.pk)
         if data is None:  # never computed (a new neighbourhood): once, now
             data = stored("stats", hood).data
-        hood.member_count = data.get("members", 0)
+        hood.member_count = data.get("members", 0)  # type: ignore[attr-defined]  # for the page
     return hoods
 
 

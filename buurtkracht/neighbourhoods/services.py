@@ -14,6 +14,7 @@ from buurtkracht.core.choices import Role
 from buurtkracht.core.codes import new_code, normalise
 from buurtkracht.core.logging import log_action
 
+from . import signals
 from .models import (
     OFFERED_MODULES,
     Invitation,
@@ -60,7 +61,10 @@ def neighbourhood_create(
         )
         neighbourhood.full_clean()
         neighbourhood.save()
-        Membership.objects.create(user=actor, neighbourhood=neighbourhood, role=Role.ADMIN)
+        membership = Membership.objects.create(
+            user=actor, neighbourhood=neighbourhood, role=Role.ADMIN
+        )
+        signals.member_joined.send(sender=Membership, membership=membership)
         log_action(actor=actor, action="neighbourhood.created", neighbourhood=neighbourhood)
     return neighbourhood
 
@@ -92,11 +96,15 @@ def _usable_invitation(neighbourhood: Neighbourhood, code: str) -> Invitation:
         neighbourhood=neighbourhood, code=normalise(code)
     ).first()
     if invitation is None:
-        raise ValidationError(_("This invitation code is not known. Check the code and try again."))
+        raise ValidationError(
+            _("This invitation code is not known. Check the code and try again."), code="unknown"
+        )
     if invitation.revoked_at is not None:
-        raise ValidationError(_("This invitation was withdrawn. Ask for a new one."))
+        raise ValidationError(
+            _("This invitation was withdrawn. Ask for a new one."), code="revoked"
+        )
     if invitation.expires_at is not None and invitation.expires_at <= timezone.now():
-        raise ValidationError(_("This invitation has expired. Ask for a new one."))
+        raise ValidationError(_("This invitation has expired. Ask for a new one."), code="expired")
     return invitation
 
 
@@ -104,7 +112,9 @@ def membership_join(*, user, neighbourhood: Neighbourhood, invitation_code: str 
     """Join an open neighbourhood, or any neighbourhood with a valid invitation code."""
     with transaction.atomic():
         if Membership.objects.filter(user=user, neighbourhood=neighbourhood).exists():
-            raise ValidationError(_("You are already a member of this neighbourhood."))
+            raise ValidationError(
+                _("You are already a member of this neighbourhood."), code="already_member"
+            )
         invitation = None
         if invitation_code:
             invitation = _usable_invitation(neighbourhood, invitation_code)
@@ -113,17 +123,22 @@ def membership_join(*, user, neighbourhood: Neighbourhood, invitation_code: str 
                 Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")), pk=invitation.pk
             ).update(uses=F("uses") + 1)
             if not taken:
-                raise ValidationError(_("This invitation has been used up. Ask for a new one."))
+                raise ValidationError(
+                    _("This invitation has been used up. Ask for a new one."), code="used_up"
+                )
         elif neighbourhood.join_policy != JoinPolicy.OPEN:
             raise ValidationError(
-                _("You can only join this neighbourhood with an invitation link or code.")
+                _("You can only join this neighbourhood with an invitation link or code."),
+                code="invite_only",
             )
         try:
             with transaction.atomic():
                 membership = Membership.objects.create(user=user, neighbourhood=neighbourhood)
         except IntegrityError:
-            raise ValidationError(_("You are already a member of this neighbourhood.")) from None
-        _timebank().member_joined(user=user, neighbourhood=neighbourhood)
+            raise ValidationError(
+                _("You are already a member of this neighbourhood."), code="already_member"
+            ) from None
+        signals.member_joined.send(sender=Membership, membership=membership)
         log_action(
             actor=user,
             action="membership.joined",
@@ -140,7 +155,9 @@ def invitation_find(code: str) -> Invitation:
         Invitation.objects.select_related("neighbourhood").filter(code=normalise(code)).first()
     )
     if invitation is None:
-        raise ValidationError(_("This invitation code is not known. Check the code and try again."))
+        raise ValidationError(
+            _("This invitation code is not known. Check the code and try again."), code="unknown"
+        )
     return invitation
 
 
@@ -162,27 +179,24 @@ def require_membership(user, neighbourhood) -> Membership:
     membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
     if membership is None:
         raise ValidationError(
-            _("You are not a member of this neighbourhood. Join it first."), code="not_a_member"
+            _("You are not a member of this neighbourhood. Join it first."), code="not_member"
         )
     return membership
-
-
-def _timebank():
-    """The time bank's services (imported late: the time bank builds on neighbourhoods)."""
-    from buurtkracht.timebank import services
-
-    return services
 
 
 def membership_leave(*, user, neighbourhood: Neighbourhood) -> None:
     with transaction.atomic():
         membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
         if membership is None:
-            raise ValidationError(_("You are not a member of this neighbourhood."))
+            raise ValidationError(
+                _("You are not a member of this neighbourhood."), code="not_member"
+            )
         if membership.role == Role.ADMIN and _lock_admins(neighbourhood) <= 1:
-            raise ValidationError(str(LAST_ADMIN))
+            raise ValidationError(str(LAST_ADMIN), code="last_admin")
         membership.delete()
-        _timebank().member_left(actor=user, user=user, neighbourhood=neighbourhood)
+        signals.member_left.send(
+            sender=Membership, actor=user, user=user, neighbourhood=neighbourhood
+        )
         log_action(actor=user, action="membership.left", neighbourhood=neighbourhood)
 
 
@@ -192,14 +206,19 @@ def membership_change(
     with transaction.atomic():
         if role == Role.PROFESSIONAL and organisation is None:
             raise ValidationError(
-                {"organisation": _("A professional belongs to an organisation. Choose one.")}
+                {
+                    "organisation": ValidationError(
+                        _("A professional belongs to an organisation. Choose one."),
+                        code="no_organisation",
+                    )
+                }
             )
         if (
             membership.role == Role.ADMIN
             and role != Role.ADMIN
             and _lock_admins(membership.neighbourhood) <= 1
         ):
-            raise ValidationError({"role": str(LAST_ADMIN)})
+            raise ValidationError({"role": ValidationError(str(LAST_ADMIN), code="last_admin")})
         old_role = membership.role
         membership.role = role
         membership.organisation = organisation
@@ -217,7 +236,7 @@ def membership_change(
 def membership_remove(*, actor, membership: Membership) -> None:
     with transaction.atomic():
         if membership.role == Role.ADMIN and _lock_admins(membership.neighbourhood) <= 1:
-            raise ValidationError(str(LAST_ADMIN))
+            raise ValidationError(str(LAST_ADMIN), code="last_admin")
         log_action(
             actor=actor,
             action="membership.removed",
@@ -225,8 +244,11 @@ def membership_remove(*, actor, membership: Membership) -> None:
             data={"user": membership.user_id},
         )
         membership.delete()
-        _timebank().member_left(
-            actor=actor, user=membership.user, neighbourhood=membership.neighbourhood
+        signals.member_left.send(
+            sender=Membership,
+            actor=actor,
+            user=membership.user,
+            neighbourhood=membership.neighbourhood,
         )
 
 
@@ -236,7 +258,13 @@ def organisation_create(
     """Add an organisation so professionals of it can be given their role."""
     with transaction.atomic():
         if Organisation.objects.filter(name__iexact=name.strip()).exists():
-            raise ValidationError({"name": _("An organisation with this name already exists.")})
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        _("An organisation with this name already exists."), code="exists"
+                    )
+                }
+            )
         organisation = Organisation(name=name.strip(), sector=sector, website=website)
         organisation.full_clean()
         organisation.save()
@@ -258,7 +286,9 @@ def invitation_create(
     max_uses: int | None = None,
 ) -> Invitation:
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": _("Choose a date in the future.")})
+        raise ValidationError(
+            {"expires_at": ValidationError(_("Choose a date in the future."), code="past")}
+        )
     with transaction.atomic():
         invitation = Invitation.objects.create(
             neighbourhood=neighbourhood,

@@ -17,6 +17,11 @@ urlpatterns = [
     path(
         "<buurt:slug>/beheer/leden/<int:membership_id>/", views.member_change, name="member_change"
     ),
+    path(
+        "<buurt:slug>/beheer/leden/<int:membership_id>/verwijderen/",
+        views.member_remove,
+        name="member_remove",
+    ),
     path("<buurt:slug>/beheer/organisaties/", views.organisations, name="organisations"),
     path("<buurt:slug>/beheer/uitnodigingen/", views.invitations, name="invitations"),
     path(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buurtkracht.core import access, paging
-from buurtkracht.core.access import Action
+from buurtkracht.core.access import Action, requires
 from buurtkracht.core.choices import Role
 from buurtkracht.core.forms import add_service_errors
 
@@ -34,8 +34,8 @@ def _balance_chart(neighbourhood, summary):
 
 
 @login_not_required
+@requires(Action.VIEW)
 def home(request, slug):
-    access.require(request, Action.VIEW)
     neighbourhood = request.neighbourhood
     summary = selectors.neighbourhood_summary(neighbourhood=neighbourhood)
     context = {
@@ -124,8 +124,8 @@ def join_by_code(request):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.LEAVE)
 def leave(request, slug):
-    access.require(request, Action.LEAVE)
     if request.method == "POST":
         try:
             services.membership_leave(user=request.user, neighbourhood=request.neighbourhood)
@@ -154,8 +154,8 @@ def create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.CONFIGURE)
 def configure(request, slug):
-    access.require(request, Action.CONFIGURE)
     neighbourhood = request.neighbourhood
     initial = {"modules": neighbourhood.modules}
     form = NeighbourhoodForm(request.POST or None, instance=neighbourhood, initial=initial)
@@ -172,8 +172,8 @@ def configure(request, slug):
     return render(request, "neighbourhoods/configure.html", {"form": form})
 
 
+@requires(Action.MANAGE_MEMBERS)
 def members(request, slug):
-    access.require(request, Action.MANAGE_MEMBERS)
     query = request.GET.get("zoek", "").strip()[:60]
     role = request.GET.get("rol", "")
     page = selectors.members_for_admin(
@@ -206,33 +206,47 @@ def members(request, slug):
     )
 
 
-@require_POST
-def member_change(request, slug, membership_id: int):
-    access.require(request, Action.MANAGE_MEMBERS)
-    membership = get_object_or_404(
+def _membership_here(request, membership_id: int) -> Membership:
+    return get_object_or_404(
         Membership.objects.select_related("neighbourhood"),
         pk=membership_id,
         neighbourhood=request.neighbourhood,
     )
+
+
+@require_POST
+@requires(Action.MANAGE_MEMBERS)
+def member_change(request, slug, membership_id: int):
+    membership = _membership_here(request, membership_id)
+    form = MembershipForm(request.POST, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("neighbourhoods:members", slug=slug)
     try:
-        if "remove" in request.POST:
-            services.membership_remove(actor=request.user, membership=membership)
-            messages.success(request, _("The member was removed from the neighbourhood."))
-        else:
-            form = MembershipForm(request.POST, prefix=f"m{membership.pk}")
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    messages.error(request, " ".join(errors))
-                return redirect("neighbourhoods:members", slug=slug)
-            services.membership_change(
-                actor=request.user,
-                membership=membership,
-                role=form.cleaned_data["role"],
-                organisation=form.cleaned_data["organisation"],
-            )
-            messages.success(request, _("The role is changed."))
+        services.membership_change(
+            actor=request.user,
+            membership=membership,
+            role=form.cleaned_data["role"],
+            organisation=form.cleaned_data["organisation"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role is changed."))
+    return redirect("neighbourhoods:members", slug=slug)
+
+
+@require_POST
+@requires(Action.MANAGE_MEMBERS)
+def member_remove(request, slug, membership_id: int):
+    membership = _membership_here(request, membership_id)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The member was removed from the neighbourhood."))
     return redirect("neighbourhoods:members", slug=slug)
 
 
@@ -240,8 +254,8 @@ INVITATIONS_PAGE = 30
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.MANAGE_INVITATIONS)
 def invitations(request, slug):
-    access.require(request, Action.MANAGE_INVITATIONS)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,8 +283,8 @@ def invitations(request, slug):
 
 
 @require_POST
+@requires(Action.MANAGE_INVITATIONS)
 def invitation_revoke(request, slug, invitation_id: int):
-    access.require(request, Action.MANAGE_INVITATIONS)
     invitation = get_object_or_404(
         Invitation, pk=invitation_id, neighbourhood=request.neighbourhood
     )
@@ -280,8 +294,8 @@ def invitation_revoke(request, slug, invitation_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.MANAGE_MEMBERS)
 def organisations(request, slug):
-    access.require(request, Action.MANAGE_MEMBERS)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,14 +18,24 @@ def _save(place: Place) -> Place:
     place.name = " ".join(place.name.split())
     place.postcode = normalise_postcode(place.postcode)
     if (place.latitude is None) != (place.longitude is None):
-        raise ValidationError({"longitude": _("Fill in both latitude and longitude, or neither.")})
+        raise ValidationError(
+            {
+                "longitude": ValidationError(
+                    _("Fill in both latitude and longitude, or neither."), code="half_point"
+                )
+            }
+        )
     place.full_clean(validate_unique=False, validate_constraints=False)  # the DB says, below
     try:
         with transaction.atomic():
             place.save()
     except IntegrityError:
         raise ValidationError(
-            {"name": _("This neighbourhood already has a place with this name.")}
+            {
+                "name": ValidationError(
+                    _("This neighbourhood already has a place with this name."), code="exists"
+                )
+            }
         ) from None
     return place
 
@@ -145,7 +155,7 @@ def postcode_areas_import(stream, *, actor=None, source: str = "", dry_run: bool
         areas[postcode] = point
     if result.errors:
         return result
-    known = {}
+    known: dict[str, tuple[Decimal, Decimal]] = {}
     codes = list(areas)
     for start in range(0, len(codes), 5000):
         known.update(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from buurtkracht.core import access
-from buurtkracht.core.access import Action
+from buurtkracht.core.access import Action, requires
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.gifts.forms import SearchForm
 
@@ -17,10 +17,10 @@ from .models import Place, PlaceKind
 
 
 @login_not_required
+@requires(Action.ASSETS_VIEW)
 def asset_map(request, slug):
     """The asset map: places on a map and in a list, what neighbours bring, and search.
     Works as a plain list without JavaScript or when map tiles cannot load."""
-    access.require(request, Action.ASSETS_VIEW)
     form = SearchForm(request.GET or None, place_kinds=PlaceKind.choices)
     query = kind = ""
     if form.is_valid():
@@ -49,8 +49,8 @@ def asset_map(request, slug):
 
 
 @login_not_required
+@requires(Action.ASSETS_VIEW)
 def place_detail(request, slug, place_id: int):
-    access.require(request, Action.ASSETS_VIEW)
     place = get_object_or_404(Place, pk=place_id, neighbourhood=request.neighbourhood)
     can_manage = access.decide(
         request.user,
@@ -72,8 +72,8 @@ def place_detail(request, slug, place_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.PLACES_MANAGE)
 def place_edit(request, slug, place_id: int | None = None):
-    access.require(request, Action.PLACES_MANAGE)
     place = (
         get_object_or_404(Place, pk=place_id, neighbourhood=request.neighbourhood)
         if place_id

@@ -105,11 +105,7 @@ def plan(*, neighbourhood, filename: str, data: bytes) -> Plan:
     except ValidationError as problem:
         result.errors.extend(problem.messages)
         return result
-    columns = {}
-    for position, header in enumerate(sheet.headers):
-        name = COLUMNS.get(header.strip().casefold())
-        if name and name not in columns:
-            columns[name] = position
+    columns = _columns(sheet.headers)
     missing = [key for key, name in COLUMNS.items() if name in REQUIRED and name not in columns]
     if missing:
         result.errors.append(
@@ -121,10 +117,56 @@ def plan(*, neighbourhood, filename: str, data: bytes) -> Plan:
         position = columns.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
-    # Who is who: e-mail addresses and login names of this neighbourhood's members.
     wanted = {cell(cells, "who").casefold() for _n, cells in sheet.rows} - {POT, OPENING, ""}
-    # Two lookups on the indexes of lower(e-mail) and lower(login name): the file's size
-    # decides the cost, not the city's.
+    found = _members_by_name(neighbourhood, wanted)
+    now = timezone.now()
+    groups: dict[str, list[Line]] = defaultdict(list)
+    for number, cells in sheet.rows:
+        group, who = cell(cells, "group"), cell(cells, "who").casefold()
+        at, minutes = _date(cell(cells, "date")), _minutes(cell(cells, "minutes"))
+        problem = _line_problem(
+            where=_("Line %(number)s") % {"number": number},
+            group=group,
+            at=at,
+            now=now,
+            minutes=minutes,
+            who=who,
+            known=found,
+            pot=rules.pot,
+            text=lambda name, cells=cells: cell(cells, name),
+        )
+        if problem is not None or at is None or minutes is None:  # (a problem names both)
+            error(problem or "")
+            continue
+        key = who if who in (POT, OPENING) else str(found[who])
+        groups[group].append((number, at, key, minutes, cell(cells, "reason")))
+    for group, lines in groups.items():
+        planned = _transfer(group, lines, error)
+        if planned is not None:
+            result.transfers.append(planned)
+    result.transfers.sort(key=lambda p: (p.at, p.lines[0]))
+    _check_limits(neighbourhood, rules, result, error)
+    return result
+
+
+Line = tuple[int, datetime, str, int, str]
+"""(line number, date, who key, minutes, reason) of one line of the file."""
+
+
+def _columns(headers) -> dict[str, int]:
+    """Our name of each known column -> its position (the first of each)."""
+    columns: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        name = COLUMNS.get(header.strip().casefold())
+        if name and name not in columns:
+            columns[name] = position
+    return columns
+
+
+def _members_by_name(neighbourhood, wanted: set[str]) -> dict[str, int]:
+    """Who is who: the e-mail addresses and login names (casefolded) of this
+    neighbourhood's members -> their ids. Two lookups on the indexes of lower(e-mail) and
+    lower(login name): the file's size decides the cost, not the city's."""
     members = Membership.objects.filter(neighbourhood=neighbourhood).values("user_id")
     people = User.objects.annotate(lower_email=Lower("email"), lower_name=Lower("username"))
     found = {}
@@ -141,75 +183,66 @@ def plan(*, neighbourhood, filename: str, data: bytes) -> Plan:
         found[username.casefold()] = pk
         if email:
             found[email.casefold()] = pk
-    now = timezone.now()
-    groups: dict[str, list[tuple[int, datetime, str, int, str]]] = defaultdict(list)
-    for number, cells in sheet.rows:
-        group, who = cell(cells, "group"), cell(cells, "who").casefold()
-        at, minutes = _date(cell(cells, "date")), _minutes(cell(cells, "minutes"))
-        where = _("Line %(number)s") % {"number": number}
-        if not group:
-            error(_("%(where)s: the transfer number is empty.") % {"where": where})
-            continue
-        if at is None:
-            error(
-                _("%(where)s: “%(date)s” is not a date (use 2025-01-31 or 31-01-2025).")
-                % {"where": where, "date": cell(cells, "date")}
+    return found
+
+
+def _line_problem(*, where, group, at, now, minutes, who, known, pot, text) -> str | None:
+    """What is wrong with one line of the file, in Dutch, or None. `text(name)`: the
+    line's cell of that column, as written."""
+    if not group:
+        return _("%(where)s: the transfer number is empty.") % {"where": where}
+    if at is None:
+        return _("%(where)s: “%(date)s” is not a date (use 2025-01-31 or 31-01-2025).") % {
+            "where": where,
+            "date": text("date"),
+        }
+    if at > now:
+        return _("%(where)s: the date lies in the future.") % {"where": where}
+    if minutes is None or minutes == 0:
+        return _("%(where)s: “%(minutes)s” is not a whole number of minutes other than 0.") % {
+            "where": where,
+            "minutes": text("minutes"),
+        }
+    if abs(minutes) > NO_LIMIT // 1000:
+        return _("%(where)s: that is far too much time.") % {"where": where}
+    if who == POT and not pot:
+        return _("%(where)s: this neighbourhood has no community pot.") % {"where": where}
+    if who not in (POT, OPENING) and who not in known:
+        return _("%(where)s: “%(who)s” is not a member of this neighbourhood.") % {
+            "where": where,
+            "who": text("who"),
+        }
+    return None
+
+
+def _transfer(group: str, lines: list[Line], error) -> Planned | None:
+    """The transfer of one group of lines, or None (and an error) when they do not add up
+    to zero or do not name two or more different people."""
+    numbers = ", ".join(str(line[0]) for line in lines)
+    total = sum(line[3] for line in lines)
+    if total != 0:
+        error(
+            _(
+                "Transfer %(group)s (lines %(lines)s) does not add up to zero: "
+                "%(total)+d minutes. Its totals do not add up."
             )
-            continue
-        if at > now:
-            error(_("%(where)s: the date lies in the future.") % {"where": where})
-            continue
-        if minutes is None or minutes == 0:
-            error(
-                _("%(where)s: “%(minutes)s” is not a whole number of minutes other than 0.")
-                % {"where": where, "minutes": cell(cells, "minutes")}
-            )
-            continue
-        if abs(minutes) > NO_LIMIT // 1000:
-            error(_("%(where)s: that is far too much time.") % {"where": where})
-            continue
-        if who == POT and not rules.pot:
-            error(_("%(where)s: this neighbourhood has no community pot.") % {"where": where})
-            continue
-        if who not in (POT, OPENING) and who not in found:
-            error(
-                _("%(where)s: “%(who)s” is not a member of this neighbourhood.")
-                % {"where": where, "who": cell(cells, "who")}
-            )
-            continue
-        key = who if who in (POT, OPENING) else str(found[who])
-        groups[group].append((number, at, key, minutes, cell(cells, "reason")))
-    for group, lines in groups.items():
-        numbers = ", ".join(str(line[0]) for line in lines)
-        total = sum(line[3] for line in lines)
-        if total != 0:
-            error(
-                _(
-                    "Transfer %(group)s (lines %(lines)s) does not add up to zero: "
-                    "%(total)+d minutes. Its totals do not add up."
-                )
-                % {"group": group, "lines": numbers, "total": total}
-            )
-            continue
-        keys = [line[2] for line in lines]
-        if len(lines) < 2 or len(set(keys)) != len(keys):
-            error(
-                _("Transfer %(group)s (lines %(lines)s) needs two or more different people.")
-                % {"group": group, "lines": numbers}
-            )
-            continue
-        result.transfers.append(
-            Planned(
-                group=group,
-                at=min(line[1] for line in lines),
-                legs=[(line[2], line[3]) for line in lines],
-                reason=next((line[4] for line in lines if line[4]), ""),
-                lines=[line[0] for line in lines],
-            )
+            % {"group": group, "lines": numbers, "total": total}
         )
-    result.transfers.sort(key=lambda p: (p.at, p.lines[0]))
-    _check_limits(neighbourhood, rules, result, error)
-    return result
+        return None
+    keys = [line[2] for line in lines]
+    if len(lines) < 2 or len(set(keys)) != len(keys):
+        error(
+            _("Transfer %(group)s (lines %(lines)s) needs two or more different people.")
+            % {"group": group, "lines": numbers}
+        )
+        return None
+    return Planned(
+        group=group,
+        at=min(line[1] for line in lines),
+        legs=[(line[2], line[3]) for line in lines],
+        reason=next((line[4] for line in lines if line[4]), ""),
+        lines=[line[0] for line in lines],
+    )
 
 
 def _check_limits(neighbourhood, rules: Rules, result: Plan, error) -> None:
@@ -267,18 +300,20 @@ def upload(*, actor, neighbourhood, filename: str, data: bytes) -> LedgerImport:
     )
 
 
-def commit(*, actor, job: LedgerImport) -> int:
+def commit(*, actor, job: LedgerImport, membership: Membership | None = None) -> int:
     """Write the whole file, or nothing: checked again first (the ledger may have moved
-    since the dry run). Returns the number of transfers written."""
+    since the dry run). Returns the number of transfers written. `membership`: the
+    actor's (looked up when not given)."""
     neighbourhood = job.neighbourhood
-    if not services._is_admin(actor, neighbourhood):
-        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    services._require_manager(actor, neighbourhood, membership)
     with transaction.atomic():
         if LedgerImport.objects.filter(pk=job.pk, imported_at__isnull=False).exists():
-            raise ValidationError(_("This file has already been imported."))
+            raise ValidationError(_("This file has already been imported."), code="imported")
         result = plan(neighbourhood=neighbourhood, filename=job.filename, data=bytes(job.data))
         if not result.ok:
-            raise ValidationError(result.errors or _("There is nothing to import."))
+            if not result.errors:
+                raise ValidationError(_("There is nothing to import."), code="empty")
+            raise ValidationError([ValidationError(e, code="invalid") for e in result.errors])
         accounts = {
             POT: services.pot_of(neighbourhood)
             if any(key == POT for p in result.transfers for key, _m in p.legs)
@@ -307,7 +342,7 @@ def commit(*, actor, job: LedgerImport) -> int:
             imported_at=timezone.now(), transfers=len(result.transfers)
         )
         if not updated:  # pragma: no cover - the row lock on Rules makes this unreachable
-            raise ValidationError(_("This file has already been imported."))
+            raise ValidationError(_("This file has already been imported."), code="imported")
         log_action(
             actor=actor,
             action="timebank.imported",

@@ -23,6 +23,24 @@ def rules_or_none(neighbourhood) -> Rules | None:
     return Rules.objects.filter(neighbourhood=neighbourhood).first()
 
 
+def member_account_of(user, neighbourhood) -> Account | None:
+    """The member's account, or None while it is not open yet (a page never opens one:
+    accounts open on switching on and on joining, decision 0048)."""
+    return Account.objects.filter(
+        neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
+    ).first()
+
+
+def donation_targets(*, neighbourhood, rules: Rules) -> list[tuple[int, str]]:
+    """Where a member can donate: the community pot (where there is one) and the open
+    initiatives' accounts, in one query."""
+    kinds = [AccountKind.POT, AccountKind.INITIATIVE] if rules.pot else [AccountKind.INITIATIVE]
+    accounts = Account.objects.filter(neighbourhood=neighbourhood, kind__in=kinds, is_open=True)
+    found = list(accounts.order_by("pk").values_list("pk", "kind", "name"))
+    pot = [(pk, _("Community pot")) for pk, kind, _name in found if kind == AccountKind.POT]
+    return pot + [(pk, name) for pk, kind, name in found if kind == AccountKind.INITIATIVE]
+
+
 def initiative_account_of(initiative) -> Account | None:
     """The initiative's account, when the neighbourhood uses the time bank."""
     return Account.objects.filter(initiative=initiative).first()

@@ -1,11 +1,15 @@
 """Writes to the time bank. Each runs in one transaction, logs what it did, and refuses
-bad input with a Dutch ValidationError before anything is written.
+bad input with a Dutch ValidationError (with a `code`) before anything is written.
 
 Every transfer goes through `_post`, which takes the neighbourhood's `Rules` row lock
 first (PostgreSQL: SELECT ... FOR UPDATE; SQLite: IMMEDIATE transactions, one writer), so
 transfers of one neighbourhood take turns: the balances read after the lock are current,
 the hash chain has no forks, and an idempotency key seen twice returns the first transfer.
 The CHECK constraint on `Account` is the last word on limits even so.
+
+Accounts open when the time bank is switched on (`rules_set`, for every member then) and
+when someone joins (`member_joined`, received from the neighbourhoods' signal); pages
+only read them (decision 0048).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buurtkracht.core.choices import Role
+from buurtkracht.core import access
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.neighbourhoods.services import require_membership
@@ -54,12 +58,13 @@ def format_minutes(minutes: int) -> str:
 
 def _check_amount(minutes) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise ValidationError(_("Give the time in whole minutes."))
+        raise ValidationError(_("Give the time in whole minutes."), code="not_minutes")
     if minutes <= 0:
-        raise ValidationError(_("The time must be more than zero."))
+        raise ValidationError(_("The time must be more than zero."), code="not_positive")
     if minutes > MAX_MINUTES:
         raise ValidationError(
-            _("At most %(hours)s hours at a time.") % {"hours": MAX_MINUTES // 60}
+            _("At most %(hours)s hours at a time.") % {"hours": MAX_MINUTES // 60},
+            code="too_much",
         )
     return minutes
 
@@ -102,7 +107,7 @@ def rules_of(neighbourhood) -> Rules:
     """The neighbourhood's time bank rules; a Dutch ValidationError when it has none."""
     rules = Rules.objects.filter(neighbourhood=neighbourhood).first()
     if rules is None or not neighbourhood.has_module("timebank"):
-        raise ValidationError(_("This neighbourhood does not use the time bank."))
+        raise ValidationError(_("This neighbourhood does not use the time bank."), code="off")
     return rules
 
 
@@ -125,7 +130,7 @@ def _system_account(neighbourhood, kind: str) -> Account:
 
 def pot_of(neighbourhood) -> Account:
     if not rules_of(neighbourhood).pot:
-        raise ValidationError(_("This neighbourhood has no community pot."))
+        raise ValidationError(_("This neighbourhood has no community pot."), code="no_pot")
     return _system_account(neighbourhood, AccountKind.POT)
 
 
@@ -133,19 +138,15 @@ def issuer_of(neighbourhood) -> Account:
     return _system_account(neighbourhood, AccountKind.ISSUE)
 
 
-def member_account(
-    user, neighbourhood, *, at=None, welcome: bool = True, rules: Rules | None = None
-) -> Account:
-    """The member's account, opened (with the welcome credit, if any) on first use.
-    `at`: when it was opened (the demo's and an import's history; default now)."""
-    rules = rules or rules_of(neighbourhood)
-    account = Account.objects.filter(
-        neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
-    ).first()
-    if account is not None:
-        return account
-    if not Membership.objects.filter(user=user, neighbourhood=neighbourhood).exists():
-        raise ValidationError(_("This person is not a member of this neighbourhood."))
+def _not_a_member() -> ValidationError:
+    return ValidationError(
+        _("This person is not a member of this neighbourhood."), code="person_not_member"
+    )
+
+
+def _open_member_account(user_id: int, neighbourhood, *, rules: Rules, at=None, welcome=True):
+    """Open a member's account with the welcome credit, if any (once per member: the key
+    names the account); the account already there when it opened at the same moment."""
     floor, ceiling = _limits(AccountKind.MEMBER, rules)
     with transaction.atomic():
         try:
@@ -153,13 +154,13 @@ def member_account(
                 account = Account.objects.create(
                     neighbourhood=neighbourhood,
                     kind=AccountKind.MEMBER,
-                    user=user,
+                    user_id=user_id,
                     floor=floor,
                     ceiling=ceiling,
                 )
         except IntegrityError:  # opened at the same moment elsewhere
             return Account.objects.get(
-                neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
+                neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user_id=user_id
             )
         if rules.welcome_credit and welcome:
             _post(
@@ -175,6 +176,69 @@ def member_account(
             )
             account.refresh_from_db()
     return account
+
+
+def member_account(
+    user, neighbourhood, *, at=None, welcome: bool = True, rules: Rules | None = None
+) -> Account:
+    """The member's account for a write, opened (with the welcome credit) if it is not open
+    yet: accounts open on switching on and on joining, but a write never waits for a job.
+    Pages read accounts with `selectors.member_account_of` and never open one.
+    `at`: when it was opened (the demo's and an import's history; default now)."""
+    rules = rules or rules_of(neighbourhood)
+    account = Account.objects.filter(
+        neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user
+    ).first()
+    if account is not None:
+        return account
+    if not Membership.objects.filter(user=user, neighbourhood=neighbourhood).exists():
+        raise _not_a_member()
+    return _open_member_account(user.pk, neighbourhood, rules=rules, at=at, welcome=welcome)
+
+
+OPEN_AT_ONCE = 200
+"""Up to this many members, switching the time bank on opens their accounts there and
+then; beyond, a background job does (`tasks.accounts_open`) and the page answers at once."""
+
+
+def accounts_open(*, neighbourhood, members: bool = True) -> int:
+    """Open what the time bank needs and does not have yet: the community pot (when there
+    is one), each open initiative's account and, with `members`, every current member's
+    (with the welcome credit). Safe to run twice. Returns the member accounts opened."""
+    rules = Rules.objects.filter(neighbourhood=neighbourhood).first()
+    if rules is None or not neighbourhood.has_module("timebank"):
+        return 0
+    if rules.pot:
+        _system_account(neighbourhood, AccountKind.POT)
+    for initiative in neighbourhood.initiatives.filter(is_open=True, timebank_account__isnull=True):
+        initiative_account(initiative)
+    if not members:
+        return 0
+    have = Account.objects.filter(neighbourhood=neighbourhood, kind=AccountKind.MEMBER)
+    missing = (
+        Membership.objects.filter(neighbourhood=neighbourhood)
+        .exclude(user_id__in=have.values("user_id"))
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    opened = 0
+    for user_id in missing.iterator(chunk_size=500):
+        _open_member_account(user_id, neighbourhood, rules=rules)
+        opened += 1
+    return opened
+
+
+def _accounts_open_on_switch_on(neighbourhood) -> None:
+    """Every member's account opens when the time bank is switched on: here for a small
+    neighbourhood, by a job after commit for a large one (the pot and the initiatives'
+    accounts open here in both cases: a few rows)."""
+    if Membership.objects.filter(neighbourhood=neighbourhood).count() <= OPEN_AT_ONCE:
+        accounts_open(neighbourhood=neighbourhood)
+        return
+    from buurtkracht.jobs.services import enqueue
+
+    accounts_open(neighbourhood=neighbourhood, members=False)
+    enqueue("timebank.accounts_open", neighbourhood.pk)  # tasks.accounts_open
 
 
 def initiative_account(initiative) -> Account:
@@ -224,22 +288,23 @@ def initiative_give(
 ) -> Transfer:
     """An owner thanks someone who carries the initiative with time from its account
     (decision 0025): to an owner or member of the initiative, never to oneself."""
-    from buurtkracht.initiatives.models import Involvement
-
     minutes = _check_amount(minutes)
     neighbourhood = initiative.neighbourhood
     rules_of(neighbourhood)
-    roles = dict(
-        Involvement.objects.filter(
-            initiative=initiative, user_id__in=[actor.pk, getattr(to_user, "pk", None)]
-        ).values_list("user_id", "role")
+    to_id = getattr(to_user, "pk", None)
+    may_give, may_receive = access.initiative_time_giving(
+        initiative=initiative, giver_id=actor.pk, receiver_id=to_id
     )
-    if roles.get(actor.pk) != "owner":
-        raise ValidationError(_("Only the owners of this initiative can do this."))
+    if not may_give:
+        raise ValidationError(
+            _("Only the owners of this initiative can do this."), code="not_owner"
+        )
     if to_user is None or to_user.pk == actor.pk:
-        raise ValidationError(_("You cannot give time to yourself."))
-    if roles.get(to_user.pk) not in ("owner", "member"):
-        raise ValidationError(_("Only people of the initiative can be thanked with its time."))
+        raise ValidationError(_("You cannot give time to yourself."), code="to_self")
+    if not may_receive:
+        raise ValidationError(
+            _("Only people of the initiative can be thanked with its time."), code="not_involved"
+        )
     with transaction.atomic():
         source = initiative_account(initiative)
         target = member_account(to_user, neighbourhood)
@@ -264,19 +329,25 @@ def initiative_give(
 # --- The one way to move time --------------------------------------------------------------
 
 
-def _refusal(account: Account, after: int) -> str:
+def _refusal(account: Account, after: int) -> ValidationError:
     """Why `account` may not end at `after` minutes, in Dutch."""
     if account.kind == AccountKind.MEMBER:
         if after < account.floor:
-            return _(
-                "This is more than the balance allows: it may not go below %(limit)s hours."
-            ) % {"limit": format_minutes(account.floor)}
-        return _("The receiver cannot save up more than %(limit)s hours.") % {
-            "limit": format_minutes(account.ceiling)
-        }
-    return _("There is not enough time in this account (%(balance)s hours).") % {
-        "balance": format_minutes(account.balance)
-    }
+            return ValidationError(
+                _("This is more than the balance allows: it may not go below %(limit)s hours.")
+                % {"limit": format_minutes(account.floor)},
+                code="below_floor",
+            )
+        return ValidationError(
+            _("The receiver cannot save up more than %(limit)s hours.")
+            % {"limit": format_minutes(account.ceiling)},
+            code="above_ceiling",
+        )
+    return ValidationError(
+        _("There is not enough time in this account (%(balance)s hours).")
+        % {"balance": format_minutes(account.balance)},
+        code="not_enough",
+    )
 
 
 def _post(
@@ -296,7 +367,9 @@ def _post(
     if sum(amount for _account, amount in legs) != 0 or len(legs) < 2:
         raise ValueError("a transfer's entries must sum to zero")  # a programming error
     if len({account.pk for account, _amount in legs}) != len(legs):
-        raise ValidationError(_("You cannot transfer time to the same account."))
+        raise ValidationError(
+            _("You cannot transfer time to the same account."), code="same_account"
+        )
     with transaction.atomic():
         rules = Rules.objects.select_for_update().get(neighbourhood=neighbourhood)
         if key is not None:
@@ -309,12 +382,14 @@ def _post(
         for account, amount in legs:
             current = accounts.get(account.pk)
             if current is None or current.neighbourhood_id != neighbourhood.pk:
-                raise ValidationError(_("That account is not part of this neighbourhood."))
+                raise ValidationError(
+                    _("That account is not part of this neighbourhood."), code="other_hood"
+                )
             if not current.is_open and kind != TransferKind.REVERSAL:
-                raise ValidationError(_("That account is closed."))
+                raise ValidationError(_("That account is closed."), code="closed")
             after = current.balance + amount
             if not current.floor <= after <= current.ceiling:
-                raise ValidationError(_refusal(current, after))
+                raise _refusal(current, after)
         now = at or timezone.now()
         transfer = Transfer.objects.create(
             neighbourhood=neighbourhood,
@@ -329,7 +404,9 @@ def _post(
             for account, amount in legs:
                 Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
         except IntegrityError as error:
-            raise ValidationError(_("This transfer does not fit the limits.")) from error
+            raise ValidationError(
+                _("This transfer does not fit the limits."), code="limits"
+            ) from error
         seq, prev = rules.head_seq, rules.head_hash
         entries = []
         for account, amount in sorted(legs, key=lambda leg: leg[0].pk):
@@ -392,34 +469,60 @@ def _caller_key(key: str | None) -> str | None:
     return f"caller:{key}" if key is not None else None
 
 
-_membership = require_membership
+def _acting(actor, neighbourhood, membership: Membership | None) -> Membership:
+    """The membership `actor` acts for in `neighbourhood`: the one the caller has (a
+    view's `request.membership`), or looked up; "join first" when there is none."""
+    if membership is None:
+        return require_membership(actor, neighbourhood)
+    if membership.user_id != actor.pk or membership.neighbourhood_id != neighbourhood.pk:
+        raise ValueError("the membership of someone else, or of another neighbourhood")
+    return membership
 
 
-def _is_admin(user, neighbourhood) -> bool:
-    return Membership.objects.filter(
-        user=user, neighbourhood=neighbourhood, role=Role.ADMIN
-    ).exists()
+def _require_manager(actor, neighbourhood, membership: Membership | None) -> None:
+    """Refuse unless `actor` manages this time bank (`access.timebank_manages`)."""
+    if membership is None:
+        membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
+    elif membership.user_id != actor.pk:
+        raise ValueError("the membership of someone else")
+    if not access.timebank_manages(membership, neighbourhood_id=neighbourhood.pk):
+        raise ValidationError(
+            _("Only administrators of this neighbourhood can do this."), code="not_admin"
+        )
 
 
-def give(*, actor, neighbourhood, to_user, minutes, note: str = "", key: str | None = None):
+def give(
+    *,
+    actor,
+    neighbourhood,
+    to_user,
+    minutes,
+    note: str = "",
+    key: str | None = None,
+    membership: Membership | None = None,
+) -> Transfer:
     """A member gives time to another member directly (where the rules allow it)."""
     minutes = _check_amount(minutes)
     rules = rules_of(neighbourhood)
     if not rules.direct_transfers:
         raise ValidationError(
-            _("In this neighbourhood time only moves through completed exchanges.")
+            _("In this neighbourhood time only moves through completed exchanges."),
+            code="no_direct",
         )
     if to_user is None or to_user.pk == actor.pk:
-        raise ValidationError(_("You cannot give time to yourself."))
+        raise ValidationError(_("You cannot give time to yourself."), code="to_self")
+    if membership is not None:
+        _acting(actor, neighbourhood, membership)
+    asked = [to_user.pk] if membership is not None else [actor.pk, to_user.pk]
     members = set(
-        Membership.objects.filter(
-            neighbourhood=neighbourhood, user_id__in=[actor.pk, to_user.pk]
-        ).values_list("user_id", flat=True)
+        Membership.objects.filter(neighbourhood=neighbourhood, user_id__in=asked).values_list(
+            "user_id", flat=True
+        )
     )
-    if actor.pk not in members:
-        raise ValidationError(_("You are not a member of this neighbourhood. Join it first."))
+    if membership is None and actor.pk not in members:
+        _acting(actor, neighbourhood, None)  # "join first"
     if to_user.pk not in members:
-        raise ValidationError(_("This person is not a member of this neighbourhood."))
+        raise _not_a_member()
     with transaction.atomic():
         found = {
             a.user_id: a
@@ -449,13 +552,23 @@ def give(*, actor, neighbourhood, to_user, minutes, note: str = "", key: str | N
     return transfer
 
 
-def donate(*, actor, neighbourhood, to_account: Account, minutes, key: str | None = None):
+def donate(
+    *,
+    actor,
+    neighbourhood,
+    to_account: Account,
+    minutes,
+    key: str | None = None,
+    membership: Membership | None = None,
+) -> Transfer:
     """A member gives time to the community pot or to an initiative."""
     minutes = _check_amount(minutes)
     rules_of(neighbourhood)
-    _membership(actor, neighbourhood)
+    _acting(actor, neighbourhood, membership)
     if to_account.kind not in (AccountKind.POT, AccountKind.INITIATIVE):
-        raise ValidationError(_("You can donate to the community pot or to an initiative."))
+        raise ValidationError(
+            _("You can donate to the community pot or to an initiative."), code="not_a_target"
+        )
     if to_account.kind == AccountKind.POT:
         pot_of(neighbourhood)  # the pot may have been switched off
     with transaction.atomic():
@@ -477,16 +590,24 @@ def donate(*, actor, neighbourhood, to_account: Account, minutes, key: str | Non
     return transfer
 
 
-def grant(*, actor, neighbourhood, to_user, minutes, reason: str, key: str | None = None):
+def grant(
+    *,
+    actor,
+    neighbourhood,
+    to_user,
+    minutes,
+    reason: str,
+    key: str | None = None,
+    membership: Membership | None = None,
+) -> Transfer:
     """An administrator gives time from the pot to a member who cannot pay, with a reason."""
     minutes = _check_amount(minutes)
-    if not _is_admin(actor, neighbourhood):
-        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    _require_manager(actor, neighbourhood, membership)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Say why this grant is given."))
+        raise ValidationError(_("Say why this grant is given."), code="no_reason")
     if not Membership.objects.filter(user=to_user, neighbourhood=neighbourhood).exists():
-        raise ValidationError(_("This person is not a member of this neighbourhood."))
+        raise _not_a_member()
     with transaction.atomic():
         pot = pot_of(neighbourhood)
         target = member_account(to_user, neighbourhood)
@@ -508,19 +629,27 @@ def grant(*, actor, neighbourhood, to_user, minutes, reason: str, key: str | Non
     return transfer
 
 
-def reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
+def _already_corrected() -> ValidationError:
+    return ValidationError(_("This transfer has already been corrected."), code="corrected")
+
+
+def reverse(
+    *, actor, transfer: Transfer, reason: str, membership: Membership | None = None
+) -> Transfer:
     """An administrator corrects a mistake: a new transfer with every amount turned
     around. The original stays; each transfer can be reversed once."""
     neighbourhood = transfer.neighbourhood
-    if not _is_admin(actor, neighbourhood):
-        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    _require_manager(actor, neighbourhood, membership)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Say why this is corrected."))
+        raise ValidationError(_("Say why this is corrected."), code="no_reason")
     if transfer.kind == TransferKind.REVERSAL:
-        raise ValidationError(_("A correction cannot be corrected again; make a new transfer."))
+        raise ValidationError(
+            _("A correction cannot be corrected again; make a new transfer."),
+            code="is_correction",
+        )
     if Transfer.objects.filter(reverses=transfer).exists():
-        raise ValidationError(_("This transfer has already been corrected."))
+        raise _already_corrected()
     legs = [(entry.account, -entry.amount) for entry in transfer.entries.select_related("account")]
     with transaction.atomic():
         try:
@@ -535,9 +664,9 @@ def reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
                     key=f"reversal:{transfer.pk}",
                 )
         except IntegrityError as error:  # reversed at the same moment elsewhere
-            raise ValidationError(_("This transfer has already been corrected.")) from error
+            raise _already_corrected() from error
         if correction.reverses_id != transfer.pk:  # pragma: no cover - the key is unique
-            raise ValidationError(_("This transfer has already been corrected."))
+            raise _already_corrected()
         log_action(
             actor=actor,
             action="timebank.reversed",
@@ -548,13 +677,20 @@ def reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
     return correction
 
 
-def account_close(*, actor, account: Account) -> Account:
+def account_close(*, actor, account: Account, membership: Membership | None = None) -> Account:
     """A member leaves (or is removed): the account closes and takes no new transfers; its
     entries and balance stay, so every other balance stays right. Once the person is
     erased, the account is shown under a pseudonym ("oud-lid 12"). Only the member
-    themselves (leaving) or an administrator of the neighbourhood may close it."""
-    if not (account.user_id == actor.pk or _is_admin(actor, account.neighbourhood_id)):
-        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    themselves (leaving) or an administrator of the neighbourhood may close it
+    (`access.timebank_may_close`; `membership`: the actor's, looked up when not given)."""
+    if membership is None and account.user_id != actor.pk:
+        membership = Membership.objects.filter(
+            user=actor, neighbourhood_id=account.neighbourhood_id
+        ).first()
+    if not access.timebank_may_close(actor=actor, membership=membership, account=account):
+        raise ValidationError(
+            _("Only administrators of this neighbourhood can do this."), code="not_admin"
+        )
     with transaction.atomic():
         Rules.objects.select_for_update().get(neighbourhood=account.neighbourhood_id)
         Account.objects.filter(pk=account.pk).update(is_open=False)
@@ -568,39 +704,63 @@ def account_close(*, actor, account: Account) -> Account:
     return account
 
 
-def rules_set(*, actor, neighbourhood, **fields) -> Rules:
+RULES = frozenset({"min_balance", "max_balance", "welcome_credit", "direct_transfers", "pot"})
+
+
+def _check_rules(rules: Rules) -> None:
+    if rules.min_balance > 0:
+        raise ValidationError(
+            {
+                "min_balance": ValidationError(
+                    _("The lowest balance cannot be above zero."), code="min_above_zero"
+                )
+            }
+        )
+    if rules.max_balance < 0:
+        raise ValidationError(
+            {
+                "max_balance": ValidationError(
+                    _("The highest balance cannot be below zero."), code="max_below_zero"
+                )
+            }
+        )
+    if rules.welcome_credit > rules.max_balance:
+        raise ValidationError(
+            {
+                "welcome_credit": ValidationError(
+                    _("The welcome credit cannot be more than the highest balance."),
+                    code="welcome_above_max",
+                )
+            }
+        )
+    rules.full_clean()
+
+
+def rules_set(*, actor, neighbourhood, membership: Membership | None = None, **fields) -> Rules:
     """Switch the time bank on (the first time) or change its rules. Accounts outside new
-    limits keep their balance and may only move back towards the limits."""
-    allowed = {"min_balance", "max_balance", "welcome_credit", "direct_transfers", "pot"}
-    if set(fields) - allowed:
-        raise ValueError(f"not a rule: {sorted(set(fields) - allowed)}")
-    if not _is_admin(actor, neighbourhood):
-        raise ValidationError(_("Only administrators of this neighbourhood can do this."))
+    limits keep their balance and may only move back towards the limits. Switching on
+    opens every member's account (`accounts_open`); so does switching it on again after
+    the module was off, for those who joined meanwhile."""
+    if set(fields) - RULES:
+        raise ValueError(f"not a rule: {sorted(set(fields) - RULES)}")
+    _require_manager(actor, neighbourhood, membership)
     with transaction.atomic():
         rules = Rules.objects.select_for_update().filter(neighbourhood=neighbourhood).first()
         created = rules is None
         rules = rules or Rules(neighbourhood=neighbourhood)
         for name, value in fields.items():
             setattr(rules, name, value)
-        if rules.min_balance > 0:
-            raise ValidationError({"min_balance": _("The lowest balance cannot be above zero.")})
-        if rules.max_balance < 0:
-            raise ValidationError({"max_balance": _("The highest balance cannot be below zero.")})
-        if rules.welcome_credit > rules.max_balance:
-            raise ValidationError(
-                {"welcome_credit": _("The welcome credit cannot be more than the highest balance.")}
-            )
-        rules.full_clean()
+        _check_rules(rules)
         rules.save()
+        switched_on = created or not neighbourhood.has_module("timebank")
         if not neighbourhood.has_module("timebank"):
             neighbourhood.modules = [*neighbourhood.modules, "timebank"]
             neighbourhood.save(update_fields=["modules"])
         _fit_limits(Account.objects.filter(neighbourhood=neighbourhood, kind="member"), rules)
-        if created:  # every open initiative gets its account (new ones get it when started)
-            for initiative in neighbourhood.initiatives.filter(
-                is_open=True, timebank_account__isnull=True
-            ):
-                initiative_account(initiative)
+        if switched_on:
+            _accounts_open_on_switch_on(neighbourhood)
+        elif rules.pot:  # the pot may just have been switched on
+            _system_account(neighbourhood, AccountKind.POT)
         log_action(
             actor=actor,
             action="timebank.switched_on" if created else "timebank.rules_changed",
@@ -616,9 +776,13 @@ def rules_set(*, actor, neighbourhood, **fields) -> Rules:
 
 def _exchange_checks(actor, exchange) -> None:
     if not exchange.involves(actor):
-        raise ValidationError(_("Only the two people of this exchange can do this."))
+        raise ValidationError(
+            _("Only the two people of this exchange can do this."), code="not_involved"
+        )
     if not exchange.is_done:
-        raise ValidationError(_("First you both say it is done; then you settle the time."))
+        raise ValidationError(
+            _("First you both say it is done; then you settle the time."), code="not_done"
+        )
     rules_of(exchange.post.neighbourhood)
 
 
@@ -630,7 +794,9 @@ def exchange_hours_propose(*, actor, exchange, minutes) -> ExchangeHours:
     with transaction.atomic():
         hours = ExchangeHours.objects.select_for_update().filter(exchange=exchange).first()
         if hours is not None and hours.transfer_id:
-            raise ValidationError(_("The time of this exchange has already been settled."))
+            raise ValidationError(
+                _("The time of this exchange has already been settled."), code="settled"
+            )
         hours, _created = ExchangeHours.objects.update_or_create(
             exchange=exchange, defaults={"minutes": minutes, "proposed_by": actor}
         )
@@ -653,13 +819,19 @@ def exchange_hours_confirm(*, actor, exchange, minutes: int) -> Transfer:
     with transaction.atomic():
         hours = ExchangeHours.objects.select_for_update().filter(exchange=exchange).first()
         if hours is None:
-            raise ValidationError(_("Nobody has said yet how much time it took."))
-        if hours.transfer_id:
+            raise ValidationError(
+                _("Nobody has said yet how much time it took."), code="not_proposed"
+            )
+        if hours.transfer is not None:
             return hours.transfer
         if hours.proposed_by_id == actor.pk:
-            raise ValidationError(_("The other person confirms the time you proposed."))
+            raise ValidationError(
+                _("The other person confirms the time you proposed."), code="own_proposal"
+            )
         if hours.minutes != minutes:
-            raise ValidationError(_("The proposed time has changed. Look again and confirm."))
+            raise ValidationError(
+                _("The proposed time has changed. Look again and confirm."), code="changed"
+            )
         helped = member_account(exchange.helped, neighbourhood)
         helper = member_account(exchange.helper, neighbourhood)
         transfer = _post(
@@ -694,8 +866,14 @@ def member_left(*, actor, user, neighbourhood) -> None:
         account_close(actor=actor, account=account)
 
 
-def member_joined(*, user, neighbourhood) -> None:
-    """Called when someone (re)joins: a closed account of theirs opens again."""
-    Account.objects.filter(
+def member_joined(*, user, neighbourhood) -> Account | None:
+    """Someone (re)joined: a closed account of theirs opens again; a newcomer's opens with
+    the welcome credit where the time bank is set up (it has rules), even while its
+    module is off, so the account is there whenever the module is on."""
+    reopened = Account.objects.filter(
         neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user, is_open=False
     ).update(is_open=True)
+    rules = Rules.objects.filter(neighbourhood=neighbourhood).first()
+    if reopened or rules is None:
+        return None
+    return member_account(user, neighbourhood, rules=rules)

@@ -8,27 +8,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buurtkracht.accounts.models import User
 from buurtkracht.core import access
-from buurtkracht.core.access import Action
+from buurtkracht.core.access import Action, requires
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.inventory.spreadsheet import MAX_BYTES, download
 from buurtkracht.people.selectors import find_people, person_choice
 
 from . import importing, selectors, services
 from .forms import DonateForm, GiveForm, GrantForm, ImportForm, ReverseForm, RulesForm
-from .models import Account, AccountKind, Entry, LedgerImport, Transfer
-
-
-def _targets(neighbourhood, rules) -> list[tuple[int, str]]:
-    """Where a member can donate: the pot (if any) and the initiatives."""
-    targets = []
-    if rules.pot:
-        targets.append((services.pot_of(neighbourhood).pk, _("Community pot")))
-    targets += list(
-        Account.objects.filter(
-            neighbourhood=neighbourhood, kind=AccountKind.INITIATIVE, is_open=True
-        ).values_list("pk", "name")
-    )
-    return targets
+from .models import Account, Entry, LedgerImport, Transfer
 
 
 def _people(request) -> tuple[str, list]:
@@ -48,16 +35,16 @@ def _choices(people) -> list[tuple[int, str]]:
 
 def _home_context(request, rules, *, give=None, donate=None):
     hood, user = request.neighbourhood, request.user
-    account = services.member_account(user, hood)
+    account = selectors.member_account_of(user, hood)  # None: not open yet (decision 0048)
     query, people = _people(request)
-    targets = _targets(hood, rules)
+    targets = selectors.donation_targets(neighbourhood=hood, rules=rules)
     return {
         "rules": rules,
         "account": account,
-        "balance": services.format_minutes(account.balance),
-        "floor": services.format_minutes(account.floor),
-        "ceiling": services.format_minutes(account.ceiling),
-        "lines": selectors.statement(viewer=user, account=account),
+        "balance": services.format_minutes(account.balance if account else 0),
+        "floor": services.format_minutes(account.floor if account else rules.min_balance),
+        "ceiling": services.format_minutes(account.ceiling if account else rules.max_balance),
+        "lines": selectors.statement(viewer=user, account=account) if account else [],
         "give_form": (give or GiveForm(members=_choices(people)))
         if rules.direct_transfers
         else None,
@@ -89,8 +76,8 @@ def _rules_or_not_set_up(request):
 
 
 @require_GET
+@requires(Action.TIMEBANK_USE)
 def home(request, slug):
-    access.require(request, Action.TIMEBANK_USE)
     rules, page = _rules_or_not_set_up(request)
     if page:
         return page
@@ -98,8 +85,8 @@ def home(request, slug):
 
 
 @require_POST
+@requires(Action.TIMEBANK_USE)
 def give(request, slug):
-    access.require(request, Action.TIMEBANK_USE)
     rules, page = _rules_or_not_set_up(request)
     if page:
         return page
@@ -115,6 +102,7 @@ def give(request, slug):
             minutes=form.total(),
             note=data["note"],
             key=form.key_for(request.user),
+            membership=request.membership,
         ),
         success=_("The time has been given. Thank you!"),
         to="timebank:home",
@@ -125,13 +113,15 @@ def give(request, slug):
 
 
 @require_POST
+@requires(Action.TIMEBANK_USE)
 def donate(request, slug):
-    access.require(request, Action.TIMEBANK_USE)
     rules, page = _rules_or_not_set_up(request)
     if page:
         return page
     hood = request.neighbourhood
-    form = DonateForm(request.POST, targets=_targets(hood, rules))
+    form = DonateForm(
+        request.POST, targets=selectors.donation_targets(neighbourhood=hood, rules=rules)
+    )
     done = _attempt(
         request,
         form,
@@ -141,6 +131,7 @@ def donate(request, slug):
             to_account=Account.objects.get(pk=data["to_account"], neighbourhood=hood),
             minutes=form.total(),
             key=form.key_for(request.user),
+            membership=request.membership,
         ),
         success=_("Thank you for giving time!"),
         to="timebank:home",
@@ -165,14 +156,6 @@ def _manage_context(request, rules, *, rules_form=None, grant=None):
             what="timebank",
         )
     query, people = _people(request)
-    transfers = list(selectors.recent_transfers(neighbourhood=hood)) if rules else []
-    shown = selectors.names(
-        viewer=user,
-        neighbourhood=hood,
-        user_ids=[
-            e.account.user_id for t in transfers for e in t.entries.all() if e.account.user_id
-        ],
-    )
     return {
         "rules": rules,
         "rules_form": rules_form or RulesForm(instance=rules),
@@ -186,23 +169,37 @@ def _manage_context(request, rules, *, rules_form=None, grant=None):
         else None,
         "people": people,
         "query": query,
-        "transfers": [
-            (
-                t,
-                [
-                    (selectors.label(e.account, shown), services.format_minutes(e.amount))
-                    for e in t.entries.all()
-                ],
-            )
-            for t in transfers
-        ],
+        "transfers": _recent_transfers(request) if rules else [],
         "reverse_form": ReverseForm(),
     }
 
 
+def _recent_transfers(request) -> list:
+    """The latest transfers, each with its entries as (who, hours) for the viewer."""
+    hood, user = request.neighbourhood, request.user
+    transfers = list(selectors.recent_transfers(neighbourhood=hood))
+    shown = selectors.names(
+        viewer=user,
+        neighbourhood=hood,
+        user_ids=[
+            e.account.user_id for t in transfers for e in t.entries.all() if e.account.user_id
+        ],
+    )
+    return [
+        (
+            t,
+            [
+                (selectors.label(e.account, shown), services.format_minutes(e.amount))
+                for e in t.entries.all()
+            ],
+        )
+        for t in transfers
+    ]
+
+
 @require_http_methods(["GET", "POST"])
+@requires(Action.TIMEBANK_MANAGE)
 def manage(request, slug):
-    access.require(request, Action.TIMEBANK_MANAGE)
     hood = request.neighbourhood
     rules = selectors.rules_or_none(hood)
     form = RulesForm(request.POST or None, instance=rules)
@@ -213,6 +210,7 @@ def manage(request, slug):
             lambda data: services.rules_set(
                 actor=request.user,
                 neighbourhood=hood,
+                membership=request.membership,
                 **{name: data[name] for name in RulesForm.Meta.fields},
             ),
             success=_("The rules of the time bank are saved."),
@@ -225,8 +223,8 @@ def manage(request, slug):
 
 
 @require_POST
+@requires(Action.TIMEBANK_MANAGE)
 def grant(request, slug):
-    access.require(request, Action.TIMEBANK_MANAGE)
     hood = request.neighbourhood
     rules = selectors.rules_or_none(hood)
     if rules is None:
@@ -242,6 +240,7 @@ def grant(request, slug):
             minutes=form.total(),
             reason=data["reason"],
             key=form.key_for(request.user),
+            membership=request.membership,
         ),
         success=_("The time has been granted from the community pot."),
         to="timebank:manage",
@@ -252,15 +251,20 @@ def grant(request, slug):
 
 
 @require_POST
+@requires(Action.TIMEBANK_MANAGE)
 def reverse_transfer(request, slug, transfer_id: int):
-    access.require(request, Action.TIMEBANK_MANAGE)
     transfer = get_object_or_404(Transfer, pk=transfer_id, neighbourhood=request.neighbourhood)
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why this is corrected."))
         return redirect("timebank:manage", slug=slug)
     try:
-        services.reverse(actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"])
+        services.reverse(
+            actor=request.user,
+            transfer=transfer,
+            reason=form.cleaned_data["reason"],
+            membership=request.membership,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -329,12 +333,13 @@ MY_HEADERS = ["datum", "soort", "met", "minuten", "uren", "omschrijving", "terug
 
 
 @require_GET
+@requires(Action.TIMEBANK_USE)
 def my_export(request, slug, fmt: str):
-    """A member's own history, as a spreadsheet."""
-    access.require(request, Action.TIMEBANK_USE)
+    """A member's own history, as a spreadsheet (empty while the account is not open)."""
     if selectors.rules_or_none(request.neighbourhood) is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    account = services.member_account(request.user, request.neighbourhood)
+    account = selectors.member_account_of(request.user, request.neighbourhood)
+    lines = selectors.statement(viewer=request.user, account=account, limit=None) if account else []
     rows = [
         [
             timezone.localtime(line.when).strftime("%Y-%m-%d %H:%M"),
@@ -345,7 +350,7 @@ def my_export(request, slug, fmt: str):
             line.reason,
             "ja" if line.corrected else "",
         ]
-        for line in reversed(selectors.statement(viewer=request.user, account=account, limit=None))
+        for line in reversed(lines)
     ]
     return download(
         fmt=fmt,
@@ -357,8 +362,8 @@ def my_export(request, slug, fmt: str):
 
 
 @require_GET
+@requires(Action.TIMEBANK_MANAGE)
 def export(request, slug, fmt: str):
-    access.require(request, Action.TIMEBANK_MANAGE)
     if selectors.rules_or_none(request.neighbourhood) is None or fmt not in ("csv", "xlsx"):
         raise Http404
     return download(
@@ -371,8 +376,8 @@ def export(request, slug, fmt: str):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.TIMEBANK_MANAGE)
 def import_start(request, slug):
-    access.require(request, Action.TIMEBANK_MANAGE)
     hood = request.neighbourhood
     if selectors.rules_or_none(hood) is None:
         raise Http404
@@ -390,13 +395,13 @@ def import_start(request, slug):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(Action.TIMEBANK_MANAGE)
 def import_preview(request, slug, job_id: int):
-    access.require(request, Action.TIMEBANK_MANAGE)
     hood = request.neighbourhood
     job = get_object_or_404(LedgerImport, pk=job_id, neighbourhood=hood)
     if request.method == "POST" and not job.imported_at:
         try:
-            count = importing.commit(actor=request.user, job=job)
+            count = importing.commit(actor=request.user, job=job, membership=request.membership)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages[:5]))
         else:
