@@ -28,49 +28,55 @@ def _step_or_404(key: str):
     return step
 
 
-def _handle_step(request, *, subject, step, urls):
-    """One step of "Wat breng jij mee?", for yourself or for a guided resident.
-    `urls(step_key_or_None)` gives the URL of a step or of the overview."""
+def _step_form(request, *, subject, step):
+    """The form of one step, filled in with what `subject` saved before."""
+    current = selectors.step_current(subject=subject, step=step)
+    data = request.POST if request.method == "POST" else None
+    if step.model == "time":
+        return TimeForm(data, initial=current)
     neighbourhood_ids = list(
         memberships_of(user=subject).values_list("neighbourhood_id", flat=True)
     )
-    current = selectors.step_current(subject=subject, step=step)
-    if step.model == "time":
-        form = TimeForm(request.POST or None, initial=current)
-    else:
-        groups = selectors.step_choices(step=step, neighbourhood_ids=neighbourhood_ids)
-        initial = {
+    return StepForm(
+        data,
+        initial={
             "items": current["items"],
             "own_words": "\n".join(current["texts"]),
             "visibility": current["visibility"],
-        }
-        form = StepForm(
-            request.POST or None,
-            initial=initial,
-            groups=groups,
-            with_text_kind=step.model == "resource",
+        },
+        groups=selectors.step_choices(step=step, neighbourhood_ids=neighbourhood_ids),
+        with_text_kind=step.model == "resource",
+    )
+
+
+def _step_save(*, actor, subject, step, data) -> None:
+    if step.model == "time":
+        services.time_save(
+            actor=actor,
+            subject=subject,
+            slots=data["slots"],
+            max_asks_per_month=data["max_asks_per_month"],
+            visibility=data["visibility"],
         )
+    else:
+        services.step_save(
+            actor=actor,
+            subject=subject,
+            step=step,
+            item_ids=data["items"],
+            texts=data["own_words"],
+            visibility=data["visibility"],
+            text_kind=data.get("text_kind", ""),
+        )
+
+
+def _handle_step(request, *, subject, step, urls):
+    """One step of "Wat breng jij mee?", for yourself or for a guided resident.
+    `urls(step_key_or_None)` gives the URL of a step or of the overview."""
+    form = _step_form(request, subject=subject, step=step)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if step.model == "time":
-                services.time_save(
-                    actor=request.user,
-                    subject=subject,
-                    slots=data["slots"],
-                    max_asks_per_month=data["max_asks_per_month"],
-                    visibility=data["visibility"],
-                )
-            else:
-                services.step_save(
-                    actor=request.user,
-                    subject=subject,
-                    step=step,
-                    item_ids=data["items"],
-                    texts=data["own_words"],
-                    visibility=data["visibility"],
-                    text_kind=data.get("text_kind", ""),
-                )
+            _step_save(actor=request.user, subject=subject, step=step, data=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
