@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "buurtkracht.people",
     "buurtkracht.gifts",
     "buurtkracht.places",
+    "buurtkracht.matching",
     "buurtkracht.lending",
     "buurtkracht.inventory",
     "buurtkracht.exchange",

