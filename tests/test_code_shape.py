@@ -47,3 +47,14 @@ def test_no_template_names_its_action_in_a_hidden_field():
         if hidden_action.search(path.read_text(encoding="utf-8"))
     ]
     assert not found, f"post each form to a URL of its own instead: {found}"
+
+
+def test_tests_assert_service_refusals_by_code_not_by_dutch_words():
+    """A refusal's code says what went wrong; its Dutch words may be improved any day."""
+    fragment = re.compile(r"raises\(\s*ValidationError\s*,\s*match=")
+    found = [
+        str(path.name)
+        for path in sorted(Path(__file__).parent.rglob("test_*.py"))
+        if fragment.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"assert on the code (tests.helpers.refused): {found}"
