@@ -339,7 +339,7 @@ def abundance_counts(neighbourhood) -> list[tuple[str, int, int]]:
     """Per taxonomy category with any: (category key, how many members offer something —
     gifts and resources —, how many ask for it — wishes). Counts only, never names:
     everyone is counted, whatever their visibility choices. Stored with the
-    neighbourhood's figures (`neighbourhoods.snapshot`), not run per page view."""
+    neighbourhood's figures (`gifts.snapshot`), not run per page view."""
     members = _members(neighbourhood)
     offered = _offering_people_per_category(neighbourhood)
     asked = {

@@ -33,7 +33,7 @@ logger = logging.getLogger("buurtkracht.jobs")
 
 # What computes each kind of snapshot: a function (neighbourhood) -> JSON-able dict.
 KINDS: dict[str, str] = {
-    "stats": "buurtkracht.neighbourhoods.snapshot.compute",
+    "stats": "buurtkracht.gifts.snapshot.compute",
     "network": "buurtkracht.network.snapshot.compute",
     "matching": "buurtkracht.matching.snapshot.compute",
     "timebank": "buurtkracht.timebank.snapshot.compute",

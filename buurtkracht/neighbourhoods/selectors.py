@@ -24,7 +24,7 @@ class NeighbourhoodSummary:
 
 def neighbourhood_summary(*, neighbourhood: Neighbourhood) -> NeighbourhoodSummary:
     """Counts only: safe to show to anyone. Read from the stored figures
-    (`neighbourhoods.snapshot`), which a background job keeps up to date."""
+    (`gifts.snapshot`), which a background job keeps up to date."""
     from buurtkracht.jobs.selectors import stored
 
     found = stored("stats", neighbourhood)

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,15 +23,6 @@ from .forms import (
 from .models import Invitation, Membership
 
 
-def _balance_chart(neighbourhood, summary):
-    if not neighbourhood.has_module("gifts"):
-        return None
-    from buurtkracht.gifts.charts import balance_chart
-    from buurtkracht.gifts.selectors import abundance
-
-    return balance_chart(abundance(neighbourhood=neighbourhood, counts=summary.abundance))
-
-
 @login_not_required
 @requires(Action.VIEW)
 def home(request, slug):
@@ -40,27 +30,11 @@ def home(request, slug):
     summary = selectors.neighbourhood_summary(neighbourhood=neighbourhood)
     context = {
         "summary": summary,
-        # The part of the page everyone sees is cached by the figures' version (the
-        # template's {% cache %}); these are worked out only when it is not.
-        "balance_chart": SimpleLazyObject(lambda: _balance_chart(neighbourhood, summary)),
         "can_join": access.decide(
             request.user, Action.JOIN, neighbourhood=neighbourhood, membership=request.membership
         ),
-        "initiatives": SimpleLazyObject(lambda: _initiatives(neighbourhood)),
     }
     return render(request, "neighbourhoods/home.html", context)
-
-
-def _initiatives(neighbourhood) -> dict | None:
-    """Initiatives by how they are doing, and coming activities (where the module is on)."""
-    if not neighbourhood.has_module("initiatives"):
-        return None
-    from buurtkracht.initiatives import selectors as initiatives
-
-    return {
-        "groups": initiatives.of_neighbourhood(neighbourhood),
-        "activities": initiatives.upcoming_activities(neighbourhood=neighbourhood, limit=5),
-    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,9 +1,11 @@
-"""`{% person_brings user_id %}`: what someone brings, for pages of other apps (the person
-page) without those apps importing gifts — the layer order stays people → gifts."""
+"""Parts of other apps' pages that show what people bring, without those apps importing
+gifts (the layer order stays people, neighbourhoods → gifts): `{% person_brings %}` on the
+person page, `{% neighbourhood_balance %}` on the neighbourhood page."""
 
 from django import template
 
-from buurtkracht.gifts.selectors import brings_of
+from buurtkracht.gifts.charts import balance_chart
+from buurtkracht.gifts.selectors import abundance, brings_of
 
 register = template.Library()
 
@@ -18,3 +20,12 @@ def person_brings(context, owner_id: int, name: str):
         owner_id=owner_id,
     )
     return {"brings": brings, "name": name}
+
+
+@register.inclusion_tag("gifts/_balance_chart.html")
+def neighbourhood_balance(neighbourhood, counts):
+    """The neighbourhood page's chart of what is offered and asked per category, from the
+    stored figures (`counts`), where the gifts module is on."""
+    if not neighbourhood.has_module("gifts"):
+        return {"chart": None}
+    return {"chart": balance_chart(abundance(neighbourhood=neighbourhood, counts=counts))}

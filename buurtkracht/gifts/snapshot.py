@@ -2,7 +2,10 @@
 per role, the organisations that back it, and per category how many offer and how many
 ask. Counts only, never names: they are shown to anyone. Pages read the stored figures
 (`jobs.selectors.stored("stats", …)`); memberships, gifts, resources and wishes changing
-send a refresh (`jobs.topics`)."""
+send a refresh (`jobs.topics`).
+
+It lives in gifts, not neighbourhoods: the figures count what members offer and ask, and
+the layer order puts gifts above neighbourhoods."""
 
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ from buurtkracht.core.choices import Role
 
 
 def compute(neighbourhood) -> dict:
-    from buurtkracht.gifts.selectors import abundance_counts, item_counts_by_level
+    from buurtkracht.neighbourhoods.models import Membership
     from buurtkracht.people.models import Profile
 
-    from .models import Membership
+    from .selectors import abundance_counts, item_counts_by_level
 
     counts = Membership.objects.filter(neighbourhood=neighbourhood).aggregate(
         members=Count("id"),
