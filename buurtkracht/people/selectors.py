@@ -289,3 +289,13 @@ def person_choice(*, viewer, neighbourhood, user_id) -> PersonChoice | None:
         return None
     found = _choices(viewer=viewer, neighbourhood=neighbourhood, profiles=[profile])
     return found[0] if found else None
+
+
+def memberships_of(*, user):
+    """The person's memberships with their neighbourhoods, for their own pages. The
+    neighbourhoods app reads people's profiles, so people reads its table by model name
+    (the two share a layer; no import circle)."""
+    from django.apps import apps
+
+    Membership = apps.get_model("neighbourhoods", "Membership")
+    return Membership.objects.filter(user=user).select_related("neighbourhood", "organisation")

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.forms import add_service_errors
-from buurtkracht.neighbourhoods.selectors import memberships_of
 
 from . import contact, selectors, services
 from .consents import SCOPES
@@ -18,7 +17,7 @@ from .models import Profile
 
 def my_home(request):
     return render(
-        request, "people/my_home.html", {"memberships": memberships_of(user=request.user)}
+        request, "people/my_home.html", {"memberships": selectors.memberships_of(user=request.user)}
     )
 
 
@@ -56,7 +55,7 @@ def my_photo(request):
 def my_consents(request):
     rows = []
     consents = list(selectors.consents_of(user=request.user))
-    for membership in memberships_of(user=request.user):
+    for membership in selectors.memberships_of(user=request.user):
         active = {
             c.scope: c
             for c in consents
@@ -78,7 +77,7 @@ def my_consent_change(request):
     membership = None
     if form.is_valid():
         membership = (
-            memberships_of(user=request.user)
+            selectors.memberships_of(user=request.user)
             .filter(neighbourhood_id=form.cleaned_data["neighbourhood"])
             .first()
         )
