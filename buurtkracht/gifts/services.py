@@ -115,11 +115,13 @@ def step_save(
 
 
 def _refuse_if_lent(resources) -> None:
-    from buurtkracht.lending.models import HOLDING_STATUSES, Booking
+    # Bookings are the lending app's, a layer above gifts: read by model name.
+    from django.apps import apps
 
+    Booking = apps.get_model("lending", "Booking")
     lent = (
         Booking.objects.filter(
-            resource__in=resources, status__in=HOLDING_STATUSES, end_at__gt=timezone.now()
+            resource__in=resources, status__in=Booking.HOLDING, end_at__gt=timezone.now()
         )
         .select_related("resource__item")
         .first()

@@ -20,6 +20,10 @@ HOLDING_STATUSES = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
 
 
 class Booking(models.Model):
+    HOLDING = HOLDING_STATUSES
+    """For code below lending that reads bookings by model name (gifts refusing to remove a
+    thing that is booked)."""
+
     resource = models.ForeignKey(
         "gifts.Resource", on_delete=models.CASCADE, related_name="bookings"
     )
