@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .threads import MESSAGE_MAX
+
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
@@ -18,5 +20,5 @@ class MessageForm(forms.Form):
     """One message in a thread (an exchange, an introduction)."""
 
     text = forms.CharField(
-        label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Your message"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )

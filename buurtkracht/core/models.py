@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .threads import MESSAGE_MAX
+
 
 class ActionLog(models.Model):
     """What a service did, by whom, in which neighbourhood (pretix's log_action)."""
@@ -35,7 +37,7 @@ class ThreadMessage(models.Model):
     case): each thread's model adds the foreign key to what it is about."""
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(max_length=2000)
+    text = models.TextField(max_length=MESSAGE_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

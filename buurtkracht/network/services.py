@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
 from buurtkracht.core.logging import log_action
+from buurtkracht.core.threads import clean_message
 from buurtkracht.neighbourhoods.models import Membership, Neighbourhood
 from buurtkracht.neighbourhoods.services import require_membership
 from buurtkracht.notifications.models import Kind
@@ -251,17 +252,7 @@ def introduction_message(*, actor, introduction: Introduction, text: str) -> Int
         raise ValidationError(
             _("You can write to each other once you both said yes."), code="not_accepted"
         )
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": ValidationError(_("Write a message first."), code="empty")})
-    if len(text) > 2000:
-        raise ValidationError(
-            {
-                "text": ValidationError(
-                    _("Your message is too long. Keep it under 2000 characters."), code="too_long"
-                )
-            }
-        )
+    text = clean_message(text)
     other = introduction.person_b if actor.pk == introduction.person_a_id else introduction.person_a
     with transaction.atomic():
         message = IntroductionMessage.objects.create(

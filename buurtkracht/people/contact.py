@@ -89,7 +89,7 @@ def consented_card(other) -> ContactCard:
     elif route == ContactRoute.EMAIL:
         found.email = other.email
     elif route == ContactRoute.BUURTWERKER:
-        found.via_name = buurtwerker_of(other).name
+        found.via_name = buurtwerker_of(profile.user).name
     return found
 
 
@@ -115,8 +115,7 @@ def pass_on(*, recipient, author, text: str, url: str, neighbourhood) -> None:
         neighbourhood=neighbourhood,
         params=params,
     )
-    profile = Profile.objects.filter(user=recipient).first()
-    if profile is None or route_of(profile) != ContactRoute.BUURTWERKER:
+    if route_for(recipient) != ContactRoute.BUURTWERKER:
         return
     notify(
         user=buurtwerker_of(recipient),

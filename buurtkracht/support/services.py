@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from buurtkracht.core import access
 from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
+from buurtkracht.core.threads import clean_message
 from buurtkracht.exchange.models import Post, PostKind, PostStatus
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.notifications.models import Kind
@@ -171,11 +172,9 @@ def case_message(
     handles = side == access.HANDLER
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed."), code="closed")
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": ValidationError(_("Write a message first."), code="empty")})
+    text = clean_message(text)
     with transaction.atomic():
-        message = SafetyNetMessage.objects.create(case=case, author=actor, text=text[:2000])
+        message = SafetyNetMessage.objects.create(case=case, author=actor, text=text)
         if handles:
             contact.pass_on(
                 recipient=case.post.author,
