@@ -10,7 +10,7 @@ export PORT
 
 # Where the rules live, type-checked with django-stubs on every `make lint` (issue 17).
 TYPED := $(wildcard buurtkracht/*/services.py buurtkracht/*/services/*.py \
-  buurtkracht/*/selectors.py buurtkracht/*/access.py) buurtkracht/people/contact.py \
+  buurtkracht/*/selectors.py buurtkracht/*/access.py) buurtkracht/people/contact.py buurtkracht/core/geo.py \
   $(wildcard buurtkracht/privacy/*.py)
 
 .PHONY: run test test-sqlite test-postgres test-browser lint format messages check-messages bench install lock system-deps broker clean

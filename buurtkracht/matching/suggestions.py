@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from buurtkracht.core import access
+from buurtkracht.core.geo import distance_m, postcode_points
 
 CANDIDATE_LIMIT = 200
 """People the warm index hands to the full ranker per need."""
@@ -281,7 +282,6 @@ def _distances(*, need: Need, viewer, ids) -> dict[int, float]:
     whose postcode the viewer may see (and the asker's, when that is the starting point);
     unknown stays out."""
     from buurtkracht.people.models import Profile
-    from buurtkracht.places.selectors import distance_m, postcode_points
 
     hood = need.neighbourhood
     asker = [need.asker_id] if need.asker_id else []

@@ -1,11 +1,12 @@
-import math
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from buurtkracht.core import access
 from buurtkracht.gifts import selectors as gift_selectors
 from buurtkracht.gifts.search import Document, DocumentIndex
 from buurtkracht.gifts.taxonomy import taxonomy_index
+from buurtkracht.matching.index import neighbourhood_index
 
 from .models import Place
 
@@ -64,9 +65,6 @@ def _found_assets(*, viewer, neighbourhood, query: str, start: int, limit: int):
     viewer may see by the matching index (the warm index of everyone's offers, rebuilt
     from the database when it changes): page `start`…`start + limit`, and whether there
     is more. The index finds; the database decides what is shown (assets_by_ids)."""
-    from buurtkracht.core import access
-    from buurtkracht.matching.index import neighbourhood_index
-
     index = neighbourhood_index(neighbourhood)
     levels, contacts = access.matching_scope(viewer, neighbourhood=neighbourhood)
     wanted = start + limit + 1
@@ -112,31 +110,3 @@ def search(
         hidden=hidden,
         more=str(start + SEARCH_PAGE) if further else "",
     )
-
-
-def postcode_points(postcodes) -> dict[str, tuple[float, float]]:
-    """(latitude, longitude) of the centre of each known postcode area, in one query."""
-    from .models import PostcodeArea
-
-    wanted = {pc for pc in postcodes if pc}
-    if not wanted:
-        return {}
-    return {
-        pc: (float(lat), float(lon))
-        for pc, lat, lon in PostcodeArea.objects.filter(postcode__in=wanted).values_list(
-            "postcode", "latitude", "longitude"
-        )
-    }
-
-
-EARTH_RADIUS_M = 6_371_000.0
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (latitude, longitude) points, in metres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
