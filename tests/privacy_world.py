@@ -49,7 +49,12 @@ def busy(world):
     hood = world.hood
     hood.modules = [*hood.modules, "timebank", "initiatives", "network"]
     hood.save()
-    timebank.rules_set(actor=world.admin, neighbourhood=hood, welcome_credit=60)
+    timebank.rules_set(
+        actor=world.admin,
+        neighbourhood=hood,
+        welcome_credit=60,
+        membership=membership_of(world.admin, hood),
+    )
     sanne, karim = world.resident, world.connector
     Profile.objects.filter(user=sanne).update(
         postcode="2031AB", languages=["nl", "ar"], accessibility_note="Bel aan bij de buren"
@@ -74,7 +79,11 @@ def busy(world):
     Wish.objects.create(owner=sanne, text="Nederlands leren", visibility=Visibility.PRIVATE)
     Resource.objects.create(owner=sanne, kind="thing", text="Ladder", lendable=True)
     post = exchange_services.post_create(
-        actor=sanne, neighbourhood=hood, kind="request", text="Mijn fietsband is lek"
+        actor=sanne,
+        neighbourhood=hood,
+        kind="request",
+        text="Mijn fietsband is lek",
+        membership=membership_of(sanne, hood),
     )
     exchange = exchange_services.invitation_answer(
         actor=karim,
@@ -90,17 +99,29 @@ def busy(world):
     timebank.exchange_hours_propose(actor=karim, exchange=exchange, minutes=45)
     timebank.exchange_hours_confirm(actor=sanne, exchange=exchange, minutes=45)
     exchange_services.post_create(
-        actor=sanne, neighbourhood=hood, kind="offer", text="Ik kan koken"
+        actor=sanne,
+        neighbourhood=hood,
+        kind="offer",
+        text="Ik kan koken",
+        membership=membership_of(sanne, hood),
     )
     veras = exchange_services.post_create(
-        actor=hidden, neighbourhood=hood, kind="request", text="Wie kan strijken?"
+        actor=hidden,
+        neighbourhood=hood,
+        kind="request",
+        text="Wie kan strijken?",
+        membership=membership_of(hidden, hood),
     )
     exchange_services.invitation_send(
         actor=hidden, membership=membership_of(hidden, hood), post=veras, invitee=sanne
     )
 
     initiative = initiative_services.initiative_create(
-        actor=sanne, neighbourhood=hood, name="Moestuin", what_and_why="Samen tuinieren"
+        actor=sanne,
+        neighbourhood=hood,
+        name="Moestuin",
+        what_and_why="Samen tuinieren",
+        membership=membership_of(sanne, hood),
     )
     start = timezone.now() + timedelta(days=3)
     activity = initiative_services.activity_add(
@@ -111,9 +132,19 @@ def busy(world):
         ends_at=start + timedelta(hours=2),
         capacity=1,
     )
-    initiative_services.sign_up(actor=sanne, activity=activity)
-    initiative_services.sign_up(actor=karim, activity=activity)  # waiting list
-    network_services.acquaintance_add(actor=sanne, neighbourhood=hood, other=hidden)
+    initiative_services.sign_up(
+        actor=sanne,
+        activity=activity,
+        membership=membership_of(sanne, activity.initiative.neighbourhood),
+    )
+    initiative_services.sign_up(
+        actor=karim,
+        activity=activity,
+        membership=membership_of(karim, activity.initiative.neighbourhood),
+    )  # waiting list
+    network_services.acquaintance_add(
+        actor=sanne, neighbourhood=hood, other=hidden, membership=membership_of(sanne, hood)
+    )
     consent_grant(user=sanne, neighbourhood=hood, scope="safety_net")
     notify(user=sanne, kind="thanks", title="Dank je wel", url="/mijn/")
     access.note_reads(

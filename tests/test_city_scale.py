@@ -14,6 +14,7 @@ from buurtkracht.jobs.models import JobRun, JobState
 from buurtkracht.jobs.queue import app
 from buurtkracht.jobs.schedule import SCHEDULE
 from buurtkracht.people.models import Profile
+from tests.factories import membership_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,9 +86,18 @@ def test_a_ledger_that_does_not_verify_fails_its_job_with_what_is_wrong(world):
 
     world.hood.modules = [*world.hood.modules, "timebank"]
     world.hood.save()
-    timebank.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=60)
+    timebank.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        welcome_credit=60,
+        membership=membership_of(world.admin, world.hood),
+    )
     timebank.give(
-        actor=world.resident, neighbourhood=world.hood, to_user=world.connector, minutes=5
+        actor=world.resident,
+        neighbourhood=world.hood,
+        to_user=world.connector,
+        minutes=5,
+        membership=membership_of(world.resident, world.hood),
     )
     entry = Entry.objects.filter(neighbourhood=world.hood).first()
     _tamper("UPDATE timebank_entry SET amount = amount + 1 WHERE id = %s", [entry.pk])

@@ -6,6 +6,7 @@ from django.db import connection
 
 from buurtkracht.exchange import services
 from buurtkracht.exchange.models import Exchange, HelpInvitation
+from tests.factories import membership_of
 
 from .test_concurrency import run_together
 from .test_exchange import _invite
@@ -24,6 +25,7 @@ def test_an_invitation_is_accepted_once_even_at_the_same_moment(world):
         neighbourhood=world.hood,
         kind="request",
         text="Wie helpt met boodschappen?",
+        membership=membership_of(world.resident, world.hood),
     )
     invitation = _invite(world.resident, post, world.connector)
     results, errors = run_together(
@@ -48,7 +50,11 @@ def test_the_requester_decides_once_even_from_two_devices(world):
     from buurtkracht.people.services import consent_grant
 
     post = services.post_create(
-        actor=world.resident, neighbourhood=world.hood, kind="request", text="Wie helpt mij?"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        kind="request",
+        text="Wie helpt mij?",
+        membership=membership_of(world.resident, world.hood),
     )
     consent_grant(user=world.resident, neighbourhood=world.hood, scope="connector_outreach")
     invitation = _invite(world.connector, post, world.professional)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from buurtkracht.initiatives import services
 from buurtkracht.initiatives.models import Activity, SignUp, SignUpStatus
+from tests.factories import membership_of
 
 from . import factories as f
 from .test_concurrency import run_together
@@ -30,7 +31,11 @@ def activity(world):
     world.hood.modules = [*world.hood.modules, "initiatives"]
     world.hood.save()
     initiative = services.initiative_create(
-        actor=world.resident, neighbourhood=world.hood, name="Buurtdiner", what_and_why="Samen eten"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        name="Buurtdiner",
+        what_and_why="Samen eten",
+        membership=membership_of(world.resident, world.hood),
     )
     start = timezone.now() + timedelta(days=2)
     return services.activity_add(
@@ -46,7 +51,14 @@ def activity(world):
 def test_twelve_people_for_five_places_make_five_seats_and_seven_waiting(world, activity):
     people = [f.make_member(world.hood) for _ in range(12)]
     results, errors = run_together(
-        [lambda p=p: services.sign_up(actor=p, activity=activity) for p in people]
+        [
+            lambda p=p: services.sign_up(
+                actor=p,
+                activity=activity,
+                membership=membership_of(p, activity.initiative.neighbourhood),
+            )
+            for p in people
+        ]
     )
     assert errors == []
     statuses = [s.status for s in SignUp.objects.filter(activity=activity)]
@@ -75,7 +87,11 @@ def test_parallel_sign_up_requests_through_the_page(world, activity):
 def test_cancellations_at_the_same_moment_move_up_one_each(world, activity):
     people = [f.make_member(world.hood) for _ in range(9)]
     for person in people:
-        services.sign_up(actor=person, activity=activity)
+        services.sign_up(
+            actor=person,
+            activity=activity,
+            membership=membership_of(person, activity.initiative.neighbourhood),
+        )
     leaving = people[:3]  # three confirmed people cancel at once
     results, errors = run_together(
         [lambda p=p: services.sign_up_cancel(actor=p, activity=activity) for p in leaving]

@@ -19,6 +19,7 @@ from buurtkracht.neighbourhoods.models import Neighbourhood
 from buurtkracht.timebank import services
 from buurtkracht.timebank.ledger import verify
 from buurtkracht.timebank.models import Account, Entry, Rules, Transfer, TransferKind
+from tests.factories import membership_of
 
 from . import factories as f
 
@@ -50,6 +51,7 @@ def bank(db):
         max_balance=HIGH,
         welcome_credit=0,
         pot=False,
+        membership=membership_of(people[0], hood),
     )
     hood.refresh_from_db()
     for person in people:
@@ -101,6 +103,7 @@ def _give_randomly(barrier, queue, seed, hood_pk, user_pks):
                     neighbourhood=hood,
                     to_user=receiver,
                     minutes=rng.randint(1, 90),
+                    membership=membership_of(giver, hood),
                 )
             except ValidationError:
                 refusals += 1
@@ -170,7 +173,12 @@ def _confirm_once(barrier, queue, hood_pk, giver_pk, receiver_pk):
         giver, receiver = User.objects.get(pk=giver_pk), User.objects.get(pk=receiver_pk)
         barrier.wait(timeout=60)
         pk = services.give(
-            actor=giver, neighbourhood=hood, to_user=receiver, minutes=30, key="same"
+            actor=giver,
+            neighbourhood=hood,
+            to_user=receiver,
+            minutes=30,
+            key="same",
+            membership=membership_of(giver, hood),
         ).pk
     except BaseException:  # noqa: BLE001 - reported to the parent
         error = traceback.format_exc()

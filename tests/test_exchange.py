@@ -25,7 +25,9 @@ def _request(world, **kw):
         "kind": "request",
         "text": "Mijn fietsband is lek, wie kan helpen?",
     }
-    return services.post_create(**{**defaults, **kw})
+    fields = {**defaults, **kw}
+    fields.setdefault("membership", membership_of(fields["actor"], fields["neighbourhood"]))
+    return services.post_create(**fields)
 
 
 def _invite(actor, post, invitee, **kw):
@@ -287,6 +289,7 @@ def test_an_offer_is_answered_the_same_way(world):
         neighbourhood=world.hood,
         kind="offer",
         text="Ik repareer fietsen op zaterdag",
+        membership=membership_of(world.connector, world.hood),
     )
     invitation = _invite(world.connector, offer, world.resident)
     exchange = services.invitation_answer(actor=world.resident, invitation=invitation, accept=True)

@@ -46,6 +46,7 @@ def inloop(world):
         neighbourhood=world.hood,
         name="Inloop De Linde",
         what_and_why="Elke dinsdag koffie en een praatje.",
+        membership=membership_of(world.resident, world.hood),
     )
     task = services.task_add(
         actor=world.resident, initiative=initiative, title="Gastvrouw of gastheer bij de inloop"
@@ -70,7 +71,11 @@ def test_open_tasks_suggest_neighbours_whose_gifts_fit_with_a_reason(inloop):
 def test_people_of_the_initiative_and_people_invited_are_not_suggested(inloop):
     world, initiative, task = inloop
     services.task_invite(actor=world.resident, task=task, invitee=world.connector)
-    services.ask_to_join(actor=world.admin, initiative=initiative)
+    services.ask_to_join(
+        actor=world.admin,
+        initiative=initiative,
+        membership=membership_of(world.admin, initiative.neighbourhood),
+    )
     assert selectors.task_suggestions(task, viewer=world.resident, membership=None) == []
 
 
@@ -224,7 +229,11 @@ def test_yes_after_someone_else_took_the_task_changes_nothing(inloop):
 
 def test_someone_who_had_asked_to_join_becomes_a_member_by_saying_yes(inloop):
     world, initiative, task = inloop
-    services.ask_to_join(actor=world.admin, initiative=initiative)
+    services.ask_to_join(
+        actor=world.admin,
+        initiative=initiative,
+        membership=membership_of(world.admin, initiative.neighbourhood),
+    )
     invitation = services.task_invite(actor=world.resident, task=task, invitee=world.admin)
     services.task_invitation_answer(actor=world.admin, invitation=invitation, accept=True)
     assert services.role_of(world.admin, initiative) == "member"
@@ -315,7 +324,12 @@ def banked(inloop):
     from buurtkracht.timebank import services as timebank
 
     world, initiative, task = inloop
-    timebank.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=120)
+    timebank.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        welcome_credit=120,
+        membership=membership_of(world.admin, world.hood),
+    )
     world.hood.refresh_from_db()
     return world, initiative, task
 
@@ -338,7 +352,12 @@ def test_renaming_or_closing_the_initiative_follows_on_its_account(banked):
     services.initiative_close(actor=world.resident, initiative=initiative)
     assert not Account.objects.get(initiative=initiative).is_open
     with pytest.raises(ValidationError) as refused:
-        services.time_donate(actor=world.connector, initiative=initiative, minutes=30)
+        services.time_donate(
+            actor=world.connector,
+            initiative=initiative,
+            minutes=30,
+            membership=membership_of(world.connector, initiative.neighbourhood),
+        )
     assert refused.value.code == "closed"
 
 
@@ -348,7 +367,12 @@ def test_neighbours_give_time_and_owners_thank_people_of_the_initiative(banked):
     from buurtkracht.timebank.models import Account
 
     world, initiative, task = banked
-    services.time_donate(actor=world.connector, initiative=initiative, minutes=90)
+    services.time_donate(
+        actor=world.connector,
+        initiative=initiative,
+        minutes=90,
+        membership=membership_of(world.connector, initiative.neighbourhood),
+    )
     account = Account.objects.get(initiative=initiative)
     assert account.balance == 90
     invitation = services.task_invite(actor=world.resident, task=task, invitee=world.admin)
@@ -407,7 +431,11 @@ def test_the_page_shows_the_time_account_and_takes_gifts_of_time(banked, client_
     assert client_for("anonymous").get(detail).context["time"] is None  # members only
     # The owner thanks the person who took the task.
     services.task_take(actor=world.resident, task=task)
-    services.ask_to_join(actor=world.connector, initiative=initiative)
+    services.ask_to_join(
+        actor=world.connector,
+        initiative=initiative,
+        membership=membership_of(world.connector, initiative.neighbourhood),
+    )
     services.decide(
         actor=world.resident,
         involvement=initiative.people.get(user=world.connector),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from buurtkracht.initiatives import selectors, services
 from buurtkracht.initiatives.models import Activity, Initiative, Involvement, SignUp, Task
+from tests.factories import membership_of
 
 from . import factories as f
 
@@ -30,6 +31,7 @@ def repair(world):
         what_and_why="Samen spullen maken in plaats van weggooien.",
         for_whom="Iedereen in de buurt",
         address="Buurthuis De Linde",
+        membership=membership_of(world.resident, world.hood),
     )
     return world, initiative
 
@@ -52,6 +54,7 @@ def test_professionals_cannot_own_an_initiative(world, persona):
             neighbourhood=world.hood,
             name="Van de gemeente",
             what_and_why="Iets",
+            membership=membership_of(getattr(world, persona), world.hood),
         )
     assert refused.value.code == "not_resident"
     assert not Initiative.objects.exists()
@@ -65,18 +68,27 @@ def test_names_are_unique_per_neighbourhood_and_texts_are_required(repair):
             neighbourhood=world.hood,
             name="repair café lindenhof",
             what_and_why="x",
+            membership=membership_of(world.connector, world.hood),
         )
     assert refused.value.error_dict["name"][0].code == "name_taken"
     with pytest.raises(ValidationError) as refused:
         services.initiative_create(
-            actor=world.connector, neighbourhood=world.hood, name="  ", what_and_why="x"
+            actor=world.connector,
+            neighbourhood=world.hood,
+            name="  ",
+            what_and_why="x",
+            membership=membership_of(world.connector, world.hood),
         )
     assert refused.value.error_dict["name"][0].code == "required"
 
 
 def test_joining_is_asked_and_owners_decide(repair):
     world, initiative = repair
-    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    asked = services.ask_to_join(
+        actor=world.connector,
+        initiative=initiative,
+        membership=membership_of(world.connector, initiative.neighbourhood),
+    )
     with pytest.raises(ValidationError) as refused:
         services.decide(actor=world.connector, involvement=asked, accept=True)
     assert refused.value.code == "not_owner"
@@ -86,10 +98,18 @@ def test_joining_is_asked_and_owners_decide(repair):
         services.decide(actor=world.resident, involvement=asked, accept=False)
     assert refused.value.code == "already_answered"
     with pytest.raises(ValidationError) as refused:
-        services.ask_to_join(actor=world.connector, initiative=initiative)
+        services.ask_to_join(
+            actor=world.connector,
+            initiative=initiative,
+            membership=membership_of(world.connector, initiative.neighbourhood),
+        )
     assert refused.value.code == "already_part"
     with pytest.raises(ValidationError) as refused:
-        services.ask_to_join(actor=world.outsider, initiative=initiative)
+        services.ask_to_join(
+            actor=world.outsider,
+            initiative=initiative,
+            membership=membership_of(world.outsider, initiative.neighbourhood),
+        )
     assert refused.value.code == "not_member"
 
 
@@ -102,7 +122,11 @@ def test_the_last_owner_cannot_go(repair):
     with pytest.raises(ValidationError) as refused:
         services.leave(actor=world.resident, initiative=initiative)
     assert refused.value.code == "last_owner"
-    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    asked = services.ask_to_join(
+        actor=world.connector,
+        initiative=initiative,
+        membership=membership_of(world.connector, initiative.neighbourhood),
+    )
     services.decide(actor=world.resident, involvement=asked, accept=True)
     services.set_role(actor=world.resident, involvement=asked, role="owner")
     services.leave(actor=world.resident, initiative=initiative)  # now someone else owns it
@@ -111,7 +135,11 @@ def test_the_last_owner_cannot_go(repair):
 
 def test_a_professional_cannot_be_made_owner(repair):
     world, initiative = repair
-    asked = services.ask_to_join(actor=world.professional, initiative=initiative)
+    asked = services.ask_to_join(
+        actor=world.professional,
+        initiative=initiative,
+        membership=membership_of(world.professional, initiative.neighbourhood),
+    )
     services.decide(actor=world.resident, involvement=asked, accept=True)
     with pytest.raises(ValidationError) as refused:
         services.set_role(actor=world.resident, involvement=asked, role="owner")
@@ -129,7 +157,11 @@ def test_tasks_are_added_by_owners_and_taken_by_the_people_of_the_initiative(rep
     with pytest.raises(ValidationError) as refused:
         services.task_take(actor=world.connector, task=task)
     assert refused.value.code == "not_part"
-    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    asked = services.ask_to_join(
+        actor=world.connector,
+        initiative=initiative,
+        membership=membership_of(world.connector, initiative.neighbourhood),
+    )
     services.decide(actor=world.resident, involvement=asked, accept=True)
     services.task_take(actor=world.connector, task=task)
     with pytest.raises(ValidationError) as refused:
@@ -185,19 +217,39 @@ def test_sign_ups_fill_the_places_then_the_waiting_list_which_moves_up(repair):
         ends_at=end,
         capacity=2,
     )
-    first = services.sign_up(actor=world.connector, activity=activity)
-    second = services.sign_up(actor=world.admin, activity=activity)
-    third = services.sign_up(actor=world.facilitator, activity=activity)
+    first = services.sign_up(
+        actor=world.connector,
+        activity=activity,
+        membership=membership_of(world.connector, activity.initiative.neighbourhood),
+    )
+    second = services.sign_up(
+        actor=world.admin,
+        activity=activity,
+        membership=membership_of(world.admin, activity.initiative.neighbourhood),
+    )
+    third = services.sign_up(
+        actor=world.facilitator,
+        activity=activity,
+        membership=membership_of(world.facilitator, activity.initiative.neighbourhood),
+    )
     assert (first.status, second.status, third.status) == ("confirmed", "confirmed", "waiting")
     with pytest.raises(ValidationError) as refused:
-        services.sign_up(actor=world.connector, activity=activity)
+        services.sign_up(
+            actor=world.connector,
+            activity=activity,
+            membership=membership_of(world.connector, activity.initiative.neighbourhood),
+        )
     assert refused.value.code == "already_signed_up"
     services.sign_up_cancel(actor=world.connector, activity=activity)
     third.refresh_from_db()
     activity.refresh_from_db()
     assert third.status == "confirmed" and activity.confirmed == 2
     with pytest.raises(ValidationError) as refused:
-        services.sign_up(actor=world.outsider, activity=activity)
+        services.sign_up(
+            actor=world.outsider,
+            activity=activity,
+            membership=membership_of(world.outsider, activity.initiative.neighbourhood),
+        )
     assert refused.value.code == "not_member"
 
 
@@ -224,7 +276,11 @@ def test_fragility_tells_when_it_rests_on_one_person(repair):
     signal = selectors.fragility(initiative)
     assert signal.level == "fragile" and signal.carriers == 1
     assert "rust op 1 persoon" in signal.reasons
-    asked = services.ask_to_join(actor=world.connector, initiative=initiative)
+    asked = services.ask_to_join(
+        actor=world.connector,
+        initiative=initiative,
+        membership=membership_of(world.connector, initiative.neighbourhood),
+    )
     services.decide(actor=world.resident, involvement=asked, accept=True)
     task = Task.objects.get(title="Penningmeester")
     services.task_release(actor=world.resident, task=task)
@@ -357,7 +413,11 @@ def test_the_neighbourhood_lists_initiatives_by_how_they_are_doing(repair, clien
     world, initiative = repair
     other = f.make_member(world.hood, name="Joke")
     services.initiative_create(
-        actor=other, neighbourhood=world.hood, name="Leesclub", what_and_why="Boeken lezen"
+        actor=other,
+        neighbourhood=world.hood,
+        name="Leesclub",
+        what_and_why="Boeken lezen",
+        membership=membership_of(other, world.hood),
     )
     html = client.get(_url("list")).content.decode()
     assert "Repair Café Lindenhof" in html and "Leesclub" in html
@@ -427,6 +487,7 @@ def test_professionals_record_support_but_cannot_edit(repair):
         kind="space",
         description="Gratis zaal op zaterdag",
         given_on=timezone.localdate(),
+        membership=membership_of(world.professional, initiative.neighbourhood),
     )
     assert support.organisation == world.organisation
     with pytest.raises(ValidationError) as refused:
@@ -436,6 +497,7 @@ def test_professionals_record_support_but_cannot_edit(repair):
             kind="money",
             description="x",
             given_on=timezone.localdate(),
+            membership=membership_of(world.resident, initiative.neighbourhood),
         )
     assert refused.value.code == "not_supporter"
     with pytest.raises(ValidationError) as refused:
@@ -553,8 +615,16 @@ def test_people_signed_up_get_one_reminder_a_day_before_by_mail_and_in_the_app(
         ends_at=start + timedelta(hours=3),
         capacity=1,
     )
-    services.sign_up(actor=world.connector, activity=activity)
-    services.sign_up(actor=world.admin, activity=activity)  # waiting: no reminder
+    services.sign_up(
+        actor=world.connector,
+        activity=activity,
+        membership=membership_of(world.connector, activity.initiative.neighbourhood),
+    )
+    services.sign_up(
+        actor=world.admin,
+        activity=activity,
+        membership=membership_of(world.admin, activity.initiative.neighbourhood),
+    )  # waiting: no reminder
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_activity_reminders", stdout=out)
@@ -605,7 +675,11 @@ def test_owners_change_the_description_and_others_cannot(repair, client_for):
     client_for("resident").post(edit, data)
     initiative.refresh_from_db()
     assert initiative.name == "Repair Café"
-    services.ask_to_join(actor=world.professional, initiative=initiative)
+    services.ask_to_join(
+        actor=world.professional,
+        initiative=initiative,
+        membership=membership_of(world.professional, initiative.neighbourhood),
+    )
     client_for("professional").post(edit, {**data, "e-name": "Overgenomen"})
     initiative.refresh_from_db()
     assert initiative.name == "Repair Café"  # professionals back initiatives, never edit them
@@ -678,7 +752,11 @@ def test_an_initiative_starts_with_a_photo_without_location_shown_on_its_page(wo
     initiative.refresh_from_db()
     assert initiative.photo.name.endswith(".jpg")
     other = services.initiative_create(
-        actor=world.resident, neighbourhood=world.hood, name="Zonder foto", what_and_why="x"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        name="Zonder foto",
+        what_and_why="x",
+        membership=membership_of(world.resident, world.hood),
     )
     missing = _url("initiative_photo", initiative_id=other.pk)
     assert client_for("anonymous").get(missing).status_code == 404

@@ -17,6 +17,7 @@ from buurtkracht.jobs import services
 from buurtkracht.jobs.models import JobRun, JobState, Snapshot
 from buurtkracht.jobs.queue import app
 from buurtkracht.jobs.selectors import stored
+from tests.factories import membership_of
 
 from . import factories as f
 
@@ -267,7 +268,11 @@ def test_the_cached_public_part_of_the_neighbourhood_page_follows_every_change(w
     url = reverse("neighbourhoods:home", kwargs=HOOD)
     assert "Moestuin" not in client.get(url).content.decode()
     initiatives.initiative_create(
-        actor=world.resident, neighbourhood=world.hood, name="Moestuin", what_and_why="Samen"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        name="Moestuin",
+        what_and_why="Samen",
+        membership=membership_of(world.resident, world.hood),
     )
     page = client.get(url).content.decode()
     assert "Moestuin" in page and "<strong>5</strong>" in page

@@ -8,6 +8,7 @@ from buurtkracht.core.choices import Role
 from buurtkracht.core.models import ActionLog
 from buurtkracht.neighbourhoods import services
 from buurtkracht.neighbourhoods.models import Invitation, Membership, Neighbourhood
+from tests.factories import membership_of
 
 from . import factories as f
 from .helpers import dutch, refused
@@ -310,7 +311,11 @@ def test_admin_removes_a_member_and_their_account_closes(world, client_for):
     from buurtkracht.timebank import services as timebank
     from buurtkracht.timebank.models import Account
 
-    timebank.rules_set(actor=world.admin, neighbourhood=world.hood)
+    timebank.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        membership=membership_of(world.admin, world.hood),
+    )
     membership = Membership.objects.get(user=world.resident, neighbourhood=world.hood)
     page = client_for("admin").get(reverse("neighbourhoods:members", kwargs={"slug": "lindenhof"}))
     remove = reverse(

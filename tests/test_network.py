@@ -21,6 +21,7 @@ from buurtkracht.network.models import Acquaintance, ImportedTie, Introduction, 
 from buurtkracht.network.ties import network_of
 from buurtkracht.people.models import AccessLog, Contact
 from buurtkracht.people.services import consent_grant
+from tests.factories import membership_of
 
 from . import factories as f
 
@@ -86,16 +87,36 @@ def test_carrying_tasks_together_and_small_activities_make_ties(net):
 
 
 def test_ik_ken_counts_once_the_other_says_yes(net):
-    asked = services.acquaintance_add(actor=net.resident, neighbourhood=net.hood, other=net.bas)
+    asked = services.acquaintance_add(
+        actor=net.resident,
+        neighbourhood=net.hood,
+        other=net.bas,
+        membership=membership_of(net.resident, net.hood),
+    )
     assert _pair(net.resident, net.bas) not in network_of(net.hood).weights
     with pytest.raises(ValidationError) as twice:
-        services.acquaintance_add(actor=net.resident, neighbourhood=net.hood, other=net.bas)
+        services.acquaintance_add(
+            actor=net.resident,
+            neighbourhood=net.hood,
+            other=net.bas,
+            membership=membership_of(net.resident, net.hood),
+        )
     assert twice.value.code == "already_added"
     with pytest.raises(ValidationError) as back:
-        services.acquaintance_add(actor=net.bas, neighbourhood=net.hood, other=net.resident)
+        services.acquaintance_add(
+            actor=net.bas,
+            neighbourhood=net.hood,
+            other=net.resident,
+            membership=membership_of(net.bas, net.hood),
+        )
     assert back.value.code == "asked_you_first"
     with pytest.raises(ValidationError) as oneself:
-        services.acquaintance_add(actor=net.resident, neighbourhood=net.hood, other=net.resident)
+        services.acquaintance_add(
+            actor=net.resident,
+            neighbourhood=net.hood,
+            other=net.resident,
+            membership=membership_of(net.resident, net.hood),
+        )
     assert oneself.value.code == "self"
     with pytest.raises(ValidationError) as not_named:
         services.acquaintance_answer(actor=net.resident, acquaintance=asked, yes=True)
@@ -344,7 +365,12 @@ def test_the_pages_for_residents_ik_ken_and_introductions(net, client_for):
 def test_the_neighbour_named_answers_on_their_page(net, client_for):
     from django.test import Client
 
-    asked = services.acquaintance_add(actor=net.resident, neighbourhood=net.hood, other=net.bas)
+    asked = services.acquaintance_add(
+        actor=net.resident,
+        neighbourhood=net.hood,
+        other=net.bas,
+        membership=membership_of(net.resident, net.hood),
+    )
     url = reverse("network:know_answer", kwargs={**HOOD, "acquaintance_id": asked.pk})
     refused = client_for("resident").post(url, {"yes": "1"}, follow=True)  # not the one named
     assert "Alleen" in refused.content.decode()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from buurtkracht.exchange import services
 from buurtkracht.people.services import consent_grant
+from tests.factories import membership_of
 
 from .conftest import PERSONAS
 from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, run_case
@@ -21,10 +22,15 @@ def _objects(world):
         neighbourhood=world.hood,
         kind="request",
         text="Wie helpt met de tuin?",
+        membership=membership_of(world.resident, world.hood),
     )
     invitation = _invite(world.resident, post, world.connector)
     exchange_post = services.post_create(
-        actor=world.resident, neighbourhood=world.hood, kind="request", text="Boodschappen doen"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        kind="request",
+        text="Boodschappen doen",
+        membership=membership_of(world.resident, world.hood),
     )
     accepted = _invite(world.resident, exchange_post, world.admin)
     exchange = services.invitation_answer(actor=world.admin, invitation=accepted, accept=True)

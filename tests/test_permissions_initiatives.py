@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from buurtkracht.initiatives import services
+from tests.factories import membership_of
 
 from .conftest import PERSONAS
 from .matrix import REDIRECT, Case, case_id, everyone, members_only, run_case
@@ -25,6 +26,7 @@ def _objects(world):
         name="Moestuin",
         what_and_why="Groente",
         photo=SimpleUploadedFile("tuin.jpg", _jpeg(), content_type="image/jpeg"),
+        membership=membership_of(world.resident, world.hood),
     )
     start = timezone.now() + timedelta(days=3)
     activity = services.activity_add(
@@ -42,7 +44,11 @@ def _objects(world):
     )
     task = services.task_add(actor=world.resident, initiative=initiative, title="Koffie zetten")
     invitation = services.task_invite(actor=world.resident, task=task, invitee=world.connector)
-    involvement = services.ask_to_join(actor=world.facilitator, initiative=initiative)
+    involvement = services.ask_to_join(
+        actor=world.facilitator,
+        initiative=initiative,
+        membership=membership_of(world.facilitator, initiative.neighbourhood),
+    )
     budget = services.budget_request(
         actor=world.resident, initiative=initiative, title="Zaden", lines=[("Zaden", "10")]
     )

@@ -4,7 +4,9 @@ import pytest
 
 from buurtkracht.exchange.services import post_create
 from buurtkracht.people.services import consent_grant
+from buurtkracht.places.models import Place
 from buurtkracht.support.services import safety_net_sweep
+from tests.factories import membership_of
 
 from .conftest import PERSONAS
 from .matrix import LOGIN, REDIRECT, Case, case_id, members_only, only, run_case
@@ -20,10 +22,12 @@ def _objects(world):
         kind="request",
         text="Ik kan dit niet alleen",
         needs_more=True,
+        membership=membership_of(world.resident, world.hood),
     )
     safety_net_sweep()
     case = world.resident.posts.get().safety_net_case
-    return {"case": case}
+    place = Place.objects.create(neighbourhood=world.hood, name="Wijkteam", kind="zorg")
+    return {"case": case, "place": place}
 
 
 def _case(world, objects):
@@ -34,11 +38,25 @@ CASES = [
     Case("support:queue", only(["professional", "admin"]), kwargs=HOOD),
     Case("support:case", only(["professional", "admin"]), kwargs=_case),
     Case(
-        "support:case",
+        "support:case_contacted",
         only(["professional", "admin"], REDIRECT),
         method="post",
         kwargs=_case,
-        data={"action": "contacted", "note": "Gebeld"},
+        data={"note": "Gebeld"},
+    ),
+    Case(
+        "support:case_refer",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=_case,
+        data=lambda world, objects: {"place": objects["place"].pk},
+    ),
+    Case(
+        "support:case_close",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=_case,
+        data={"note": "Opgelost"},
     ),
     # The resident's own view of their case; for other members it is not there.
     Case(

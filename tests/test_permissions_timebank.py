@@ -3,6 +3,7 @@
 import pytest
 
 from buurtkracht.timebank import services
+from tests.factories import membership_of
 
 from .conftest import PERSONAS
 from .matrix import REDIRECT, Case, case_id, members_only, only, run_case
@@ -13,9 +14,18 @@ HOOD = {"slug": "lindenhof"}
 def _objects(world):
     world.hood.modules = [*world.hood.modules, "timebank"]
     world.hood.save()
-    services.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=60)
+    services.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        welcome_credit=60,
+        membership=membership_of(world.admin, world.hood),
+    )
     transfer = services.give(
-        actor=world.resident, neighbourhood=world.hood, to_user=world.connector, minutes=15
+        actor=world.resident,
+        neighbourhood=world.hood,
+        to_user=world.connector,
+        minutes=15,
+        membership=membership_of(world.resident, world.hood),
     )
     from buurtkracht.timebank import importing
 

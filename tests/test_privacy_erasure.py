@@ -20,6 +20,7 @@ from buurtkracht.privacy.erasure import CLOSE, ERASURE, account_erase, pseudonym
 from buurtkracht.timebank import ledger
 from buurtkracht.timebank import selectors as timebank_selectors
 from buurtkracht.timebank.models import Account
+from tests.factories import membership_of
 
 from . import privacy_world
 from .factories import PASSWORD, make_member
@@ -86,7 +87,11 @@ def test_erasure_keeps_the_ledger_and_every_balance(busy):
 
 def test_an_initiative_goes_to_its_other_owner(busy):
     karim, initiative = busy.connector, busy.initiative
-    initiative_services.ask_to_join(actor=karim, initiative=initiative)
+    initiative_services.ask_to_join(
+        actor=karim,
+        initiative=initiative,
+        membership=membership_of(karim, initiative.neighbourhood),
+    )
     involvement = Involvement.objects.get(user=karim, initiative=initiative)
     initiative_services.decide(actor=busy.resident, involvement=involvement, accept=True)
     initiative_services.set_role(actor=busy.resident, involvement=involvement, role="owner")
@@ -109,7 +114,11 @@ def test_an_initiative_with_nobody_to_take_it_closes_and_keeps_an_owner(busy):
 
 def test_she_may_close_it_rather_than_hand_it_on(busy):
     karim, initiative = busy.connector, busy.initiative
-    initiative_services.ask_to_join(actor=karim, initiative=initiative)
+    initiative_services.ask_to_join(
+        actor=karim,
+        initiative=initiative,
+        membership=membership_of(karim, initiative.neighbourhood),
+    )
     involvement = Involvement.objects.get(user=karim, initiative=initiative)
     initiative_services.decide(actor=busy.resident, involvement=involvement, accept=True)
     account_erase(user=busy.resident, current=PASSWORD, successors={initiative.pk: CLOSE})

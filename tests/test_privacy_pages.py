@@ -10,6 +10,7 @@ from buurtkracht.accounts.models import User
 from buurtkracht.initiatives import services as initiative_services
 from buurtkracht.initiatives.models import Involvement
 from buurtkracht.initiatives.models import Role as InitiativeRole
+from tests.factories import membership_of
 
 from . import privacy_world
 from .factories import PASSWORD
@@ -58,7 +59,11 @@ def test_my_pages_link_to_the_export_and_the_erasure(world, client_for):
 
 def test_an_initiative_goes_to_the_member_she_chose(busy, client_for):
     karim, initiative = busy.connector, busy.initiative
-    initiative_services.ask_to_join(actor=karim, initiative=initiative)
+    initiative_services.ask_to_join(
+        actor=karim,
+        initiative=initiative,
+        membership=membership_of(karim, initiative.neighbourhood),
+    )
     involvement = Involvement.objects.get(user=karim, initiative=initiative)
     initiative_services.decide(actor=busy.resident, involvement=involvement, accept=True)
     client = client_for("resident")

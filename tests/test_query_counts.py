@@ -24,6 +24,7 @@ from buurtkracht.gifts.steps import STEP_BY_KEY
 from buurtkracht.initiatives import services as initiative_services
 from buurtkracht.people.services import consent_grant
 from buurtkracht.timebank import services as timebank_services
+from tests.factories import membership_of
 
 from . import factories as f
 
@@ -61,15 +62,25 @@ def _gift(person, key):
 def town(world):
     world.hood.modules = [*world.hood.modules, "timebank", "initiatives", "network"]
     world.hood.save()
-    timebank_services.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=60)
+    timebank_services.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        welcome_credit=60,
+        membership=membership_of(world.admin, world.hood),
+    )
     world.request = exchange_services.post_create(
         actor=world.resident,
         neighbourhood=world.hood,
         kind="request",
         text="Mijn fietsband is lek, wie kan helpen?",
+        membership=membership_of(world.resident, world.hood),
     )
     world.initiative = initiative_services.initiative_create(
-        actor=world.resident, neighbourhood=world.hood, name="Moestuin", what_and_why="Samen"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        name="Moestuin",
+        what_and_why="Samen",
+        membership=membership_of(world.resident, world.hood),
     )
     start = timezone.now() + timedelta(days=3)
     world.activity = initiative_services.activity_add(
@@ -91,9 +102,17 @@ def _grow(world, count: int) -> None:
         person = f.make_member(world.hood, role=Role.RESIDENT, name=f"Buur{n:02d}")
         _gift(person, "fiets-repareren" if n % 2 else "tuinieren")
         consent_grant(user=person, neighbourhood=world.hood, scope="network_names")
-        initiative_services.sign_up(actor=person, activity=world.activity)
+        initiative_services.sign_up(
+            actor=person,
+            activity=world.activity,
+            membership=membership_of(person, world.activity.initiative.neighbourhood),
+        )
         post = exchange_services.post_create(
-            actor=person, neighbourhood=world.hood, kind="request", text=f"Hulp bij klus {n}"
+            actor=person,
+            neighbourhood=world.hood,
+            kind="request",
+            text=f"Hulp bij klus {n}",
+            membership=membership_of(person, world.hood),
         )
         if n % 3 == 0:  # the connector helps: an exchange done by both is a tie
             invitation = exchange_services.invitation_send(

@@ -14,6 +14,7 @@ from buurtkracht.support import services
 from buurtkracht.support.models import SafetyNetCase, SafetyNetMessage
 
 from . import factories as f
+from .factories import membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def _case(world, **post):
         kind="request",
         text=post.pop("text", "Ik kan mijn huur niet betalen"),
         needs_more=True,
+        membership=membership_of(world.resident, world.hood),
         **post,
     )
     services.safety_net_sweep()

@@ -13,6 +13,7 @@ from buurtkracht.gifts.models import Gift, OfferVector, TaxonomyItem
 from buurtkracht.gifts.steps import STEP_BY_KEY
 from buurtkracht.matching import commands, ranker, relevance, semantic
 from buurtkracht.matching.relevance import Candidate, text_relevance
+from tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,12 @@ def _gift(user, text="", key=None, visibility="neighbourhood"):
 
 def _request(world, text, **kw):
     return services.post_create(
-        actor=world.resident, neighbourhood=world.hood, kind="request", text=text, **kw
+        actor=world.resident,
+        neighbourhood=world.hood,
+        kind="request",
+        text=text,
+        membership=membership_of(world.resident, world.hood),
+        **kw,
     )
 
 

@@ -23,6 +23,8 @@ from buurtkracht.support.services import (
     safety_net_sweep,
     support_settings_save,
 )
+from tests.factories import membership_of
+from tests.helpers import dutch
 
 from . import factories as f
 
@@ -32,12 +34,14 @@ TEXT = "Wie brengt mij dinsdag naar het ziekenhuis"
 def _request(
     world, *, author=None, hood=None, text=TEXT, days_old=0, item="vervoer-ziekenhuis", **kw
 ):
+    author, hood = author or world.resident, hood or world.hood
     post = post_create(
-        actor=author or world.resident,
-        neighbourhood=hood or world.hood,
+        actor=author,
+        neighbourhood=hood,
         kind="request",
         text=text,
         item=TaxonomyItem.objects.get(key=item) if item else None,
+        membership=membership_of(author, hood),
         **kw,
     )
     if days_old:
@@ -133,7 +137,13 @@ def test_it_only_sends_open_requests(world):
     done = _request(world, days_old=30, needs_more=True)
     Post.objects.filter(pk=taken.pk).update(status=PostStatus.TAKEN)
     Post.objects.filter(pk=done.pk).update(status=PostStatus.DONE)
-    post_create(actor=world.resident, neighbourhood=world.hood, kind="offer", text="Ik kook")
+    post_create(
+        actor=world.resident,
+        neighbourhood=world.hood,
+        kind="offer",
+        text="Ik kook",
+        membership=membership_of(world.resident, world.hood),
+    )
     Post.objects.filter(kind="offer").update(created_at=timezone.now() - timedelta(days=30))
     assert safety_net_sweep() == 0
 
@@ -259,14 +269,18 @@ def test_it_hides_a_case_of_another_neighbourhood(world, client_for):
     _request(world, author=neighbour, hood=world.other, needs_more=True)
     safety_net_sweep()
     other_case = SafetyNetCase.objects.get()
-    url = reverse("support:case", kwargs={"slug": "lindenhof", "case_id": other_case.pk})
-    assert client_for("professional").get(url).status_code == 404
-    assert client_for("professional").post(url, {"action": "contacted"}).status_code == 404
+    kwargs = {"slug": "lindenhof", "case_id": other_case.pk}
+    assert client_for("professional").get(reverse("support:case", kwargs=kwargs)).status_code == 404
+    for name in ("support:case_contacted", "support:case_refer", "support:case_close"):
+        response = client_for("professional").post(reverse(name, kwargs=kwargs), {"note": "x"})
+        assert response.status_code == 404
+    other_case.refresh_from_db()
+    assert other_case.status == CaseStatus.NEW
 
 
 def test_it_marks_contacted(world, client_for, case):
-    url = reverse("support:case", kwargs={"slug": "lindenhof", "case_id": case.pk})
-    response = client_for("professional").post(url, {"action": "contacted", "note": "Gebeld"})
+    url = reverse("support:case_contacted", kwargs={"slug": "lindenhof", "case_id": case.pk})
+    response = client_for("professional").post(url, {"note": "Gebeld"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CONTACTED
@@ -276,8 +290,8 @@ def test_it_marks_contacted(world, client_for, case):
 
 def test_it_refers_to_a_place(world, client_for, case):
     place = Place.objects.create(neighbourhood=world.hood, name="Wijkteam", kind="zorg")
-    url = reverse("support:case", kwargs={"slug": "lindenhof", "case_id": case.pk})
-    response = client_for("admin").post(url, {"action": "refer", "place": place.pk})
+    url = reverse("support:case_refer", kwargs={"slug": "lindenhof", "case_id": case.pk})
+    response = client_for("admin").post(url, {"place": place.pk})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.REFERRED
@@ -286,19 +300,22 @@ def test_it_refers_to_a_place(world, client_for, case):
 
 def test_it_refuses_a_place_of_another_neighbourhood_in_the_form(world, client_for, case):
     elsewhere = Place.objects.create(neighbourhood=world.other, name="Elders", kind="zorg")
-    url = reverse("support:case", kwargs={"slug": "lindenhof", "case_id": case.pk})
-    response = client_for("professional").post(url, {"action": "refer", "place": elsewhere.pk})
+    url = reverse("support:case_refer", kwargs={"slug": "lindenhof", "case_id": case.pk})
+    response = client_for("professional").post(url, {"place": elsewhere.pk})
     assert response.status_code == 200
+    assert dutch("Choose a place in this neighbourhood.") in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.NEW
 
 
 def test_it_closes_with_a_note_only(world, client_for, case):
-    url = reverse("support:case", kwargs={"slug": "lindenhof", "case_id": case.pk})
-    assert client_for("professional").post(url, {"action": "close"}).status_code == 200
+    url = reverse("support:case_close", kwargs={"slug": "lindenhof", "case_id": case.pk})
+    refused_page = client_for("professional").post(url, {})
+    assert refused_page.status_code == 200
+    assert dutch("Write a short note on how it ended.") in refused_page.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.NEW
-    response = client_for("professional").post(url, {"action": "close", "note": "Opgelost"})
+    response = client_for("professional").post(url, {"note": "Opgelost"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED

@@ -17,9 +17,18 @@ pytestmark = pytest.mark.django_db
 def done(world):
     world.hood.modules = [*world.hood.modules, "timebank"]
     world.hood.save()
-    services.rules_set(actor=world.admin, neighbourhood=world.hood, min_balance=-300)
+    services.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        min_balance=-300,
+        membership=membership_of(world.admin, world.hood),
+    )
     post = exchange_services.post_create(
-        actor=world.resident, neighbourhood=world.hood, kind="request", text="Gordijnen ophangen"
+        actor=world.resident,
+        neighbourhood=world.hood,
+        kind="request",
+        text="Gordijnen ophangen",
+        membership=membership_of(world.resident, world.hood),
     )
     invitation = exchange_services.invitation_send(
         actor=world.resident,

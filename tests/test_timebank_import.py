@@ -11,6 +11,7 @@ from django.urls import reverse
 from buurtkracht.timebank import importing, services
 from buurtkracht.timebank.ledger import verify
 from buurtkracht.timebank.models import Entry, LedgerImport, Transfer
+from tests.factories import membership_of
 
 from .helpers import refused
 
@@ -23,7 +24,12 @@ HEADER = "overboeking;datum;wie;minuten;omschrijving\n"
 def bank(world):
     world.hood.modules = [*world.hood.modules, "timebank"]
     world.hood.save()
-    services.rules_set(actor=world.admin, neighbourhood=world.hood, min_balance=-120)
+    services.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        min_balance=-120,
+        membership=membership_of(world.admin, world.hood),
+    )
     return world
 
 
@@ -63,14 +69,21 @@ def test_a_good_file_is_previewed_then_written_at_once(bank):
     assert result.balances[str(bank.resident.pk)] == 105
     assert not Transfer.objects.exists()  # the dry run wrote nothing
     job = importing.upload(actor=bank.admin, neighbourhood=bank.hood, filename="oud.csv", data=data)
-    assert importing.commit(actor=bank.admin, job=job) == 3
+    assert (
+        importing.commit(
+            actor=bank.admin, job=job, membership=membership_of(bank.admin, job.neighbourhood)
+        )
+        == 3
+    )
     assert services.member_account(bank.resident, bank.hood).balance == 105
     assert services.member_account(bank.connector, bank.hood).balance == 15
     assert services.pot_of(bank.hood).balance == 30
     assert set(Transfer.objects.values_list("kind", flat=True)) == {"import"}
     assert verify(bank.hood).ok
     with refused("imported"):
-        importing.commit(actor=bank.admin, job=job)
+        importing.commit(
+            actor=bank.admin, job=job, membership=membership_of(bank.admin, job.neighbourhood)
+        )
     assert Transfer.objects.count() == 3
 
 
@@ -105,7 +118,9 @@ def test_a_wrong_file_is_refused_with_the_line_and_nothing_is_written(bank, body
     assert any(message in problem for problem in result.errors), result.errors
     job = importing.upload(actor=bank.admin, neighbourhood=bank.hood, filename="oud.csv", data=data)
     with refused("invalid"):  # the same problems as the dry run's
-        importing.commit(actor=bank.admin, job=job)
+        importing.commit(
+            actor=bank.admin, job=job, membership=membership_of(bank.admin, job.neighbourhood)
+        )
     assert not Entry.objects.exists()  # nothing half-written
 
 

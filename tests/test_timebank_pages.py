@@ -10,8 +10,20 @@ from django.urls import reverse
 from buurtkracht.core.models import ActionLog
 from buurtkracht.timebank import services
 from buurtkracht.timebank.models import Entry, Rules, Transfer
+from tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
+
+
+def _give(giver, receiver, minutes, neighbourhood):
+    """Time given directly, as the time bank page does for the giver."""
+    return services.give(
+        actor=giver,
+        neighbourhood=neighbourhood,
+        to_user=receiver,
+        minutes=minutes,
+        membership=membership_of(giver, neighbourhood),
+    )
 
 
 def _url(name, **kw):
@@ -22,7 +34,12 @@ def _url(name, **kw):
 def bank(world):
     world.hood.modules = [*world.hood.modules, "timebank"]
     world.hood.save()
-    services.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=120)
+    services.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        welcome_credit=120,
+        membership=membership_of(world.admin, world.hood),
+    )
     return world
 
 
@@ -127,10 +144,9 @@ def test_the_admin_grants_from_the_pot_corrects_a_mistake_and_sees_the_months(ba
         neighbourhood=bank.hood,
         to_account=services.pot_of(bank.hood),
         minutes=60,
+        membership=membership_of(bank.resident, bank.hood),
     )
-    wrong = services.give(
-        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30
-    )
+    wrong = _give(bank.resident, bank.connector, 30, bank.hood)
     admin = client_for("admin")
     page = admin.get(_url("manage") + "?wie=Karim")
     html = page.content.decode()
@@ -161,9 +177,9 @@ def test_the_admin_grants_from_the_pot_corrects_a_mistake_and_sees_the_months(ba
 def test_monthly_figures_count_reciprocity(bank):
     from buurtkracht.timebank.selectors import monthly
 
-    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
-    services.give(actor=bank.connector, neighbourhood=bank.hood, to_user=bank.resident, minutes=15)
-    services.give(actor=bank.admin, neighbourhood=bank.hood, to_user=bank.connector, minutes=10)
+    _give(bank.resident, bank.connector, 30, bank.hood)
+    _give(bank.connector, bank.resident, 15, bank.hood)
+    _give(bank.admin, bank.connector, 10, bank.hood)
     month = monthly(neighbourhood=bank.hood)[0]
     assert month.minutes == 55
     assert (month.givers, month.receivers, month.both) == (2, 3, 2)
@@ -171,7 +187,7 @@ def test_monthly_figures_count_reciprocity(bank):
 
 
 def test_exports_hold_every_entry_in_csv_and_xlsx(bank, client_for):
-    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
+    _give(bank.resident, bank.connector, 30, bank.hood)
     admin = client_for("admin")
     response = admin.get(_url("export", fmt="csv"))
     rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig")), delimiter=";"))
@@ -195,9 +211,7 @@ def test_the_export_reads_the_ledger_in_chunks_and_logs_each_person_once(
 
     monkeypatch.setattr(views, "EXPORT_CHUNK", 2)  # several chunks out of a few entries
     for _ in range(3):
-        services.give(
-            actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=5
-        )
+        _give(bank.resident, bank.connector, 5, bank.hood)
     response = client_for("admin").get(_url("export", fmt="csv"))
     assert response.streaming  # never held whole in the worker's memory
     rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig")), delimiter=";"))[1:]
@@ -217,7 +231,7 @@ def test_a_professional_reading_balances_would_be_logged_but_cannot(bank, client
 
 
 def test_a_member_downloads_their_own_history(bank, client_for):
-    services.give(actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30)
+    _give(bank.resident, bank.connector, 30, bank.hood)
     response = client_for("resident").get(_url("my_export", fmt="csv"))
     rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["datum", "soort", "met"]
@@ -278,7 +292,12 @@ def test_a_large_neighbourhood_opens_its_accounts_in_a_job(world, monkeypatch):
 
     monkeypatch.setattr(services, "OPEN_AT_ONCE", 2)
     with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
-        services.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=30)
+        services.rules_set(
+            actor=world.admin,
+            neighbourhood=world.hood,
+            welcome_credit=30,
+            membership=membership_of(world.admin, world.hood),
+        )
     assert not Account.objects.filter(kind="member").exists()  # the page did not wait
     assert Account.objects.filter(kind="pot").exists()
     for callback in callbacks:

@@ -29,6 +29,7 @@ from buurtkracht.core.choices import Role
 from buurtkracht.timebank import services
 from buurtkracht.timebank.ledger import verify
 from buurtkracht.timebank.models import Account, AccountKind, Entry, Rules, Transfer, TransferKind
+from tests.factories import membership_of
 
 from . import factories as f
 
@@ -92,6 +93,7 @@ class TimeBankMachine(RuleBasedStateMachine):
             max_balance=high,
             welcome_credit=welcome,
             pot=True,
+            membership=membership_of(self.admin, self.hood),
         )
         self.hood.refresh_from_db()
         self.low, self.high, self.welcome = low, high, welcome
@@ -195,6 +197,7 @@ class TimeBankMachine(RuleBasedStateMachine):
                 to_user=self.people[receiver],
                 minutes=minutes,
                 note="voor het helpen",
+                membership=membership_of(self.people[giver], self.hood),
             ),
         )
 
@@ -212,6 +215,7 @@ class TimeBankMachine(RuleBasedStateMachine):
                 neighbourhood=self.hood,
                 to_account=self.pot,
                 minutes=minutes,
+                membership=membership_of(self.people[giver], self.hood),
             ),
         )
 
@@ -239,6 +243,7 @@ class TimeBankMachine(RuleBasedStateMachine):
                 to_user=self.people[receiver],
                 minutes=minutes,
                 reason="kan het even niet betalen",
+                membership=membership_of(actor, self.hood),
             ),
         )
 
@@ -260,6 +265,7 @@ class TimeBankMachine(RuleBasedStateMachine):
                 actor=self.admin,
                 transfer=Transfer.objects.get(pk=original.pk),
                 reason="vergissing",
+                membership=membership_of(self.admin, self.hood),
             ),
         )
         if posted is not None:
@@ -275,12 +281,20 @@ class TimeBankMachine(RuleBasedStateMachine):
         if not allowed:
             with pytest.raises(ValidationError):
                 services.rules_set(
-                    actor=self.admin, neighbourhood=self.hood, min_balance=low, max_balance=high
+                    actor=self.admin,
+                    neighbourhood=self.hood,
+                    min_balance=low,
+                    max_balance=high,
+                    membership=membership_of(self.admin, self.hood),
                 )
             assert self._ledger_state() == before
             return
         services.rules_set(
-            actor=self.admin, neighbourhood=self.hood, min_balance=low, max_balance=high
+            actor=self.admin,
+            neighbourhood=self.hood,
+            min_balance=low,
+            max_balance=high,
+            membership=membership_of(self.admin, self.hood),
         )
         self.low, self.high = low, high
         for account in self.model.values():
@@ -298,7 +312,11 @@ class TimeBankMachine(RuleBasedStateMachine):
     def close_an_account(self, who):
         who = self._present(who)
         account = Account.objects.get(pk=self.account_of[who])
-        services.account_close(actor=self.admin, account=account)
+        services.account_close(
+            actor=self.admin,
+            account=account,
+            membership=membership_of(self.admin, account.neighbourhood),
+        )
         self.model[account.pk].is_open = False
 
     @precondition(lambda self: len(self.erased) < 2)

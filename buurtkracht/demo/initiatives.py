@@ -316,6 +316,10 @@ class Initiatives:
                 neighbourhood_id=self.hood_id, kind="member", is_open=True, balance__gte=150
             ).values_list("user_id", flat=True)
         )
+        memberships = {
+            m.user_id: m
+            for m in Membership.objects.filter(neighbourhood_id=self.hood_id, user_id__in=givers)
+        }
         for initiative in initiatives.values():
             if not initiative.is_open:
                 continue
@@ -327,6 +331,7 @@ class Initiatives:
                         neighbourhood=initiative.neighbourhood,
                         to_account=account,
                         minutes=self.rng.choice((30, 45, 60, 90)),
+                        membership=memberships[giver],
                     )
                 except ValidationError:  # the giver is at their lowest balance: skip
                     continue

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from buurtkracht.core import access
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
-from buurtkracht.neighbourhoods.services import require_membership
+from buurtkracht.neighbourhoods.services import acting_membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
 from buurtkracht.people import contact
@@ -33,8 +33,6 @@ from .models import (
     WhenKind,
     WhereKind,
 )
-
-_member = require_membership
 
 
 def _clean_text(text: str, *, limit: int = TEXT_MAX) -> str:
@@ -105,9 +103,11 @@ def post_create(
     recurring: bool = False,
     needs_more: bool = False,
     safety_net_ok: bool = True,
+    membership: Membership | None,
 ) -> Post:
-    """Post a request or an offer in a neighbourhood one is a member of."""
-    _member(actor, neighbourhood)
+    """Post a request or an offer in a neighbourhood one is a member of (`membership`:
+    the actor's there, None when they are not a member)."""
+    acting_membership(actor, neighbourhood, membership)
     text = _clean_text(text)
     starts_at, ends_at, place = _when_and_where(
         neighbourhood, when_kind, starts_at, ends_at, where_kind, place

@@ -93,6 +93,7 @@ def post_new(request, slug):
                 actor=request.user,
                 neighbourhood=request.neighbourhood,
                 kind=PostKind.REQUEST if is_request else PostKind.OFFER,
+                membership=request.membership,
                 **_post_fields(form.cleaned_data),
             )
         except ValidationError as error:

@@ -173,14 +173,17 @@ LAST_ADMIN = gettext_lazy(
 )
 
 
-def require_membership(user, neighbourhood) -> Membership:
-    """The user's membership of `neighbourhood`, or a Dutch ValidationError ("join first")
-    for the services of every app that acts within a neighbourhood."""
-    membership = Membership.objects.filter(user=user, neighbourhood=neighbourhood).first()
+def acting_membership(actor, neighbourhood, membership: Membership | None) -> Membership:
+    """The membership `actor` acts for in `neighbourhood`, as the caller has it (a view's
+    `request.membership`; scripts and tests pass theirs): services never look it up again.
+    None is a Dutch ValidationError ("join first"); someone else's membership, or one of
+    another neighbourhood, is a programming error (ValueError)."""
     if membership is None:
         raise ValidationError(
             _("You are not a member of this neighbourhood. Join it first."), code="not_member"
         )
+    if membership.user_id != actor.pk or membership.neighbourhood_id != neighbourhood.pk:
+        raise ValueError("the membership of someone else, or of another neighbourhood")
     return membership
 
 

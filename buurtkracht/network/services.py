@@ -18,7 +18,7 @@ from buurtkracht.core.access import Action
 from buurtkracht.core.logging import log_action
 from buurtkracht.core.threads import clean_message
 from buurtkracht.neighbourhoods.models import Membership, Neighbourhood
-from buurtkracht.neighbourhoods.services import require_membership
+from buurtkracht.neighbourhoods.services import acting_membership
 from buurtkracht.notifications.models import Kind
 from buurtkracht.notifications.services import notify
 from buurtkracht.people import contact
@@ -67,9 +67,10 @@ def _resident(user, neighbourhood) -> None:
 # --- "Ik ken" ----------------------------------------------------------------------------
 
 
-def acquaintance_add(*, actor, neighbourhood, other) -> Acquaintance:
-    """A resident says they know `other`; it counts once `other` agrees."""
-    require_membership(actor, neighbourhood)
+def acquaintance_add(*, actor, neighbourhood, other, membership: Membership | None) -> Acquaintance:
+    """A resident says they know `other`; it counts once `other` agrees (`membership`:
+    the actor's in `neighbourhood`, None when they are not a member)."""
+    acting_membership(actor, neighbourhood, membership)
     if other.pk == actor.pk:
         raise ValidationError(_("You cannot add yourself."), code="self")
     _resident(other, neighbourhood)

@@ -153,7 +153,10 @@ def know(request, slug):
     other = get_object_or_404(User, pk=form.cleaned_data["other"])
     try:
         services.acquaintance_add(
-            actor=request.user, neighbourhood=request.neighbourhood, other=other
+            actor=request.user,
+            neighbourhood=request.neighbourhood,
+            other=other,
+            membership=request.membership,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -17,34 +17,29 @@ class SupportSettingsForm(forms.Form):
     )
 
 
-class CaseActionForm(forms.Form):
-    CONTACTED = "contacted"
-    REFER = "refer"
-    CLOSE = "close"
-    ACTION_CHOICES = [
-        (CONTACTED, _("I contacted the person")),
-        (REFER, _("I pointed the person to a place on the social map")),
-        (CLOSE, _("Close the case")),
-    ]
+class CaseNoteForm(forms.Form):
+    """What a professional did with a case, in one of its own forms and URLs (contacted,
+    closed): a note; each form on the case page gets its own field ids."""
 
-    action = forms.ChoiceField(label=_("What did you do?"), choices=ACTION_CHOICES)
-    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False)
     note = forms.CharField(
         label=_("Note"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=NOTE_MAX,
         required=False,
     )
 
+
+class CaseReferForm(CaseNoteForm):
+    """Pointing the person to a place of this neighbourhood (the social map)."""
+
+    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none())
+    field_order = ["place", "note"]
+
     def __init__(self, *args, neighbourhood, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.filter(neighbourhood=neighbourhood)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("action") == self.REFER and not data.get("place"):
-            self.add_error("place", _("Choose a place in this neighbourhood."))
-        return data
+        elsewhere = _("Choose a place in this neighbourhood.")
+        self.fields["place"].error_messages.update(required=elsewhere, invalid_choice=elsewhere)
 
 
 class MonthForm(forms.Form):

@@ -13,7 +13,7 @@ from buurtkracht.inventory.spreadsheet import download
 from buurtkracht.people import contact
 
 from . import access, selectors, services
-from .forms import CaseActionForm, MonthForm, SupportSettingsForm
+from .forms import CaseNoteForm, CaseReferForm, MonthForm, SupportSettingsForm
 
 
 @require_GET
@@ -59,35 +59,16 @@ def duty(request, slug):
     return redirect("support:queue", slug=slug)
 
 
-def _case_service(request, case, data):
-    action = data["action"]
-    if action == CaseActionForm.CONTACTED:
-        services.safety_net_case_contacted(actor=request.user, case=case, note=data["note"])
-        return _("Marked as contacted.")
-    if action == CaseActionForm.REFER:
-        services.safety_net_case_refer(
-            actor=request.user, case=case, place=data["place"], note=data["note"]
-        )
-        return _("Marked as referred to %(place)s.") % {"place": data["place"].name}
-    services.safety_net_case_close(actor=request.user, case=case, note=data["note"])
-    return _("The case is closed.")
-
-
-@require_http_methods(["GET", "POST"])
-@requires(Action.SAFETY_NET)
-def safety_net_case(request, slug, case_id):
-    """A professional records what they did: contacted, referred to a place, or closed —
-    one choice in one form ("What did you do?"), each its own service."""
-    case = access.access_case(request=request, case_id=case_id)
-    form = CaseActionForm(request.POST or None, neighbourhood=request.neighbourhood)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = _case_service(request, case, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("support:case", slug=slug, case_id=case.pk)
+def _case_page(request, case, **bound):
+    """The case page: the request, how to reach the person, the messages, and the three
+    things a professional can record, each its own form posting to its own URL. `bound`:
+    a form that came back with errors (status 200, nothing saved)."""
+    forms = {
+        "contacted_form": CaseNoteForm(auto_id="contacted_%s"),
+        "refer_form": CaseReferForm(neighbourhood=request.neighbourhood, auto_id="refer_%s"),
+        "close_form": CaseNoteForm(auto_id="close_%s"),
+        **bound,
+    }
     core_access.note_reads(
         viewer=request.user,
         membership=request.membership,
@@ -96,12 +77,75 @@ def safety_net_case(request, slug, case_id):
     )
     context = {
         "case": case,
-        "form": form,
         "card": contact.consented_card(case.post.author),
         "thread": case.messages.select_related("author__profile"),
         "message_form": MessageForm(),
+        **forms,
     }
     return render(request, "support/case.html", context)
+
+
+@require_GET
+@requires(Action.SAFETY_NET)
+def safety_net_case(request, slug, case_id):
+    """A case as the professionals of the neighbourhood see it (the read is logged)."""
+    case = access.access_case(request=request, case_id=case_id)
+    return _case_page(request, case)
+
+
+def _recorded(request, case, form, name: str, service, done: str):
+    """access checked → form → one service call → message → redirect, or the case page
+    again with the form's errors."""
+    if form.is_valid():
+        try:
+            service(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("support:case", slug=request.neighbourhood.slug, case_id=case.pk)
+    return _case_page(request, case, **{name: form})
+
+
+@require_POST
+@requires(Action.SAFETY_NET)
+def case_contacted(request, slug, case_id):
+    case = access.access_case(request=request, case_id=case_id)
+    form = CaseNoteForm(request.POST, auto_id="contacted_%s")
+    return _recorded(
+        request,
+        case,
+        form,
+        "contacted_form",
+        services.safety_net_case_contacted,
+        _("Marked as contacted."),
+    )
+
+
+@require_POST
+@requires(Action.SAFETY_NET)
+def case_refer(request, slug, case_id):
+    case = access.access_case(request=request, case_id=case_id)
+    form = CaseReferForm(request.POST, neighbourhood=request.neighbourhood, auto_id="refer_%s")
+    place = form.cleaned_data["place"] if form.is_valid() else None
+    return _recorded(
+        request,
+        case,
+        form,
+        "refer_form",
+        services.safety_net_case_refer,
+        _("Marked as referred to %(place)s.") % {"place": place.name if place else ""},
+    )
+
+
+@require_POST
+@requires(Action.SAFETY_NET)
+def case_close(request, slug, case_id):
+    case = access.access_case(request=request, case_id=case_id)
+    form = CaseNoteForm(request.POST, auto_id="close_%s")
+    return _recorded(
+        request, case, form, "close_form", services.safety_net_case_close, _("The case is closed.")
+    )
 
 
 @require_GET

@@ -300,10 +300,10 @@ def upload(*, actor, neighbourhood, filename: str, data: bytes) -> LedgerImport:
     )
 
 
-def commit(*, actor, job: LedgerImport, membership: Membership | None = None) -> int:
+def commit(*, actor, job: LedgerImport, membership: Membership | None) -> int:
     """Write the whole file, or nothing: checked again first (the ledger may have moved
     since the dry run). Returns the number of transfers written. `membership`: the
-    actor's (looked up when not given)."""
+    actor's in the job's neighbourhood."""
     neighbourhood = job.neighbourhood
     services._require_manager(actor, neighbourhood, membership)
     with transaction.atomic():

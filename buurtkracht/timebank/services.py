@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from buurtkracht.core import access
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
-from buurtkracht.neighbourhoods.services import require_membership
+from buurtkracht.neighbourhoods.services import acting_membership
 
 from .models import (
     NO_LIMIT,
@@ -469,21 +469,10 @@ def _caller_key(key: str | None) -> str | None:
     return f"caller:{key}" if key is not None else None
 
 
-def _acting(actor, neighbourhood, membership: Membership | None) -> Membership:
-    """The membership `actor` acts for in `neighbourhood`: the one the caller has (a
-    view's `request.membership`), or looked up; "join first" when there is none."""
-    if membership is None:
-        return require_membership(actor, neighbourhood)
-    if membership.user_id != actor.pk or membership.neighbourhood_id != neighbourhood.pk:
-        raise ValueError("the membership of someone else, or of another neighbourhood")
-    return membership
-
-
 def _require_manager(actor, neighbourhood, membership: Membership | None) -> None:
-    """Refuse unless `actor` manages this time bank (`access.timebank_manages`)."""
-    if membership is None:
-        membership = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
-    elif membership.user_id != actor.pk:
+    """Refuse unless `actor` manages this time bank (`access.timebank_manages`), for the
+    membership the caller has (None: not a member, so not a manager either)."""
+    if membership is not None and membership.user_id != actor.pk:
         raise ValueError("the membership of someone else")
     if not access.timebank_manages(membership, neighbourhood_id=neighbourhood.pk):
         raise ValidationError(
@@ -499,7 +488,7 @@ def give(
     minutes,
     note: str = "",
     key: str | None = None,
-    membership: Membership | None = None,
+    membership: Membership | None,
 ) -> Transfer:
     """A member gives time to another member directly (where the rules allow it)."""
     minutes = _check_amount(minutes)
@@ -511,17 +500,8 @@ def give(
         )
     if to_user is None or to_user.pk == actor.pk:
         raise ValidationError(_("You cannot give time to yourself."), code="to_self")
-    if membership is not None:
-        _acting(actor, neighbourhood, membership)
-    asked = [to_user.pk] if membership is not None else [actor.pk, to_user.pk]
-    members = set(
-        Membership.objects.filter(neighbourhood=neighbourhood, user_id__in=asked).values_list(
-            "user_id", flat=True
-        )
-    )
-    if membership is None and actor.pk not in members:
-        _acting(actor, neighbourhood, None)  # "join first"
-    if to_user.pk not in members:
+    acting_membership(actor, neighbourhood, membership)
+    if not Membership.objects.filter(neighbourhood=neighbourhood, user_id=to_user.pk).exists():
         raise _not_a_member()
     with transaction.atomic():
         found = {
@@ -559,12 +539,12 @@ def donate(
     to_account: Account,
     minutes,
     key: str | None = None,
-    membership: Membership | None = None,
+    membership: Membership | None,
 ) -> Transfer:
     """A member gives time to the community pot or to an initiative."""
     minutes = _check_amount(minutes)
     rules_of(neighbourhood)
-    _acting(actor, neighbourhood, membership)
+    acting_membership(actor, neighbourhood, membership)
     if to_account.kind not in (AccountKind.POT, AccountKind.INITIATIVE):
         raise ValidationError(
             _("You can donate to the community pot or to an initiative."), code="not_a_target"
@@ -598,7 +578,7 @@ def grant(
     minutes,
     reason: str,
     key: str | None = None,
-    membership: Membership | None = None,
+    membership: Membership | None,
 ) -> Transfer:
     """An administrator gives time from the pot to a member who cannot pay, with a reason."""
     minutes = _check_amount(minutes)
@@ -633,9 +613,7 @@ def _already_corrected() -> ValidationError:
     return ValidationError(_("This transfer has already been corrected."), code="corrected")
 
 
-def reverse(
-    *, actor, transfer: Transfer, reason: str, membership: Membership | None = None
-) -> Transfer:
+def reverse(*, actor, transfer: Transfer, reason: str, membership: Membership | None) -> Transfer:
     """An administrator corrects a mistake: a new transfer with every amount turned
     around. The original stays; each transfer can be reversed once."""
     neighbourhood = transfer.neighbourhood
@@ -677,20 +655,21 @@ def reverse(
     return correction
 
 
-def account_close(*, actor, account: Account, membership: Membership | None = None) -> Account:
+def account_close(*, actor, account: Account, membership: Membership | None) -> Account:
     """A member leaves (or is removed): the account closes and takes no new transfers; its
     entries and balance stay, so every other balance stays right. Once the person is
     erased, the account is shown under a pseudonym ("oud-lid 12"). Only the member
     themselves (leaving) or an administrator of the neighbourhood may close it
-    (`access.timebank_may_close`; `membership`: the actor's, looked up when not given)."""
-    if membership is None and account.user_id != actor.pk:
-        membership = Membership.objects.filter(
-            user=actor, neighbourhood_id=account.neighbourhood_id
-        ).first()
+    (`access.timebank_may_close`; `membership`: the actor's in the account's
+    neighbourhood, None when they have none — leaving, one's own account may close)."""
     if not access.timebank_may_close(actor=actor, membership=membership, account=account):
         raise ValidationError(
             _("Only administrators of this neighbourhood can do this."), code="not_admin"
         )
+    return _close(actor=actor, account=account)
+
+
+def _close(*, actor, account: Account) -> Account:
     with transaction.atomic():
         Rules.objects.select_for_update().get(neighbourhood=account.neighbourhood_id)
         Account.objects.filter(pk=account.pk).update(is_open=False)
@@ -736,7 +715,7 @@ def _check_rules(rules: Rules) -> None:
     rules.full_clean()
 
 
-def rules_set(*, actor, neighbourhood, membership: Membership | None = None, **fields) -> Rules:
+def rules_set(*, actor, neighbourhood, membership: Membership | None, **fields) -> Rules:
     """Switch the time bank on (the first time) or change its rules. Accounts outside new
     limits keep their balance and may only move back towards the limits. Switching on
     opens every member's account (`accounts_open`); so does switching it on again after
@@ -858,12 +837,13 @@ def exchange_hours_confirm(*, actor, exchange, minutes: int) -> Transfer:
 
 def member_left(*, actor, user, neighbourhood) -> None:
     """Called when someone leaves or is removed: their account closes (no new transfers);
-    entries and balance stay, so every other balance stays right."""
+    entries and balance stay, so every other balance stays right. The leaving or the
+    removal was decided by the neighbourhoods' services; closing follows from it."""
     account = Account.objects.filter(
         neighbourhood=neighbourhood, kind=AccountKind.MEMBER, user=user, is_open=True
     ).first()
     if account is not None:
-        account_close(actor=actor, account=account)
+        _close(actor=actor, account=account)
 
 
 def member_joined(*, user, neighbourhood) -> Account | None:

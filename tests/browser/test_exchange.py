@@ -17,6 +17,7 @@ from buurtkracht.gifts.steps import STEP_BY_KEY
 from buurtkracht.gifts.taxonomy import invalidate_index, sync_taxonomy
 from buurtkracht.notifications.models import Kind, Notification
 from buurtkracht.people.models import Profile
+from tests.factories import membership_of
 
 from .. import factories as f
 
@@ -226,6 +227,7 @@ def test_changing_closing_and_the_safety_net_on_a_phone(browse, live_world, voca
         kind="request",
         text="Ik red het niet alleen",
         needs_more=True,
+        membership=membership_of(sanne, world.hood),
     )
     safety_net_sweep()
     case = SafetyNetCase.objects.get()

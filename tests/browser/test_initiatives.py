@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from buurtkracht.initiatives.models import Initiative, SignUp, Task
+from tests.factories import membership_of
 
 from .. import factories as f
 
@@ -112,12 +113,18 @@ def test_invite_a_suggested_neighbour_for_an_open_task_and_give_time(
     from buurtkracht.timebank import services as timebank
     from buurtkracht.timebank.models import Account
 
-    timebank.rules_set(actor=hood.admin, neighbourhood=hood.hood, welcome_credit=120)
+    timebank.rules_set(
+        actor=hood.admin,
+        neighbourhood=hood.hood,
+        welcome_credit=120,
+        membership=membership_of(hood.admin, hood.hood),
+    )
     initiative = services.initiative_create(
         actor=hood.resident,
         neighbourhood=hood.hood,
         name="Inloop De Linde",
         what_and_why="Elke dinsdag koffie en een praatje.",
+        membership=membership_of(hood.resident, hood.hood),
     )
     task = services.task_add(
         actor=hood.resident, initiative=initiative, title="Gastvrouw of gastheer bij de inloop"
@@ -167,7 +174,11 @@ def test_an_activity_title_cannot_hide_the_rest_of_the_page(browse, hood):
     from buurtkracht.initiatives import services
 
     initiative = services.initiative_create(
-        actor=hood.resident, neighbourhood=hood.hood, name="Buurtfeest", what_and_why="Samen."
+        actor=hood.resident,
+        neighbourhood=hood.hood,
+        name="Buurtfeest",
+        what_and_why="Samen.",
+        membership=membership_of(hood.resident, hood.hood),
     )
     start = timezone.now() + timedelta(days=3)
     services.activity_add(

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from buurtkracht.timebank import services
 from buurtkracht.timebank.models import Transfer
+from tests.factories import membership_of
 
 from .. import factories as f
 from .test_guided_account import log_in_with_totp
@@ -23,7 +24,12 @@ def bank(live_world):
     world = live_world
     world.hood.modules = [*world.hood.modules, "timebank"]
     world.hood.save()
-    services.rules_set(actor=world.admin, neighbourhood=world.hood, welcome_credit=60)
+    services.rules_set(
+        actor=world.admin,
+        neighbourhood=world.hood,
+        welcome_credit=60,
+        membership=membership_of(world.admin, world.hood),
+    )
     return world
 
 
@@ -55,7 +61,11 @@ def test_a_resident_gives_time_on_a_phone(browse, bank, javascript):
 
 def test_the_administrator_sees_balances_and_corrects_a_mistake(browse, bank):
     wrong = services.give(
-        actor=bank.resident, neighbourhood=bank.hood, to_user=bank.connector, minutes=30
+        actor=bank.resident,
+        neighbourhood=bank.hood,
+        to_user=bank.connector,
+        minutes=30,
+        membership=membership_of(bank.resident, bank.hood),
     )
     page = browse.new_page(narrow=True)
     log_in_with_totp(browse, page, bank.admin)

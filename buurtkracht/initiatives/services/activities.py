@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import acting_membership
 
 from ..models import NAME_MAX, Activity, Initiative, SignUp, SignUpStatus
-from .base import clean_text, field_error, membership_for, require_owner
+from .base import clean_text, field_error, require_owner
 from .initiatives import ADDRESS_MAX, place_elsewhere
 
 
@@ -103,9 +104,9 @@ def _check_open(activity: Activity) -> None:
         raise ValidationError(_("This activity has already started."), code="started")
 
 
-def sign_up(*, actor, activity: Activity, membership: Membership | None = None) -> SignUp:
+def sign_up(*, actor, activity: Activity, membership: Membership | None) -> SignUp:
     """A member of the neighbourhood signs up: a seat if there is one, else the waiting list."""
-    membership_for(actor, activity.initiative.neighbourhood, membership)
+    acting_membership(actor, activity.initiative.neighbourhood, membership)
     _check_open(activity)
     with transaction.atomic():
         existing = SignUp.objects.select_for_update().filter(activity=activity, user=actor).first()

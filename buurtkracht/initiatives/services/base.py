@@ -1,6 +1,6 @@
 """What the initiatives' services share: the refusals every section gives (who may act,
-a closed initiative, text that is missing or too long, a photo that is not one) and the
-membership a service acts for."""
+a closed initiative, text that is missing or too long, a photo that is not one). The
+membership a service acts for is its caller's (`neighbourhoods.services.acting_membership`)."""
 
 from __future__ import annotations
 
@@ -10,28 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from buurtkracht.core import access
-from buurtkracht.neighbourhoods.models import Membership, Neighbourhood
 
 from ..models import Initiative
 from ..selectors import role_of
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
-
-
-def membership_for(actor, neighbourhood: Neighbourhood, membership: Membership | None = None):
-    """The membership `actor` acts with in `neighbourhood`: the one the view passes
-    (`request.membership`), or looked up (scripts, the demo, tests)."""
-    if membership is not None:
-        if membership.user_id != actor.pk or membership.neighbourhood_id != neighbourhood.pk:
-            raise ValueError("the membership is not the actor's in this neighbourhood")
-        return membership
-    found = Membership.objects.filter(user=actor, neighbourhood=neighbourhood).first()
-    if found is None:
-        raise ValidationError(
-            _("You are not a member of this neighbourhood. Join it first."), code="not_member"
-        )
-    return found
 
 
 def field_error(field: str, message: str, code: str) -> ValidationError:

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from buurtkracht.core import access
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership, Neighbourhood
+from buurtkracht.neighbourhoods.services import acting_membership
 from buurtkracht.timebank import services as timebank
 
 from ..models import NAME_MAX, TEXT_MAX, Initiative, Involvement, Role
-from .base import clean_text, field_error, membership_for, photo_checked, require_owner
+from .base import clean_text, field_error, photo_checked, require_owner
 
 FOR_WHOM_MAX = 300
 ADDRESS_MAX = 200
@@ -38,10 +39,10 @@ def initiative_create(
     place=None,
     address: str = "",
     photo=None,
-    membership: Membership | None = None,
+    membership: Membership | None,
 ) -> Initiative:
     """A resident starts an initiative and is its first owner."""
-    membership = membership_for(actor, neighbourhood, membership)
+    membership = acting_membership(actor, neighbourhood, membership)
     if not access.may_own_initiative(membership):
         raise ValidationError(
             _("Initiatives are owned by residents. As a professional you can support one."),

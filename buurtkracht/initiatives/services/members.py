@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from buurtkracht.core import access
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import acting_membership
 
 from ..models import Initiative, Involvement, Role, Task
-from .base import membership_for, require_open, require_owner
+from .base import require_open, require_owner
 
 
 def _last_owner() -> ValidationError:
@@ -22,11 +23,9 @@ def _last_owner() -> ValidationError:
     )
 
 
-def ask_to_join(
-    *, actor, initiative: Initiative, membership: Membership | None = None
-) -> Involvement:
+def ask_to_join(*, actor, initiative: Initiative, membership: Membership | None) -> Involvement:
     """A member of the neighbourhood asks to join; the owners decide."""
-    membership_for(actor, initiative.neighbourhood, membership)
+    acting_membership(actor, initiative.neighbourhood, membership)
     require_open(initiative)
     try:
         with transaction.atomic():

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from buurtkracht.core import access
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import acting_membership
 
 from ..models import Initiative, Support, SupportKind
-from .base import clean_text, field_error, membership_for
+from .base import clean_text, field_error
 
 DESCRIPTION_MAX = 500
 YEARS_AROUND = 5
@@ -35,10 +36,10 @@ def support_record(
     kind: str,
     description: str,
     given_on,
-    membership: Membership | None = None,
+    membership: Membership | None,
 ) -> Support:
     """A professional or organisation records what it offers or gave, or did."""
-    membership = membership_for(actor, initiative.neighbourhood, membership)
+    membership = acting_membership(actor, initiative.neighbourhood, membership)
     if not access.may_record_support(membership):
         raise ValidationError(
             _("Professionals and organisations record their support here."),

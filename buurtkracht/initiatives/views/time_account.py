@@ -30,6 +30,7 @@ def time_donate(request, slug, initiative_id: int):
                 initiative=initiative,
                 minutes=form.total(),
                 key=form.key_for(request.user),
+                membership=request.membership,
             )
     return answered(
         request, initiative, form, "donate_form", _("Thank you for giving time to this initiative.")
