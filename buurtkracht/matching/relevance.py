@@ -212,6 +212,10 @@ class Candidate:
     """Semantic: e5 cosine of the request and the best of their offers (`semantic`)."""
     topic: float | None = None
     """Semantic: how alike the request's and their offers' taxonomy topics are."""
+    meaning: float = 0.0
+    """Found by meaning only (`index.Match.meaning`): standard deviations above the
+    neighbourhood's offers; counts like `closeness` when the candidates alone cannot tell
+    (a request in another language: nothing else to compare with)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -651,9 +655,8 @@ def text_relevance(
             )
         if not borrowing and _lends(candidate.text):
             raw *= LEND_FACTOR
-        meaning = SEMANTIC_WEIGHT * closer.get(number, 0.0) + TOPIC_WEIGHT * topical.get(
-            number, 0.0
-        )
+        close = max(closer.get(number, 0.0), candidate.meaning)
+        meaning = SEMANTIC_WEIGHT * close + TOPIC_WEIGHT * topical.get(number, 0.0)
         raw += meaning
         scored.append(
             Scored(

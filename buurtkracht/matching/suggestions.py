@@ -152,6 +152,7 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
     for owner_id, item_id, text in current:
         offered.setdefault(owner_id, []).append((item_id, text))
     found: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    by_meaning: dict[int, float] = {}  # found by meaning only (a request in another language)
     for match in matches:
         if match.user_id not in profiles:
             continue
@@ -165,6 +166,8 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
                 tuple(label for label, _ in kept),
                 tuple(dict.fromkeys(key[0] for _, key in kept if key[0])),
             )
+            if match.meaning:
+                by_meaning[match.user_id] = match.meaning
     if not found:
         return []
     ids = list(found)
@@ -234,6 +237,7 @@ def suggest_people(*, need: Need, viewer, membership, limit: int = 8) -> list[Su
             max_asks_per_month=limits.get(user_id),
             closeness=meaning.get(str(user_id), (None, None))[0],
             topic=meaning.get(str(user_id), (None, None))[1],
+            meaning=by_meaning.get(user_id, 0.0),
         )
         for user_id, (labels, item_ids) in found.items()
     ]

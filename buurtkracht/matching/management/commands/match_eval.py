@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from buurtkracht.matching.commands import match_eval
+from buurtkracht.matching.commands import match_eval, match_eval_languages
 
 
 class Command(BaseCommand):
@@ -22,6 +22,15 @@ class Command(BaseCommand):
             help="the development set, the held-out set, or both (default)",
         )
 
+        parser.add_argument(
+            "--languages",
+            action="store_true",
+            help="the requests translated (ar, tr, pl, uk) against the Dutch offers",
+        )
+
     def handle(self, *args, **options):
         sets = ("dev", "heldout") if options["set"] == "all" else (options["set"],)
+        if options["languages"]:
+            match_eval_languages(self.stdout, top=options["top"], sets=sets)
+            return
         match_eval(self.stdout, top=options["top"], semantic=not options["no_semantic"], sets=sets)
