@@ -410,3 +410,18 @@ def test_lending_answers_borrowing_not_doing(monkeypatch):
     assert lowered["pushes"] == plain["pushes"]
     assert [raw(text) for text in borrowing] == as_asked  # asked to borrow: unchanged
     assert all(found["lends"] > found["pushes"] for found in as_asked)
+
+
+@pytest.mark.parametrize("folder", ["devset", "heldout"])
+@pytest.mark.parametrize("language", ["ar", "tr", "pl", "uk"])
+def test_the_translated_requests_are_the_same_requests(folder, language):
+    """Same ids in the same order, each text translated (not the Dutch one left in)."""
+    from pathlib import Path
+
+    base = Path(__file__).resolve().parents[1] / "buurtkracht" / "matching" / folder
+    read = lambda name: [json.loads(line) for line in (base / name).open(encoding="utf-8")]  # noqa: E731
+    dutch, translated = read("requests.jsonl"), read(f"requests.{language}.jsonl")
+    assert [r["id"] for r in translated] == [r["id"] for r in dutch]
+    assert all(
+        t["text"].strip() and t["text"] != d["text"] for t, d in zip(translated, dutch, strict=True)
+    )
