@@ -1,17 +1,25 @@
-"""Check that the Dutch catalogue is complete and up to date. CI fails when it is not.
+"""Check that the catalogues are complete and up to date, and the Dutch one plain (B1).
+CI fails when they are not.
 
     .venv/bin/python scripts/check_messages.py        (from the repository root)
 
 The source tree (buurtkracht/, without locale, var and .venv) is copied to a temporary
 directory and `makemessages` runs there with the same options as for the real catalogue,
-so the committed .po file is never touched. The check fails (exit 1) when
+so the committed .po files are never touched. The Dutch catalogue and every other one
+(the machine-made first drafts: Arabic, Turkish, Polish, Ukrainian) are checked; the check
+fails (exit 1) when
 
   * a message in the code or templates is missing from the committed catalogue,
   * the committed catalogue holds messages that no longer occur in the code (stale),
   * a message is untranslated (empty msgstr, or any empty msgstr[n]) or marked fuzzy,
   * placeholders (%(name)s) or HTML tags differ between a message and its translation,
-  * the header is incomplete or fuzzy, or
+  * the header is incomplete or fuzzy (or its plural forms do not match the entries),
+  * a Dutch translation uses a word from scripts/b1_avoid.txt or has a sentence of more
+    than MAX_WORDS words (B1 Dutch, issue 18), or
   * `msgfmt --check-format --check-header` rejects the file.
+
+Entries with the translator comment "machine-draft" were written by a machine and not
+yet checked by a person; they are counted, not refused.
 
 To update the catalogue after changing strings (then translate the new entries):
 
@@ -33,6 +41,12 @@ SOURCE = ROOT / "buurtkracht"
 LANGUAGE = "nl"
 PO_RELATIVE = Path("locale") / LANGUAGE / "LC_MESSAGES" / "django.po"
 PO_FILE = SOURCE / PO_RELATIVE
+DRAFTED = ["ar", "tr", "pl", "uk"]
+"""Catalogues besides Dutch (English is the msgids themselves)."""
+AVOID_FILE = ROOT / "scripts" / "b1_avoid.txt"
+MAX_WORDS = 20
+"""Words in one sentence of a Dutch translation, at most (B1)."""
+MACHINE_DRAFT = "machine-draft"
 # The demo's data files are Dutch text, not messages; demo code is scanned like all code.
 MAKEMESSAGES_OPTIONS = [
     "-l",
@@ -60,6 +74,7 @@ class Entry:
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)  # index 0 for a singular entry
     flags: set[str] = field(default_factory=set)
+    comments: list[str] = field(default_factory=list)
     obsolete: bool = False
     line: int = 0
 
@@ -110,6 +125,8 @@ class _PoParser:
             self.finish()
         if line.startswith("#,"):
             self.current.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
+        elif line.startswith("# ") or line == "#":
+            self.current.comments.append(line[1:].strip())
 
     def continuation(self, line: str, number: int) -> None:
         if self.last is None:
@@ -230,23 +247,28 @@ def _tags(text: str) -> list[str]:
     return sorted(HTML_TAG.findall(text))
 
 
-def _check_header(committed: list[Entry], add) -> None:
+def _check_header(committed: list[Entry], add, language: str = LANGUAGE) -> int:
+    """The header's fields; returns the number of plural forms it declares."""
     headers = [e for e in committed if e.is_header and not e.obsolete]
     if not headers:
         add("header", "the catalogue has no header entry")
-        return
+        return 2
     header = headers[0]
     if "fuzzy" in header.flags:
         add("header", "the header is marked fuzzy: msgfmt would drop it (plural forms!)")
     fields = header_fields(header)
-    expected = {
-        "Language": LANGUAGE,
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Plural-Forms": "nplurals=2; plural=(n != 1);",
-    }
+    expected = {"Language": language, "Content-Type": "text/plain; charset=UTF-8"}
+    if language == LANGUAGE:
+        expected["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
     for name, value in expected.items():
         if fields.get(name) != value:
             add("header", f"{name} must be {value!r}, is {fields.get(name)!r}")
+    found = re.match(r"nplurals=(\d+);", fields.get("Plural-Forms", ""))
+    if not found:
+        if language != LANGUAGE:  # Dutch's own expected value is reported above
+            add("header", "Plural-Forms is missing")
+        return 2
+    return int(found.group(1))
 
 
 def _check_keys(committed: list[Entry], fresh: list[Entry], add) -> dict[tuple, Entry]:
@@ -276,11 +298,11 @@ def _check_keys(committed: list[Entry], fresh: list[Entry], add) -> dict[tuple, 
     return by_key
 
 
-def _check_translation(entry: Entry, add) -> None:
+def _check_translation(entry: Entry, add, plurals: int = 2) -> None:
     where = f"line {entry.line}: {entry.label()}"
     if "fuzzy" in entry.flags:
         add("fuzzy", where)
-    expected_forms = [0, 1] if entry.msgid_plural is not None else [0]
+    expected_forms = list(range(plurals)) if entry.msgid_plural is not None else [0]
     if sorted(entry.msgstr) != expected_forms:
         add("plural forms", f"{where}: has msgstr {sorted(entry.msgstr)}, not {expected_forms}")
     if any(not entry.msgstr.get(i) for i in expected_forms):
@@ -302,16 +324,52 @@ def _check_translation(entry: Entry, add) -> None:
             add("html", f"{where}: msgstr[{index}] has tags {_tags(translation)}")
 
 
-def check(committed: list[Entry], fresh: list[Entry]) -> dict[str, list[str]]:
+def load_avoided(path: Path = AVOID_FILE) -> dict[str, str]:
+    """scripts/b1_avoid.txt: word or phrase -> what to write instead."""
+    words = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, _, instead = line.partition("\t")
+            words[word.strip().lower()] = instead.strip()
+    return words
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n")
+
+
+def _check_plain(entry: Entry, add, avoided: dict[str, str]) -> None:
+    """B1 Dutch: no word from the avoid list, no sentence longer than MAX_WORDS words."""
+    where = f"line {entry.line}: {entry.label()}"
+    for translation in entry.msgstr.values():
+        text = PLACEHOLDER.sub(" ", HTML_TAG.sub(" ", translation))
+        lowered = text.lower()
+        for word, instead in avoided.items():
+            if re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", lowered):
+                add("b1 words", f"{where}: {word!r} (write: {instead})")
+        for sentence in SENTENCE_END.split(text):
+            if len(sentence.split()) > MAX_WORDS:
+                add("b1 sentences", f"{where}: {len(sentence.split())} words in {sentence!r}")
+
+
+def check(
+    committed: list[Entry], fresh: list[Entry], language: str = LANGUAGE
+) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
 
     def add(kind: str, message: str) -> None:
         problems.setdefault(kind, []).append(message)
 
-    _check_header(committed, add)
+    plurals = _check_header(committed, add, language)
+    avoided = load_avoided() if language == LANGUAGE else {}
     for entry in _check_keys(committed, fresh, add).values():
-        _check_translation(entry, add)
+        _check_translation(entry, add, plurals)
+        if avoided:
+            _check_plain(entry, add, avoided)
     return problems
+
+
+def machine_drafts(entries: list[Entry]) -> int:
+    return sum(1 for e in entries if not e.is_header and MACHINE_DRAFT in e.comments)
 
 
 def run_msgfmt(path: Path) -> str | None:
@@ -328,36 +386,53 @@ def run_msgfmt(path: Path) -> str | None:
     return None
 
 
+def _report(path: Path, problems: dict[str, list[str]]) -> None:
+    print(f"{path.relative_to(ROOT)} is not complete:", file=sys.stderr)
+    for kind, messages in problems.items():
+        print(f"\n{kind} ({len(messages)}):", file=sys.stderr)
+        for message in messages:
+            print(f"  {message}", file=sys.stderr)
+
+
 def main() -> int:
-    if not PO_FILE.exists():
-        print(f"check_messages: {PO_FILE.relative_to(ROOT)} does not exist.", file=sys.stderr)
+    files = {LANGUAGE: PO_FILE}
+    for language in DRAFTED:
+        files[language] = SOURCE / "locale" / language / "LC_MESSAGES" / "django.po"
+    missing = [path for path in files.values() if not path.exists()]
+    if missing:
+        for path in missing:
+            print(f"check_messages: {path.relative_to(ROOT)} does not exist.", file=sys.stderr)
         return 1
-    before = PO_FILE.read_bytes()
+    before = {path: path.read_bytes() for path in files.values()}
     with tempfile.TemporaryDirectory(prefix="check-messages-") as workdir:
         fresh = parse_po(fresh_catalogue(Path(workdir)))
-    if PO_FILE.read_bytes() != before:  # never expected; guard the committed file anyway
-        PO_FILE.write_bytes(before)
-        print("check_messages: the committed catalogue was changed; restored.", file=sys.stderr)
-        return 1
-    committed = parse_po(PO_FILE)
-    problems = check(committed, fresh)
-    msgfmt_error = run_msgfmt(PO_FILE)
-    if msgfmt_error:
-        problems.setdefault("msgfmt", []).append(msgfmt_error)
-    if problems:
-        print(f"{PO_FILE.relative_to(ROOT)} is not complete:", file=sys.stderr)
-        for kind, messages in problems.items():
-            print(f"\n{kind} ({len(messages)}):", file=sys.stderr)
-            for message in messages:
-                print(f"  {message}", file=sys.stderr)
+    for path, content in before.items():
+        if path.read_bytes() != content:  # never expected; guard the committed files anyway
+            path.write_bytes(content)
+            print(f"check_messages: {path} was changed; restored.", file=sys.stderr)
+            return 1
+    failed = False
+    for language, path in files.items():
+        committed = parse_po(path)
+        problems = check(committed, fresh, language)
+        msgfmt_error = run_msgfmt(path)
+        if msgfmt_error:
+            problems.setdefault("msgfmt", []).append(msgfmt_error)
+        if problems:
+            _report(path, problems)
+            failed = True
+            continue
+        count = sum(1 for e in committed if not e.is_header and not e.obsolete)
+        drafts = machine_drafts(committed)
+        note = f", {drafts} machine-made drafts not checked by a person yet" if drafts else ""
+        print(f"catalogue {language} complete: {count} entries{note}")
+    if failed:
         print(
-            "\nUpdate the catalogue (see scripts/check_messages.py), translate every entry "
+            "\nUpdate the catalogues (see scripts/check_messages.py), translate every entry "
             "and remove '#, fuzzy'.",
             file=sys.stderr,
         )
         return 1
-    count = sum(1 for e in committed if not e.is_header and not e.obsolete)
-    print(f"catalogue complete: {count} entries")
     return 0
 
 

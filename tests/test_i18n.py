@@ -53,7 +53,7 @@ def _html(response) -> str:
 def test_dutch_without_a_cookie(client, db):
     response = client.get("/")
     html = _html(response)
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" dir="ltr">' in html
     for dutch in ("Inloggen", "Account maken", "Taal wijzigen", "Welkom"):
         assert dutch in html
     assert ">Log in<" not in html
@@ -62,7 +62,7 @@ def test_dutch_without_a_cookie(client, db):
 
 def test_the_browser_language_is_ignored(client, db):
     html = _html(client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9"))
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" dir="ltr">' in html
     assert "Inloggen" in html
 
 
@@ -73,19 +73,19 @@ def test_switching_to_english_sets_the_cookie(client, db):
     assert response.cookies[COOKIE].value == "en"
 
     html = _html(client.get("/"))
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Log in" in html
     assert "Inloggen" not in html
 
     client.post(reverse("core:set_language"), {"language": "nl", "next": "/"})
-    assert '<html lang="nl">' in _html(client.get("/"))
+    assert '<html lang="nl" dir="ltr">' in _html(client.get("/"))
 
 
 def test_an_unknown_language_changes_nothing(client, db):
     response = client.post(reverse("core:set_language"), {"language": "fr", "next": "/"})
     assert response.status_code == 302
     assert COOKIE not in response.cookies
-    assert '<html lang="nl">' in _html(client.get("/"))
+    assert '<html lang="nl" dir="ltr">' in _html(client.get("/"))
 
 
 def test_next_must_stay_on_this_site(client, db):
@@ -112,7 +112,7 @@ def test_a_logged_in_choice_is_stored_on_the_account(db):
     other_device = Client(HTTP_ACCEPT_LANGUAGE="nl")
     other_device.force_login(user)
     html = _html(other_device.get("/"))
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Log out" in html
 
 
@@ -122,7 +122,7 @@ def test_a_choice_made_before_logging_in_survives_the_login(db):
     client.post(reverse("core:set_language"), {"language": "en", "next": "/"})
     client.force_login(user)
     html = _html(client.get(reverse("people:my_home")))
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_the_saved_choice_wins_over_the_cookie(db):
@@ -133,7 +133,7 @@ def test_the_saved_choice_wins_over_the_cookie(db):
     client.cookies[COOKIE] = "nl"
     client.force_login(user)
     html = _html(client.get("/"))
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Log out" in html
 
 
@@ -176,7 +176,8 @@ def test_the_catalogue_is_complete():
         [sys.executable, str(CHECK_SCRIPT)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("catalogue complete: ")
+    for language in ("nl", "ar", "tr", "pl", "uk"):
+        assert f"catalogue {language} complete: " in result.stdout
 
 
 # --- the checker itself, on small made-up catalogues ---------------------------------------
@@ -311,3 +312,50 @@ def test_checker_rejects_a_fuzzy_or_incomplete_header(checker, tmp_path):
     path.write_text('#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: \\n"\n', encoding="utf-8")
     problems = checker.check(checker.parse_po(path), [])
     assert len(problems["header"]) == 4  # fuzzy, Language, Content-Type, Plural-Forms
+
+
+def test_checker_wants_plain_dutch(checker, tmp_path):
+    body = r"""msgid "If you want, send it back"
+msgstr "Indien gewenst kun je het retourneren."
+
+msgid "Long"
+msgstr ""
+"Dit is een zin met veel te veel woorden want hij gaat maar door "
+"en door en door zonder punt of komma ergens."
+
+msgid "Short"
+msgstr "Stuur het terug als je wilt."
+"""
+    committed = _po(checker, tmp_path, body)
+    problems = checker.check(committed, committed)
+    assert set(problems) == {"b1 words", "b1 sentences"}
+    assert len(problems["b1 words"]) == 2  # indien, retourneren
+    assert "(write: als)" in problems["b1 words"][0]
+    assert len(problems["b1 sentences"]) == 1
+
+
+POLISH = r"""msgid ""
+msgstr ""
+"Language: pl\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=3; "
+"plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\n"
+
+# machine-draft
+#, python-format
+msgid "%(counter)s member"
+msgid_plural "%(counter)s members"
+msgstr[0] "%(counter)s członek"
+msgstr[1] "%(counter)s członków"
+"""
+
+
+def test_checker_counts_plural_forms_and_machine_drafts_per_language(checker, tmp_path):
+    path = tmp_path / "django.po"
+    path.write_text(POLISH, encoding="utf-8")
+    incomplete = checker.parse_po(path)
+    assert checker.check(incomplete, incomplete, "pl")["plural forms"]  # 2 forms, not 3
+    path.write_text(POLISH + 'msgstr[2] "%(counter)s członków"\n', encoding="utf-8")
+    complete = checker.parse_po(path)
+    assert checker.check(complete, complete, "pl") == {}
+    assert checker.machine_drafts(complete) == 1

@@ -3,7 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import get_language_info
+from django.views.decorators.http import require_http_methods
 
 
 @login_not_required
@@ -12,16 +13,24 @@ def privacy(request):
     return render(request, "core/privacy.html")
 
 
-@login_not_required
-@require_POST
-def set_language(request):
-    """Switch between Dutch and English; remembered in a cookie and, when logged in, on the
-    account so e-mails come in the same language."""
-    language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "/")
+def _safe_next(request, next_url: str) -> str:
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+        return "/"
+    return next_url
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def set_language(request):
+    """Choose the language of the site, without an account: GET shows every language in
+    its own name, POST remembers the choice in a cookie and, when logged in, on the
+    account so e-mails come in the same language."""
+    if request.method == "GET":
+        languages = [(code, get_language_info(code)) for code, _name in settings.LANGUAGES]
+        next_url = _safe_next(request, request.GET.get("next", "/"))
+        return render(request, "core/language.html", {"languages": languages, "next": next_url})
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request, request.POST.get("next", "/")))
     if language in dict(settings.LANGUAGES):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
