@@ -413,7 +413,7 @@ def test_the_page_shows_the_time_account_and_takes_gifts_of_time(banked, client_
     )
     karim = client_for("connector")
     page = karim.get(detail)
-    assert page.context["time"]["balance"] == "0:00"
+    assert page.context["time"]["balance"] == "0 minuten"
     assert page.context["time"]["give_form"] is None  # not an owner
     key = page.context["time"]["donate_form"].initial["key"]
     donate = reverse(

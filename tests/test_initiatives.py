@@ -661,7 +661,7 @@ def test_public_lists_never_call_an_initiative_fragile(repair, client):
     for url in (reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"}), _url("list")):
         html = client.get(url).content.decode()
         assert "Repair Café Lindenhof" in html
-        assert "Kwetsbaar" not in html and "rust op" not in html
+        assert "Heeft hulp nodig" not in html and "rust op" not in html
     assert (
         "kan hulp gebruiken"
         in client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"})).content.decode()

@@ -245,7 +245,7 @@ def test_a_neighbourhood_that_had_them_on_keeps_working(world, client_for):
     client = client_for("admin")
     home = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"}))
     assert home.status_code == 200
-    assert dutch("Gifts and resources") in home.content.decode()
+    assert dutch("What neighbours offer") in home.content.decode()
     for label in ["Social map", "Dialogue and stories"]:
         assert dutch(label) not in home.content.decode()
     url = reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"})

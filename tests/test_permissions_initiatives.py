@@ -133,6 +133,14 @@ CASES = [
     Case("initiatives:calendar", everyone(200), kwargs=_detail),
     Case("initiatives:initiative_photo", everyone(200), kwargs=_detail),
     Case("initiatives:calendar_all", everyone(200), kwargs=HOOD),
+    # Paper: flyers and the agenda are as public as the pages they come from.
+    Case("initiatives:flyer", everyone(200), kwargs=_detail),
+    Case(
+        "initiatives:activity_flyer",
+        everyone(200),
+        kwargs=lambda w, o: {"slug": "lindenhof", "activity_id": o["activity"].pk},
+    ),
+    Case("initiatives:agenda", everyone(200), kwargs=HOOD),
     Case(
         "initiatives:photo",
         everyone(200),

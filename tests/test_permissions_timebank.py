@@ -39,9 +39,11 @@ CASES = [
     Case("timebank:home", members_only(200), kwargs=HOOD),
     # An empty form: members see it again with the messages, nothing is written.
     Case("timebank:give", members_only(200), method="post", kwargs=HOOD),
+    Case("timebank:give_confirmed", members_only(200), method="post", kwargs=HOOD),
     Case("timebank:donate", members_only(200), method="post", kwargs=HOOD),
     Case("timebank:manage", only(["admin"]), kwargs=HOOD),
     Case("timebank:grant", only(["admin"]), method="post", kwargs=HOOD),
+    Case("timebank:grant_confirmed", only(["admin"]), method="post", kwargs=HOOD),
     Case(
         "timebank:reverse",
         only(["admin"], REDIRECT),

@@ -89,7 +89,7 @@ def test_settling_through_the_exchange_page(done, client_for):
     assert "meer dan nul" in bad.content.decode()
     helper.post(propose, {"h-hours": "1", "h-minutes": "15"})
     page = helped.get(url).content.decode()
-    assert "Voorstel: 75 minuten" in page and "Bevestig deze tijd" in page
+    assert "Voorstel: 1 uur en 15 minuten" in page and "Bevestig deze tijd" in page
     helped.post(confirm, {"h-hours": "1", "h-minutes": "15"})
-    assert "75 minuten zijn overgemaakt" in helper.get(url).content.decode()
+    assert "1 uur en 15 minuten is overgemaakt" in helper.get(url).content.decode()
     assert services.member_account(world.connector, world.hood).balance == 75

@@ -77,7 +77,7 @@ def test_a_member_sees_the_balance_and_gives_time_once_even_if_sent_twice(bank, 
     resident = client_for("resident")
     page = resident.get(_url("home"))
     html = page.content.decode()
-    assert "2:00 uur" in html and "welkomsttegoed" in html.lower()
+    assert "2 uur" in html and "welkomsttegoed" in html.lower()
     data = {
         "to_user": bank.connector.pk,
         "hours": 0,
@@ -85,8 +85,12 @@ def test_a_member_sees_the_balance_and_gives_time_once_even_if_sent_twice(bank, 
         "note": "ramen gelapt",
         "key": _key(page),
     }
-    assert resident.post(_url("give"), data).status_code == 302
-    assert resident.post(_url("give"), data).status_code == 302  # the same form again
+    check = resident.post(_url("give"), data)  # "Klopt dat?" first: nothing moves yet
+    assert check.status_code == 200
+    assert "Je geeft 45 minuten aan Karim" in check.content.decode()
+    assert not Transfer.objects.filter(kind="direct").exists()
+    assert resident.post(_url("give_confirmed"), data).status_code == 302
+    assert resident.post(_url("give_confirmed"), data).status_code == 302  # sent again
     assert Transfer.objects.filter(kind="direct").count() == 1
     assert services.member_account(bank.resident, bank.hood).balance == 75
     html = resident.get(_url("home")).content.decode()
@@ -94,23 +98,24 @@ def test_a_member_sees_the_balance_and_gives_time_once_even_if_sent_twice(bank, 
 
 
 @pytest.mark.parametrize(
-    "hours, minutes, message",
+    "step, hours, minutes, message",
     [
-        ("0", "0", "meer dan nul"),
-        ("1,5", "0", "geheel getal"),
-        ("-1", "0", "minstens 0"),
-        ("0", "75", "hoogstens 59"),
-        ("13", "0", "niet onder -10:00"),
+        ("give", "0", "0", "meer dan nul"),
+        ("give", "1,5", "0", "geheel getal"),
+        ("give", "-1", "0", "minstens 0"),
+        ("give", "0", "75", "hoogstens 59"),
+        ("give_confirmed", "0", "0", "meer dan nul"),
+        ("give_confirmed", "13", "0", "niet onder min 10 uur"),
     ],
 )
 def test_bad_amounts_get_a_dutch_message_and_nothing_is_written(
-    bank, client_for, hours, minutes, message
+    bank, client_for, step, hours, minutes, message
 ):
     resident = client_for("resident")
     key = _key(resident.get(_url("home")))
     before = Entry.objects.count()
     page = resident.post(
-        _url("give"), {"to_user": bank.connector.pk, "hours": hours, "minutes": minutes, "key": key}
+        _url(step), {"to_user": bank.connector.pk, "hours": hours, "minutes": minutes, "key": key}
     )
     assert page.status_code == 200
     assert message in page.content.decode()
@@ -151,16 +156,17 @@ def test_the_admin_grants_from_the_pot_corrects_a_mistake_and_sees_the_months(ba
     page = admin.get(_url("manage") + "?wie=Karim")
     html = page.content.decode()
     assert "Karim" in html and "Buurtpot" in html
-    admin.post(
-        _url("grant"),
-        {
-            "to_user": bank.connector.pk,
-            "hours": 0,
-            "minutes": 20,
-            "reason": "ziek geweest",
-            "key": _key(page),
-        },
-    )
+    grant = {
+        "to_user": bank.connector.pk,
+        "hours": 0,
+        "minutes": 20,
+        "reason": "ziek geweest",
+        "key": _key(page),
+    }
+    check = admin.post(_url("grant"), grant).content.decode()
+    assert "Je geeft 20 minuten uit de buurtpot aan Karim" in check
+    assert not Transfer.objects.filter(kind="grant").exists()
+    admin.post(_url("grant_confirmed"), grant)
     assert Transfer.objects.filter(kind="grant", reason="ziek geweest").exists()
     no_reason = admin.post(
         _url("grant"), {"to_user": bank.connector.pk, "hours": 0, "minutes": 20, "key": "k2"}

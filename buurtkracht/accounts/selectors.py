@@ -65,3 +65,18 @@ def guided_account(*, neighbourhood, user_id: int):
         withdrawn_at__isnull=True,
     ).exists()
     return guidance if consented else None
+
+
+def card_helper(*, guidance, viewer) -> dict:
+    """Whom the resident calls with questions, for the login card: the professional who
+    registered the account and their organisation; the phone number only when that
+    professional prints the card themselves (their own number, their own choice)."""
+    helper = guidance.registered_by
+    if helper is None:
+        return {}
+    profile = getattr(helper, "profile", None)
+    return {
+        "helper_name": profile.display_name if profile else "",
+        "helper_organisation": guidance.organisation.name if guidance.organisation else "",
+        "helper_phone": profile.phone if profile and helper.pk == viewer.pk else "",
+    }

@@ -1,7 +1,5 @@
 import time
 
-import qrcode
-import qrcode.image.svg
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from buurtkracht.core import access, paging
 from buurtkracht.core.access import Action
 from buurtkracht.core.codes import group
+from buurtkracht.core.qr import qr_svg
 from buurtkracht.core.ratelimit import client_ip, hit
 
 from . import selectors as account_selectors
@@ -52,7 +51,7 @@ def code_login(request):
             except ValidationError as error:
                 form.add_error("code", error)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="buurtkracht.accounts.backends.ModelBackend")
                 return redirect("accounts:set_secret")
     return render(request, "accounts/code_login.html", {"form": form})
 
@@ -144,11 +143,6 @@ def _issue_card_and_redirect(request, slug, user):
     return redirect("accounts:guided_card", slug=slug, user_id=user.pk)
 
 
-def _qr_svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
-    return image.to_string(encoding="unicode")
-
-
 @require_http_methods(["GET", "POST"])
 def guided_card(request, slug, user_id: int):
     """A one-page login card. POST makes a new code (earlier ones stop working); the code is
@@ -161,7 +155,11 @@ def guided_card(request, slug, user_id: int):
     fresh = (
         card and card["user"] == guidance.user_id and time.time() - card["at"] < CARD_SHOW_SECONDS
     )
-    context = {"guidance": guidance, "resident": guidance.user}
+    context = {
+        "guidance": guidance,
+        "resident": guidance.user,
+        **account_selectors.card_helper(guidance=guidance, viewer=request.user),
+    }
     if fresh:
         url = (
             settings.SITE_URL
@@ -172,7 +170,7 @@ def guided_card(request, slug, user_id: int):
         context.update(
             code=group(card["code"]),
             expires=parse_datetime(card["expires"]),
-            qr_svg=_qr_svg(url),
+            qr_svg=qr_svg(url),
             login_url=settings.SITE_URL + reverse("account_login"),
             code_url=settings.SITE_URL + reverse("accounts:code_login"),
         )

@@ -1,8 +1,16 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from .threads import MESSAGE_MAX
+
+
+class FormRenderer(TemplatesSetting):
+    """Forms render with the site's templates: a checkbox next to its label, help and
+    errors tied to the field (templates/includes/field.html; issue 18)."""
+
+    field_template_name = "includes/field.html"
 
 
 def add_service_errors(form, error: ValidationError) -> None:

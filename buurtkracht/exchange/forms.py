@@ -40,7 +40,9 @@ class PostForm(forms.Form):
     where_kind = forms.ChoiceField(
         label=_("Where?"), choices=WhereKind.choices, initial=WhereKind.NEIGHBOURHOOD
     )
-    place = forms.ModelChoiceField(label=_("Which place?"), queryset=None, required=False)
+    place = forms.ModelChoiceField(
+        label=_("Which place?"), queryset=None, required=False, empty_label=_("(choose)")
+    )
     recurring = forms.BooleanField(label=_("It comes back regularly"), required=False)
     needs_more = forms.BooleanField(
         label=_("This may need more than a neighbour can give"),

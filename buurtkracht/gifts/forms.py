@@ -152,7 +152,9 @@ class ResourceForm(forms.ModelForm):
 
 
 class TaxonomyItemForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=TaxonomyCategory.objects.all())
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=TaxonomyCategory.objects.all(), empty_label=_("(choose)")
+    )
     label_nl = forms.CharField(label=_("Word in Dutch"), max_length=80)
     label_en = forms.CharField(label=_("Word in English"), max_length=80, required=False)
     synonyms = forms.CharField(

@@ -96,8 +96,8 @@ def fragility(initiative: Initiative, *, tasks=None, activities=None, now=None) 
     labels = {
         "sturdy": _("Sturdy"),
         "new": _("New"),
-        "fragile": _("Fragile"),
-        "dormant": _("Dormant"),
+        "fragile": _("Needs help"),
+        "dormant": _("Quiet for a while"),
     }
     return Fragility(
         level=level,

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import activities, budget, initiatives, members, news, support, tasks, time_account
+from .views import (
+    activities,
+    budget,
+    initiatives,
+    members,
+    news,
+    printed,
+    support,
+    tasks,
+    time_account,
+)
 
 app_name = "initiatives"
 
@@ -16,6 +26,9 @@ urlpatterns = [
     path(INITIATIVE + "wijzigen/", initiatives.initiative_edit, name="edit"),
     path(INITIATIVE + "sluiten/", initiatives.initiative_close, name="close"),
     path(INITIATIVE + "foto/", initiatives.initiative_photo, name="initiative_photo"),
+    path(INITIATIVE + "flyer/", printed.initiative_flyer, name="flyer"),
+    path(ACTIVITY + "flyer/", printed.activity_flyer, name="activity_flyer"),
+    path("<buurt:slug>/agenda/", printed.agenda, name="agenda"),
     # The people in it.
     path(INITIATIVE + "meedoen/", members.ask, name="ask"),
     path(INITIATIVE + "verlaten/", members.leave, name="leave"),

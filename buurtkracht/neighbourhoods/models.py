@@ -8,7 +8,7 @@ from buurtkracht.core.choices import JoinPolicy, Role
 
 
 class Module(models.TextChoices):
-    GIFTS = "gifts", _("Gifts and resources")
+    GIFTS = "gifts", _("What neighbours offer")
     REQUESTS = "requests", _("Requests and offers")
     TIMEBANK = "timebank", _("Time bank")
     INITIATIVES = "initiatives", _("Initiatives")

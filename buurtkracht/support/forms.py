@@ -32,7 +32,9 @@ class CaseNoteForm(forms.Form):
 class CaseReferForm(CaseNoteForm):
     """Pointing the person to a place of this neighbourhood (the social map)."""
 
-    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none())
+    place = forms.ModelChoiceField(
+        label=_("Place"), queryset=Place.objects.none(), empty_label=_("(choose)")
+    )
     field_order = ["place", "note"]
 
     def __init__(self, *args, neighbourhood, **kwargs):

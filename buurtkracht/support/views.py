@@ -244,5 +244,5 @@ def bundles_csv(request, slug):
             ]
             for bundle in found
         ),
-        title=_("Bundled requests"),
+        title=_("Requests that come back"),
     )

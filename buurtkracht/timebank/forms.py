@@ -22,6 +22,13 @@ class TimeForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("key", uuid.uuid4().hex)
 
+    def clean(self):
+        data = super().clean()
+        hours, minutes = data.get("hours"), data.get("minutes")
+        if hours is not None and minutes is not None and hours * 60 + minutes <= 0:
+            raise forms.ValidationError(_("The time must be more than zero."), code="not_positive")
+        return data
+
     def total(self) -> int:
         return self.cleaned_data["hours"] * 60 + self.cleaned_data["minutes"]
 

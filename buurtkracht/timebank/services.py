@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtkracht.core import access
+from buurtkracht.core.durations import duration
 from buurtkracht.core.logging import log_action
 from buurtkracht.neighbourhoods.models import Membership
 from buurtkracht.neighbourhoods.services import acting_membership
@@ -334,18 +335,18 @@ def _refusal(account: Account, after: int) -> ValidationError:
     if account.kind == AccountKind.MEMBER:
         if after < account.floor:
             return ValidationError(
-                _("This is more than the balance allows: it may not go below %(limit)s hours.")
-                % {"limit": format_minutes(account.floor)},
+                _("This is more than the balance allows: it may not go below %(limit)s.")
+                % {"limit": duration(account.floor)},
                 code="below_floor",
             )
         return ValidationError(
-            _("The receiver cannot save up more than %(limit)s hours.")
-            % {"limit": format_minutes(account.ceiling)},
+            _("The receiver cannot save up more than %(limit)s.")
+            % {"limit": duration(account.ceiling)},
             code="above_ceiling",
         )
     return ValidationError(
-        _("There is not enough time in this account (%(balance)s hours).")
-        % {"balance": format_minutes(account.balance)},
+        _("There is not enough time in this account (%(balance)s).")
+        % {"balance": duration(account.balance)},
         code="not_enough",
     )
 

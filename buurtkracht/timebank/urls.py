@@ -7,9 +7,15 @@ app_name = "timebank"
 urlpatterns = [
     path("<buurt:slug>/tijdbank/", views.home, name="home"),
     path("<buurt:slug>/tijdbank/geven/", views.give, name="give"),
+    path("<buurt:slug>/tijdbank/geven/bevestigen/", views.give_confirmed, name="give_confirmed"),
     path("<buurt:slug>/tijdbank/doneren/", views.donate, name="donate"),
     path("<buurt:slug>/tijdbank/beheer/", views.manage, name="manage"),
     path("<buurt:slug>/tijdbank/toekennen/", views.grant, name="grant"),
+    path(
+        "<buurt:slug>/tijdbank/toekennen/bevestigen/",
+        views.grant_confirmed,
+        name="grant_confirmed",
+    ),
     path(
         "<buurt:slug>/tijdbank/overboekingen/<int:transfer_id>/terugdraaien/",
         views.reverse_transfer,

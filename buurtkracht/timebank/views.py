@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buurtkracht.accounts.models import User
 from buurtkracht.core import access
 from buurtkracht.core.access import Action, requires
+from buurtkracht.core.durations import duration
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.inventory.spreadsheet import MAX_BYTES, download
 from buurtkracht.people.selectors import find_people, person_choice
@@ -41,9 +43,9 @@ def _home_context(request, rules, *, give=None, donate=None):
     return {
         "rules": rules,
         "account": account,
-        "balance": services.format_minutes(account.balance if account else 0),
-        "floor": services.format_minutes(account.floor if account else rules.min_balance),
-        "ceiling": services.format_minutes(account.ceiling if account else rules.max_balance),
+        "balance": duration(account.balance if account else 0),
+        "floor": duration(account.floor if account else rules.min_balance),
+        "ceiling": duration(account.ceiling if account else rules.max_balance),
         "lines": selectors.statement(viewer=user, account=account) if account else [],
         "give_form": (give or GiveForm(members=_choices(people)))
         if rules.direct_transfers
@@ -84,9 +86,45 @@ def home(request, slug):
     return render(request, "timebank/home.html", _home_context(request, rules))
 
 
+def _confirm(request, form, people, *, sentence: str, confirm: str, button: str, back: str):
+    """Time moves only after "Klopt dat?": the choice in plain words, with the form's
+    values kept in hidden fields for the confirming POST (nothing is written yet)."""
+    context = {
+        "form": form,
+        "sentence": sentence % {"time": duration(form.total()), "name": people[0].label},
+        "confirm_url": reverse(confirm, kwargs={"slug": request.neighbourhood.slug}),
+        "button": button,
+        "back_url": reverse(back, kwargs={"slug": request.neighbourhood.slug}),
+    }
+    return render(request, "timebank/confirm.html", context)
+
+
 @require_POST
 @requires(Action.TIMEBANK_USE)
 def give(request, slug):
+    """Step 1 of giving time: the form checked, then "Klopt dat?" (nothing moves yet)."""
+    rules, page = _rules_or_not_set_up(request)
+    if page:
+        return page
+    people = _people(request)[1]
+    form = GiveForm(request.POST, members=_choices(people))
+    if not form.is_valid():
+        return render(request, "timebank/home.html", _home_context(request, rules, give=form))
+    return _confirm(
+        request,
+        form,
+        people,
+        sentence=_("You give %(time)s to %(name)s."),
+        confirm="timebank:give_confirmed",
+        button=_("Yes, give the time"),
+        back="timebank:home",
+    )
+
+
+@require_POST
+@requires(Action.TIMEBANK_USE)
+def give_confirmed(request, slug):
+    """Step 2: the confirmed form moves the time (once, whatever is sent twice)."""
     rules, page = _rules_or_not_set_up(request)
     if page:
         return page
@@ -225,6 +263,28 @@ def manage(request, slug):
 @require_POST
 @requires(Action.TIMEBANK_MANAGE)
 def grant(request, slug):
+    """Step 1 of granting from the pot: the form checked, then "Klopt dat?"."""
+    rules = selectors.rules_or_none(request.neighbourhood)
+    if rules is None:
+        raise Http404
+    people = _people(request)[1]
+    form = GrantForm(request.POST, members=_choices(people))
+    if not form.is_valid():
+        return render(request, "timebank/manage.html", _manage_context(request, rules, grant=form))
+    return _confirm(
+        request,
+        form,
+        people,
+        sentence=_("You give %(time)s from the community pot to %(name)s."),
+        confirm="timebank:grant_confirmed",
+        button=_("Yes, grant the time"),
+        back="timebank:manage",
+    )
+
+
+@require_POST
+@requires(Action.TIMEBANK_MANAGE)
+def grant_confirmed(request, slug):
     hood = request.neighbourhood
     rules = selectors.rules_or_none(hood)
     if rules is None:

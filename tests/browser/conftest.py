@@ -327,8 +327,15 @@ class Browse:
         form.locator("input[name=password]").fill(password)
         self.click(page, form.locator("button[type=submit]"))
 
+    def open_menu(self, page):
+        """Open the header's menu (details/summary: works without JavaScript)."""
+        menu = page.locator("header details.menu")
+        if menu.get_attribute("open") is None:
+            menu.locator("summary").click()
+
     def log_out(self, page):
-        """With the logout button in the header."""
+        """With the logout button in the header's menu."""
+        self.open_menu(page)
         button = page.locator('header form[action="/account/logout/"] button[type=submit]')
         self.click(page, button)
 

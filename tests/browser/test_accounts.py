@@ -48,6 +48,7 @@ def test_sign_up_verify_the_mail_and_land_logged_in_on_a_phone(browse, mailbox, 
 
     assert page.url == browse.base_url + "/mijn/"
     expect(page.locator("main h1")).to_contain_text("Noor")
+    browse.open_menu(page)
     expect(page.locator(LOGOUT_BUTTON)).to_be_visible()
     assert EmailAddress.objects.get(user=user).verified
 

@@ -12,8 +12,8 @@ from .conftest import log_in_with_totp
 
 pytestmark = pytest.mark.browser
 
-A4_HEIGHT_PX = 1123  # 297 mm at 96 dpi
-A4_WIDTH_PX = 794  # 210 mm at 96 dpi
+A6_HEIGHT_PX = 559  # 148 mm at 96 dpi
+A6_WIDTH_PX = 397  # 105 mm at 96 dpi
 PIN = "48213"
 
 
@@ -71,28 +71,34 @@ def test_guided_account_from_card_to_pin(browse, live_world):
     assert not resident.must_set_secret
 
 
-def test_login_card_prints_on_one_a4_page(browse, live_world):
+def test_login_card_prints_on_one_a6_page(browse, live_world):
     page = browse.new_page()
     log_in_with_totp(browse, page, live_world.professional)
     register_resident(browse, page, "Wilhelmina van der Berg-Hoogendoorn")
+    card = page.locator("article.login-card")
+    expect(card).to_contain_text("Buurtkracht Lindenhof")  # the neighbourhood
+    expect(card.locator(".card-call")).to_contain_text("Petra")  # whom to call
 
-    # Lay the page out at A4 width, as printed, with print styles.
-    page.set_viewport_size({"width": A4_WIDTH_PX, "height": A4_HEIGHT_PX})
+    # Lay the page out at A6 width, as printed, with print styles.
+    page.set_viewport_size({"width": A6_WIDTH_PX, "height": A6_HEIGHT_PX})
     page.emulate_media(media="print")
     for hidden in ("header.site-header", "footer.site-footer", ".messages"):
         expect(page.locator(hidden)).to_have_count(1)
         expect(page.locator(hidden)).to_be_hidden()
-    for element in page.locator(".no-print").all():  # the print button, "new card" form
+    for element in page.locator(".no-print, main button").all():  # no buttons on paper
         expect(element).to_be_hidden()
-    card = page.locator("article.login-card")
     expect(card).to_be_visible()
     expect(card.locator(".qr svg")).to_be_visible()
-    card_height = card.bounding_box()["height"]
-    assert card_height <= A4_HEIGHT_PX, f"the card is {card_height} px high in print"
-    document_height = page.evaluate("() => document.documentElement.scrollHeight")
-    assert document_height <= A4_HEIGHT_PX, f"the printed page is {document_height} px high"
+    for code in card.locator(".code").all():  # the code and the login name never wrap
+        height = code.bounding_box()["height"]
+        font = code.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+        assert height < 2 * font, f"{code.inner_text()!r} wraps: {height} px high"
 
-    # And Chromium's own print to PDF: one A4 page.
-    pdf = page.pdf(format="A4", print_background=True)
+    # Chromium's own print to PDF, at the page size the style sheet asks for: one A6 page.
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
     assert pages == 1, f"the login card prints on {pages} pages"
+    width, height = (
+        float(v) for v in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups()
+    )
+    assert (round(width), round(height)) == (298, 420), f"the page is {width} x {height} pt, not A6"

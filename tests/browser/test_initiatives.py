@@ -63,7 +63,7 @@ def test_start_an_initiative_and_see_the_fragility_signal_change(browse, hood):
     karim = browse.new_page(narrow=True)
     browse.log_in(karim, hood.connector.email, f.PASSWORD)
     browse.goto(karim, page_path)
-    expect(karim.locator("main #fragility-h")).to_contain_text("Kwetsbaar")  # for connectors
+    expect(karim.locator("main #fragility-h")).to_contain_text("Heeft hulp nodig")  # for connectors
     _submit(browse, karim, karim.locator("main form[action$='/meedoen/']"))
     expect(karim.locator("main")).to_contain_text("De eigenaren beslissen")
     _submit(browse, karim, karim.locator("main form[action$='/aanmelden/']"))
@@ -83,8 +83,8 @@ def test_start_an_initiative_and_see_the_fragility_signal_change(browse, hood):
     browse.goto(karim, page_path)
     expect(karim.locator("main")).not_to_contain_text("rust op 1 persoon")
     signal = karim.locator("main #fragility-h")
-    expect(signal).to_contain_text("Nieuw")  # no longer "Kwetsbaar": two people carry it
-    expect(signal).not_to_contain_text("Kwetsbaar")
+    expect(signal).to_contain_text("Nieuw")  # no longer "Heeft hulp nodig": two people carry it
+    expect(signal).not_to_contain_text("Heeft hulp nodig")
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_invite_a_suggested_neighbour_for_an_open_task_and_give_time(
     give.locator("input[name=d-hours]").fill("1")
     give.locator("input[name=d-minutes]").fill("0")
     browse.click(karim, give.locator("button[type=submit]"))
-    expect(karim.locator("main #time-h + p")).to_contain_text("1:00")
+    expect(karim.locator("main #time-h + p")).to_contain_text("1 uur")
     assert Account.objects.get(initiative=initiative).balance == 60
 
 

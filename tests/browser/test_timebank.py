@@ -44,6 +44,11 @@ def _give(browse, page, karim, minutes):
     form.locator("input[name=minutes]").fill(str(minutes))
     form.locator("input[name=note]").fill("Ramen gelapt")
     browse.click(page, form.locator("button[type=submit]"))
+    # "Klopt dat?": nothing moved yet; the choice in plain words.
+    expect(page.locator("main h1")).to_contain_text("Klopt dat?")
+    expect(page.locator("main .big")).to_contain_text(f"{minutes} minuten aan Karim")
+    assert not Transfer.objects.filter(kind="direct").exists()
+    browse.click(page, page.locator("main form button[type=submit]"))
 
 
 @pytest.mark.parametrize("javascript", [True, False])
@@ -51,10 +56,10 @@ def test_a_resident_gives_time_on_a_phone(browse, bank, javascript):
     page = browse.new_page(narrow=True, javascript=javascript)
     browse.log_in(page, bank.resident.email, f.PASSWORD)
     browse.goto(page, HOME)
-    expect(page.locator("main .big")).to_contain_text("1:00 uur")
+    expect(page.locator("main .big")).to_have_text("1 uur")
     _give(browse, page, bank.connector, 45)
     expect(page.locator("[role=status].messages")).to_contain_text("Dank je")
-    expect(page.locator("main .big")).to_contain_text("0:15 uur")
+    expect(page.locator("main .big")).to_have_text("15 minuten")
     expect(page.locator("main table")).to_contain_text("Ramen gelapt")
     assert Transfer.objects.filter(kind="direct").count() == 1
 

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from buurtkracht.core import access
 from buurtkracht.core.access import Action
+from buurtkracht.core.durations import duration
 from buurtkracht.core.forms import add_service_errors
 from buurtkracht.people.selectors import display_names
 from buurtkracht.places.models import Place
 from buurtkracht.timebank import selectors as timebank_selectors
-from buurtkracht.timebank import services as timebank_services
 from buurtkracht.timebank.forms import GiveForm, TimeForm
 
 from .. import selectors
@@ -248,7 +248,7 @@ def _time_context(request, initiative, *, is_owner, names, people, forms: dict):
     carriers = carriers_of(initiative, names=names, people=people, user=request.user)
     return {
         "account": account,
-        "balance": timebank_services.format_minutes(account.balance),
+        "balance": duration(account.balance),
         "donate_form": (forms.get("donate_form") or TimeForm(prefix="d")) if open_ else None,
         "give_form": (forms.get("give_form") or GiveForm(prefix="g", members=carriers))
         if open_ and is_owner and carriers
