@@ -25,6 +25,8 @@ from .test_gifts import next_button, step_form, tick_first
 pytestmark = pytest.mark.browser
 
 PIN = "48213"
+CATEGORY_SIGN = """() => getComputedStyle(
+  document.querySelector('details.category summary'), '::before').content"""
 
 
 @pytest.fixture
@@ -91,6 +93,8 @@ def test_a_guided_resident_does_each_core_flow_on_a_small_phone(
 
     # Say what you bring: a category opens (details/summary), tick, save.
     browse.goto(page, "/mijn/meebrengen/handen/")
+    sign = page.evaluate(CATEGORY_SIGN)  # a closed category shows that it opens
+    assert sign not in ("none", "normal", ""), sign
     label = tick_first(page)
     browse.click(page, next_button(step_form(page)))
     assert label in [gift.label for gift in Gift.objects.filter(owner=henk)]

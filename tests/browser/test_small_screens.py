@@ -15,6 +15,13 @@ from .conftest import NARROW, log_in_with_totp
 
 pytestmark = pytest.mark.browser
 
+ONE_LINE = """(selector) => [...document.querySelectorAll(selector)].map(el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+  return [el.textContent.trim(), tops.size];
+})"""
+"""(text, number of lines) of each element the selector finds."""
 HEADER_AT_MOST = NARROW["height"] // 4
 """A quarter of the first screen, at most, for the header (it was 539 of 640 px)."""
 
@@ -66,6 +73,10 @@ def test_the_pages_that_scrolled_sideways_fit_at_320(browse, live_world, javascr
     ):
         browse.goto(page, path)
         expect(page.locator("main h1")).to_be_visible()
+    # The availability grid keeps each day's name on one line.
+    browse.goto(page, "/mijn/meebrengen/tijd/")
+    lines = page.evaluate(ONE_LINE, "table.slots th[scope=row]")
+    assert lines and all(count == 1 for _day, count in lines), lines
 
 
 def test_a_stated_need_changes_the_page(browse, live_world):
