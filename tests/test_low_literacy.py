@@ -217,3 +217,41 @@ def test_the_login_card_names_the_neighbourhood_and_whom_to_call(world, client_f
     admin.post(card_url)  # a new card, printed by the administrator
     other = admin.get(card_url).content.decode()
     assert "Petra" in other and "0231234567" not in other
+
+
+# --- allauth's pages in the site's words ----------------------------------------------------------
+
+
+def test_a_wrong_password_and_the_two_step_page_speak_the_sites_dutch(world, client):
+    wrong = client.post(
+        reverse("account_login"), {"login": world.resident.email, "password": "niet-goed"}
+    ).content.decode()
+    assert "past niet bij het wachtwoord. Probeer het nog eens." in wrong
+    assert "incorrect" not in wrong and "opgegeven" not in wrong
+    from tests import factories as f
+
+    step = client.post(
+        reverse("account_login"), {"login": world.professional.email, "password": f.PASSWORD}
+    )
+    page = client.get(step["Location"]).content.decode()
+    assert "Inloggen in twee stappen" in page
+    assert "Twee-factor" not in page and "Aanmelden" not in page
+
+
+def world_owner(initiative):
+    return initiative.people.select_related("user").get(role="owner").user
+
+
+def test_tasks_and_activities_are_headings_and_their_buttons_name_them(repair_cafe, client_for):
+    initiative, activity = repair_cafe
+    initiative_services.task_add(
+        actor=world_owner(initiative), initiative=initiative, title="Koffie zetten"
+    )
+    html = (
+        client_for("resident")
+        .get(reverse("initiatives:detail", kwargs={**HOOD, "initiative_id": initiative.pk}))
+        .content.decode()
+    )
+    assert '<h3 class="h3">Koffie zetten</h3>' in html
+    assert f'<h3 class="h3">{activity.title}</h3>' in html
+    assert 'Ik pak dit op<span class="visually-hidden">: Koffie zetten</span>' in html
