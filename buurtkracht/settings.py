@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "buurtkracht.timebank",
     "buurtkracht.initiatives",
     "buurtkracht.network",
+    "buurtkracht.wijkinfo",
     "buurtkracht.demo",
     "buurtkracht.jobs",
 ]

@@ -203,6 +203,7 @@ COUNT_LABELS = {
     "introductions": "kennismakingen voorgesteld door een verbinder",
     "acquaintances": "keer 'ik ken' tussen buren",
     "watch_groups": "groep die de buurt verbonden wil zien",
+    "cbs_figures": "openbare cijfers van het CBS (Haarlem en wijken)",
     "initiative_time_gifts": "keer tijd gegeven aan of door een initiatief",
 }
 
@@ -235,6 +236,29 @@ class Person:
     id: int | None = None  # the account's id, once written
 
 
+def _public_figures() -> int:
+    """Haarlem's CBS Kerncijfers 2024 (the municipality and its wijken; wijkinfo/data/):
+    Lindenhof's page shows its wijk next to Haarlem, "Bron: CBS". Kept when already there."""
+    from pathlib import Path
+
+    from buurtkracht.wijkinfo.models import CbsTable
+    from buurtkracht.wijkinfo.services import kerncijfers_import
+
+    if CbsTable.objects.filter(table_id="85984NED").exists():
+        return 0
+    folder = Path(__file__).resolve().parents[1] / "wijkinfo" / "data"
+    data = folder / "85984NED_Haarlem_GM_WK_stripped_2024.json"
+    _table, plan = kerncijfers_import(
+        actor=None,
+        table_id="85984NED",
+        metadata=(folder / "85984NED_DataProperties.json").read_bytes(),
+        data=data.read_bytes(),
+        filename=data.name,
+        title="Kerncijfers wijken en buurten 2024",
+    )
+    return len(plan.figures)
+
+
 def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:
     """Build the demo neighbourhoods with `residents` generated residents in Lindenhof
     (plus the fixed demo accounts, professionals and the Vaartkwartier neighbours).
@@ -262,6 +286,7 @@ def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:
     builder = _Builder(residents=residents, seed=seed, stdout=stdout)
     with transaction.atomic():
         counts = builder.build()
+        counts["cbs_figures"] = _public_figures()
         # Karin runs the demo site too: she sees its background jobs (/beheer/taken/).
         User.objects.filter(username="beheerder").update(is_superuser=True, is_staff=True)
     builder.say("vastgelegd")
