@@ -23,6 +23,7 @@ CASES = [
         kwargs=HOOD,
         data={"buurtcode": "BU03920712"},
     ),
+    Case("wijkinfo:not_yet_here", only(["connector", "professional", "admin"]), kwargs=HOOD),
 ]
 
 

@@ -113,7 +113,7 @@ def test_a_bad_file_says_where_and_imports_nothing(data, filename, message, engl
 def test_a_bad_table_id_or_metadata_is_refused():
     with refused("table_id"):
         kerncijfers_import(
-            actor=None, table_id="kerncijfers", metadata=METADATA, data=HAARLEM, filename="x.json"
+            actor=None, table_id="85984 NED!", metadata=METADATA, data=HAARLEM, filename="x.json"
         )
     with refused("invalid"):
         kerncijfers_import(
@@ -264,3 +264,62 @@ def test_pdok_unreachable_is_a_message_on_the_form(world, client_for, monkeypatc
     )
     assert page.status_code == 200
     assert "error-summary" in page.content.decode()
+
+
+# --- "Wie is er (nog) niet bij?" ---------------------------------------------------------------
+
+KAART_META = (DATA / "wijkenbuurtenkaart_2024_DataProperties.json").read_bytes()
+KAART = (DATA / "wijkenbuurtenkaart_2024_Haarlem_leeftijd.csv").read_bytes()
+
+
+def _ages(world, groups: dict[str, int]):
+    from buurtkracht.people.models import Profile
+    from tests import factories as f
+
+    for group, count in groups.items():
+        for _ in range(count):
+            person = f.make_member(world.hood)
+            Profile.objects.filter(user=person).update(age_group=group)
+
+
+@pytest.mark.django_db
+def test_members_by_age_next_to_the_population_never_below_five(world, client_for):
+    from buurtkracht.wijkinfo.selectors import not_yet_here
+
+    kerncijfers_import(
+        actor=None, table_id="WBK2024", metadata=KAART_META, data=KAART, filename="kaart.csv"
+    )
+    world.hood.cbs_code = "BU03920712"  # wijk WK039207
+    world.hood.save()
+    _ages(world, {"15-24": 2, "25-44": 6, "45-64": 9, "65+": 12})
+    found = not_yet_here(world.hood)
+    by_group = {row.group: row for row in found.rows}
+    assert by_group["15-24"].members is None  # 2: fewer than 5
+    # Only one cell below 5: the next smallest is hidden too, or the total would give it.
+    assert by_group["25-44"].members is None
+    assert (by_group["45-64"].members, by_group["65+"].members) == (9, 12)
+    assert found.said == 29 and found.level == "wijk" and found.year == 2024
+    assert sum(row.share_population for row in found.rows) == pytest.approx(1.0)
+    html = (
+        client_for("connector")
+        .get(reverse("wijkinfo:not_yet_here", kwargs={"slug": "lindenhof"}))
+        .content.decode()
+    )
+    assert html.count('<td class="number">minder dan 5</td>') == 2 and ">12<" in html
+    assert "CBS, 2024" in html
+
+
+@pytest.mark.django_db
+def test_no_hidden_count_can_be_worked_out_from_the_total(world):
+    """A differencing check: whichever cells are hidden, total minus the shown cells never
+    leaves exactly one hidden cell."""
+    import itertools
+
+    from buurtkracht.wijkinfo.selectors import _suppressed
+
+    for counts in itertools.product([0, 1, 4, 5, 9], repeat=4):
+        cells = dict(zip(["15-24", "25-44", "45-64", "65+"], counts, strict=True))
+        shown = _suppressed(cells)
+        hidden = [g for g, n in shown.items() if n is None]  # "minder dan 5", also for 0
+        assert len(hidden) != 1, (cells, shown)
+        assert all(n is None or n >= 5 for n in shown.values())

@@ -58,6 +58,8 @@ class Action(StrEnum):
     NETWORK_USE = "network.use"
     NETWORK_IMPORT = "network.import"
     NETWORK_GROUPS = "network.groups"
+    NOT_YET_HERE = "wijkinfo.not_yet_here"
+    """Members by age group next to the population: counts only, in groups of 5 or more."""
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -100,7 +102,13 @@ _MEMBER = {
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.RESIDENT: frozenset(_MEMBER),
     Role.CONNECTOR: frozenset(
-        _MEMBER | {Action.MANAGE_INVITATIONS, Action.PLACES_MANAGE, Action.NETWORK_VIEW}
+        _MEMBER
+        | {
+            Action.MANAGE_INVITATIONS,
+            Action.PLACES_MANAGE,
+            Action.NETWORK_VIEW,
+            Action.NOT_YET_HERE,
+        }
     ),
     Role.PROFESSIONAL: frozenset(
         _MEMBER
@@ -114,6 +122,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.NETWORK_VIEW,
             Action.NETWORK_IMPORT,
             Action.NETWORK_GROUPS,
+            Action.NOT_YET_HERE,
         }
     ),
     Role.FACILITATOR: frozenset(_MEMBER),
@@ -144,6 +153,10 @@ DENIED_REASONS: dict[Action, Promise] = {
     Action.TAXONOMY_MANAGE: _("Only administrators of this neighbourhood can add words."),
     Action.SAFETY_NET: _(
         "Only professionals and administrators of this neighbourhood can see the safety net."
+    ),
+    Action.NOT_YET_HERE: _(
+        "Only connectors, professionals and administrators of this neighbourhood can see who "
+        "is not here yet."
     ),
     Action.INVENTORY_TRANSFER: _(
         "Only professionals and administrators of this neighbourhood can import or export."

@@ -118,6 +118,8 @@ VISIBILITY_WEIGHTS = {
     "photo": {"public": 5, "neighbourhood": 65, "contacts": 20, "private": 10},
 }
 ACCESSIBILITY_CODES = [code for code, _label in ACCESSIBILITY_CHOICES]
+AGE_GROUPS = ["15-24", "25-44", "45-64", "65+"]
+AGE_WEIGHTS = [4, 26, 36, 34]
 ACCESSIBILITY_WEIGHTS = {
     "easy_language": 5,
     "read_aloud": 3,
@@ -224,6 +226,7 @@ class Person:
     languages: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     note: str = ""
+    age_group: str = ""
     visibility: dict[str, str] = field(default_factory=dict)
     joined: object = None
     # (neighbourhood slug, role, organisation name or "")
@@ -244,19 +247,35 @@ def _public_figures() -> int:
     from buurtkracht.wijkinfo.models import CbsTable
     from buurtkracht.wijkinfo.services import kerncijfers_import
 
-    if CbsTable.objects.filter(table_id="85984NED").exists():
-        return 0
     folder = Path(__file__).resolve().parents[1] / "wijkinfo" / "data"
-    data = folder / "85984NED_Haarlem_GM_WK_stripped_2024.json"
-    _table, plan = kerncijfers_import(
-        actor=None,
-        table_id="85984NED",
-        metadata=(folder / "85984NED_DataProperties.json").read_bytes(),
-        data=data.read_bytes(),
-        filename=data.name,
-        title="Kerncijfers wijken en buurten 2024",
-    )
-    return len(plan.figures)
+    sources = [
+        (
+            "85984NED",
+            "85984NED",
+            "85984NED_Haarlem_GM_WK_stripped_2024.json",
+            "Kerncijfers wijken en buurten 2024",
+        ),
+        (
+            "WBK2024",
+            "wijkenbuurtenkaart_2024",
+            "wijkenbuurtenkaart_2024_Haarlem_leeftijd.csv",
+            "Wijk- en buurtkaart 2024: leeftijd",
+        ),
+    ]
+    figures = 0
+    for table_id, prefix, name, title in sources:
+        if CbsTable.objects.filter(table_id=table_id).exists():
+            continue
+        _table, plan = kerncijfers_import(
+            actor=None,
+            table_id=table_id,
+            metadata=(folder / f"{prefix}_DataProperties.json").read_bytes(),
+            data=(folder / name).read_bytes(),
+            filename=name,
+            title=title,
+        )
+        figures += len(plan.figures)
+    return figures
 
 
 def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:
@@ -333,6 +352,8 @@ class _Builder:
     def __init__(self, *, residents: int, seed: int, stdout=None):
         self.n = residents
         self.rng = Random(seed)
+        # Its own generator, so the ages leave every other draw of the demo as it was.
+        self.age_rng = Random(f"ages-{seed}")
         # A stream of its own, so adding a field does not move every other random choice.
         self.contact_rng = Random(f"contact-{seed}")
         self.stdout = stdout
@@ -422,6 +443,14 @@ class _Builder:
             person.needs = [code for code in ACCESSIBILITY_CODES if code in needs]
             if rng.random() < 0.3:
                 person.note = rng.choice(ACCESSIBILITY_NOTES)
+
+    def age_of(self, person: Person) -> str:
+        """Two in three residents say their age; young people are fewer here than in the
+        wijk (so "Wie is er (nog) niet bij?" has something to show)."""
+        rng = self.age_rng
+        if person.age_group or rng.random() >= 0.66:
+            return person.age_group
+        return rng.choices(AGE_GROUPS, weights=AGE_WEIGHTS)[0]
 
     def place(self, person: Person, postcode_list: list[str]) -> None:
         person.pc_index = self.rng.randrange(len(postcode_list))
@@ -730,6 +759,7 @@ class _Builder:
                 "accessibility_needs",
                 "accessibility_note",
                 "accessibility_visibility",
+                "age_group",
                 "photo_visibility",
                 "phone",
                 "contact_route",
@@ -748,6 +778,7 @@ class _Builder:
                     p.needs,
                     p.note,
                     p.visibility["accessibility"],
+                    self.age_of(p),
                     p.visibility["photo"],
                     *self._contact(p),
                     p.joined,

@@ -5,7 +5,7 @@ from buurtkracht.core.choices import Visibility
 from buurtkracht.core.photos import validate_photo
 
 from .contact import buurtwerker_of, normalise_phone
-from .models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, ContactRoute, Profile
+from .models import ACCESSIBILITY_CHOICES, LANGUAGE_CHOICES, AgeGroup, ContactRoute, Profile
 from .services import normalise_postcode
 
 VISIBILITY_LABEL = _("Who may see this?")
@@ -72,6 +72,7 @@ class ProfileForm(forms.ModelForm):
             "postcode_visibility",
             "languages",
             "languages_visibility",
+            "age_group",
             "accessibility_needs",
             "accessibility_note",
             "accessibility_visibility",
@@ -80,12 +81,18 @@ class ProfileForm(forms.ModelForm):
             "phone",
             "contact_route",
         ]
-        labels = {"display_name": _("Your name")}
-        help_texts = {"display_name": _("A first name or nickname is enough.")}
+        labels = {"display_name": _("Your name"), "age_group": _("How old are you, about?")}
+        help_texts = {
+            "display_name": _("A first name or nickname is enough."),
+            "age_group": _(
+                "Optional. Never shown with your name: only counted, to see who is not here yet."
+            ),
+        }
         widgets = {"photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["age_group"].choices = [("", _("I'd rather not say")), *AgeGroup.choices]
         if buurtwerker_of(self.instance.user) is None:
             self.fields["contact_route"].choices = [
                 c for c in ContactRoute.choices if c[0] != ContactRoute.BUURTWERKER

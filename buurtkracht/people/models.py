@@ -37,6 +37,16 @@ ACCESSIBILITY_CHOICES = [
 ]
 
 
+class AgeGroup(models.TextChoices):
+    """The CBS age groups of the Kerncijfers (for adults), so members can be counted next
+    to the neighbourhood's population ("Wie is er (nog) niet bij?"; issue 19)."""
+
+    FROM_15 = "15-24", _("15 to 25 years")
+    FROM_25 = "25-44", _("25 to 45 years")
+    FROM_45 = "45-64", _("45 to 65 years")
+    FROM_65 = "65+", _("65 years or older")
+
+
 class ContactRoute(models.TextChoices):
     """How a person wants to be reached once they said yes to someone (an exchange, an
     introduction). Messages on the platform always work, for everyone."""
@@ -83,6 +93,11 @@ class Profile(models.Model):
     languages_visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.NEIGHBOURHOOD
     )
+    age_group = models.CharField(
+        _("my age"), max_length=8, choices=AgeGroup.choices, blank=True, default=""
+    )
+    """Never shown with the person: only counted, per neighbourhood, in groups of five or
+    more (`wijkinfo.selectors.not_yet_here`)."""
     accessibility_needs = models.JSONField(_("what helps me"), default=list, blank=True)
     accessibility_note = models.CharField(
         _("something else that helps me"), max_length=300, blank=True

@@ -215,6 +215,7 @@ def _people(user) -> None:
     profile.display_name_visibility = Visibility.PUBLIC  # a pseudonym says nothing
     profile.postcode, profile.languages, profile.accessibility_needs = "", [], []
     profile.accessibility_note, profile.photo = "", None
+    profile.age_group = ""
     profile.phone, profile.contact_route = "", ContactRoute.MESSAGES
     for level in ("postcode", "languages", "accessibility", "photo"):
         setattr(profile, f"{level}_visibility", Visibility.PRIVATE)

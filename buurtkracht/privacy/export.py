@@ -265,6 +265,7 @@ def _people(user, names: _Names) -> dict:
             "languages": _labels(profile.languages, LANGUAGE_CHOICES),
             "what_helps_me": _labels(profile.accessibility_needs, ACCESSIBILITY_CHOICES),
             "something_else_that_helps_me": profile.accessibility_note,
+            "age_group": profile.get_age_group_display() if profile.age_group else "",
             "phone": profile.phone,
             "how_others_reach_you": profile.get_contact_route_display(),
             "photo": bool(profile.photo),

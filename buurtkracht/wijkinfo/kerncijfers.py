@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 REGION = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 SUFFIX = re.compile(r"_\d+$")
-REGION_COLUMNS = ("WijkenEnBuurten", "Codering_3", "Codering")
+REGION_COLUMNS = ("WijkenEnBuurten", "Codering_3", "Codering", "buurtcode", "wijkcode")
+"""Where a row says its region: StatLine's columns, or the Wijk- en buurtkaart's."""
 NOT_MEASURES = {"ID", "Gemeentenaam_1", "SoortRegio_2", "IndelingswijzigingWijkenEnBuurten_4"}
 NOT_AVAILABLE = {"", ".", "-99995", "-99997", "-99999", "x", "X"}
 """CBS: "." no value / secret; the map's -99995 and kin (not yet) not available."""

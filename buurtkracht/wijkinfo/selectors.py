@@ -129,3 +129,108 @@ def neighbourhood_figures(neighbourhood) -> Figures | None:
             shares=_shares(figures),
         )
     return None
+
+
+# --- "Wie is er (nog) niet bij?" ------------------------------------------------------------
+
+MIN_CELL = 5
+"""A count below this is never shown ("minder dan 5"), nor a share of it."""
+POPULATION_AGES = {
+    "15-24": ("k_15Tot25Jaar", "percentagePersonen15Tot25Jaar"),
+    "25-44": ("k_25Tot45Jaar", "percentagePersonen25Tot45Jaar"),
+    "45-64": ("k_45Tot65Jaar", "percentagePersonen45Tot65Jaar"),
+    "65+": ("k_65JaarOfOuder", "percentagePersonen65JaarEnOuder"),
+}
+"""Our age groups → the CBS measure (a count) or the map's share (a percentage)."""
+
+
+@dataclass(frozen=True)
+class AgeRow:
+    group: str
+    label: str
+    members: int | None
+    """None: fewer than MIN_CELL, or hidden so that a hidden count cannot be worked out."""
+    share_members: float | None
+    share_population: float | None
+
+
+@dataclass(frozen=True)
+class NotYetHere:
+    rows: list[AgeRow]
+    said: int | None
+    """Members who said their age (None when fewer than MIN_CELL)."""
+    year: int | None
+    level: str
+
+
+def _suppressed(counts: dict[str, int]) -> dict[str, int | None]:
+    """Cells below MIN_CELL hidden; when exactly one is hidden, the next smallest too, so
+    that the total minus the others does not give it away."""
+    shown: dict[str, int | None] = {g: (n if n >= MIN_CELL else None) for g, n in counts.items()}
+    hidden = [g for g, n in shown.items() if n is None]  # 0 looks the same as 1 to 4
+    if len(hidden) == 1:
+        rest = sorted((n, g) for g, n in shown.items() if n is not None)
+        if rest:
+            shown[rest[0][1]] = None
+    return shown
+
+
+def _population(neighbourhood) -> tuple[dict[str, float], int | None, str]:
+    """Share of each age group among people of 15 and over in the buurt (or wijk): from
+    CBS's counts, or from the map's percentages. ({}, None, "") when none are imported."""
+    buurt, wijk, _gemeente = regions_of(neighbourhood.cbs_code or "")
+    bases = [base for pair in POPULATION_AGES.values() for base in pair]
+    rows = CbsFigure.objects.filter(
+        region__in=[r for r in (buurt, wijk) if r], measure__base__in=bases, value__isnull=False
+    ).values_list("region", "measure__base", "value", "measure__table__year")
+    found: dict[tuple[str, str], tuple[float, int]] = {
+        (region, base): (float(value), year)
+        for region, base, value, year in rows
+        if value is not None
+    }
+    for region in (r for r in (buurt, wijk) if r):
+        for which in (0, 1):  # counts first, then percentages
+            values = {g: found.get((region, pair[which])) for g, pair in POPULATION_AGES.items()}
+            if all(values.values()):
+                total = sum(v[0] for v in values.values() if v)
+                if total > 0:
+                    year = max(v[1] for v in values.values() if v)
+                    level = "buurt" if region == buurt else "wijk"
+                    return {g: v[0] / total for g, v in values.items() if v}, year, level
+    return {}, None, ""
+
+
+def not_yet_here(neighbourhood) -> NotYetHere:
+    """Residents and connectors by age group, as they said it on their profile, next to
+    the population of 15 and over in the buurt (CBS). Counts only, one query for them; no
+    cell below MIN_CELL and no way to subtract one (`_suppressed`)."""
+    from django.db.models import Count
+
+    from buurtkracht.core.choices import Role
+    from buurtkracht.people.models import AgeGroup, Profile
+
+    counted = dict(
+        Profile.objects.filter(
+            user__memberships__neighbourhood=neighbourhood,
+            user__memberships__role__in=[Role.RESIDENT, Role.CONNECTOR],
+        )
+        .exclude(age_group="")
+        .values_list("age_group")
+        .annotate(n=Count("pk"))
+        .values_list("age_group", "n")
+    )
+    counts = {group: counted.get(group, 0) for group in AgeGroup.values}
+    shown = _suppressed(counts)
+    said = sum(counts.values())
+    population, year, level = _population(neighbourhood)
+    rows = [
+        AgeRow(
+            group=group,
+            label=str(label),
+            members=shown[group],
+            share_members=(shown[group] / said) if shown[group] is not None and said else None,
+            share_population=population.get(group),
+        )
+        for group, label in AgeGroup.choices
+    ]
+    return NotYetHere(rows=rows, said=said if said >= MIN_CELL else None, year=year, level=level)

@@ -13,8 +13,8 @@ from buurtkracht.core.logging import log_action
 from . import kerncijfers
 from .models import CbsFigure, CbsMeasure, CbsTable
 
-TABLE_ID = re.compile(r"^\d{5}[A-Z]{3}$")
-"""A StatLine table id: "85984NED"."""
+TABLE_ID = re.compile(r"^[A-Z0-9]{4,20}$")
+"""A StatLine table id ("85984NED"), or a name for another CBS source ("WBK2024")."""
 
 
 def kerncijfers_import(
@@ -26,7 +26,7 @@ def kerncijfers_import(
     table_id = table_id.strip().upper()
     if not TABLE_ID.match(table_id):
         raise ValidationError(
-            _("“%(table)s” is not a CBS table id, such as 85984NED.") % {"table": table_id[:20]},
+            _("“%(table)s” is not a CBS table id, such as 85984NED.") % {"table": table_id[:30]},
             code="table_id",
         )
     plan = kerncijfers.plan(metadata=metadata, data=data, filename=filename)

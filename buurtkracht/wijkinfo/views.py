@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtkracht.core.access import Action, requires
 from buurtkracht.neighbourhoods.services import neighbourhood_update
 
-from . import pdok
+from . import pdok, selectors
 from .forms import FindBuurtForm, UseBuurtForm
 
 
@@ -48,3 +48,11 @@ def use_buurt(request, slug):
         return redirect("wijkinfo:find_buurt", slug=slug)
     messages.success(request, _("The buurt code is saved."))
     return redirect("neighbourhoods:configure", slug=slug)
+
+
+@require_GET
+@requires(Action.NOT_YET_HERE)
+def not_yet_here(request, slug):
+    """Who is not here yet, in aggregate: members by age group next to the population."""
+    found = selectors.not_yet_here(request.neighbourhood)
+    return render(request, "wijkinfo/not_yet_here.html", {"found": found})
