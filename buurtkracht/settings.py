@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "buurtkracht.initiatives",
     "buurtkracht.network",
     "buurtkracht.wijkinfo",
+    "buurtkracht.socialmap",
     "buurtkracht.demo",
     "buurtkracht.jobs",
 ]

@@ -1,0 +1,119 @@
+"""The social map in HSDS 3.1 (issue 19): the official examples imported and exported
+again lose nothing; malformed files (missing ids, broken references, wrong types) are
+refused with the path of each problem, and nothing is half-imported."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from buurtkracht.socialmap import hsds_io
+from buurtkracht.socialmap.models import Location, Organization, Service, ServiceAtLocation
+from buurtkracht.socialmap.services import hsds_import
+
+from .helpers import refused
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = Path(__file__).resolve().parent / "data" / "hsds"
+
+
+def _example(name):
+    return (EXAMPLES / name).read_bytes()
+
+
+def _import(data, **kw):
+    return hsds_import(actor=None, municipality="Haarlem", data=data, **kw)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "export"),
+    [
+        ("service_full.json", Service, hsds_io.service_full),
+        ("organization_full.json", Organization, hsds_io.organization_full),
+        ("service_at_location_full.json", ServiceAtLocation, hsds_io.service_at_location_full),
+    ],
+)
+def test_the_official_examples_make_the_round_trip_losing_nothing(name, model, export):
+    original = json.loads(_example(name))
+    _import(_example(name))
+    assert export(model.objects.get(hsds_id=original["id"])) == original
+
+
+def test_the_rows_hold_what_the_pages_need():
+    _import(_example("service_full.json"))
+    service = Service.objects.get()
+    assert service.organization.name and service.status == "active"
+    place = ServiceAtLocation.objects.get().location
+    assert place.latitude is not None and isinstance(place.latitude, float)
+    assert Location.objects.filter(organization=service.organization).exists()
+
+
+def test_importing_again_replaces_rather_than_doubles():
+    _import(_example("service_full.json"))
+    _import(_example("service_full.json"))
+    assert Service.objects.count() == 1 and Organization.objects.count() == 1
+
+
+def _broken(change) -> bytes:
+    data = json.loads(_example("service_full.json"))
+    change(data)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.pop("id"), "service: “id” is missing."),
+        (lambda d: d.update(name=42), "service.name: must be of type string."),
+        (lambda d: d.update(status="open"), "service.status: “open” is not one of"),
+        (lambda d: d.update(minimum_age="ten"), "service.minimum_age: must be of type number."),
+        (
+            lambda d: d["service_at_locations"][0]["location"].pop("location_type"),
+            "service.service_at_locations[0].location: “location_type” is missing.",
+        ),
+        (
+            lambda d: d["phones"][0].pop("number"),
+            "service.phones[0]: “number” is missing.",
+        ),
+        (
+            lambda d: d.update(organization_id="not-this-one"),
+            "organization_id not-this-one is not the organization it is in",
+        ),
+        (
+            lambda d: d["organization"]["locations"][0].update(name="Anders"),
+            "appears twice, with different contents",
+        ),
+    ],
+)
+def test_a_malformed_file_says_where_and_imports_nothing(change, message):
+    with refused("invalid") as caught:
+        _import(_broken(change))
+    assert any(message in text for text in caught.value.messages), caught.value.messages
+    assert not Service.objects.exists() and not Organization.objects.exists()
+
+
+def test_a_broken_reference_and_other_files_are_refused():
+    lonely = json.loads(_example("service_at_location_full.json"))
+    del lonely["location"]
+    lonely["location_id"] = "nowhere"
+    with refused("invalid") as caught:
+        _import(json.dumps(lonely).encode())
+    assert any("its location (nowhere) is not in the file" in m for m in caught.value.messages)
+    with refused("invalid"):
+        _import(b"{not json")
+    with refused("invalid"):
+        _import(b'{"hello": "world"}')
+
+
+def test_a_page_of_the_api_imports_its_contents():
+    listing = {"contents": [json.loads(_example("service_full.json"))], "total_items": 1}
+    found = _import(json.dumps(listing).encode())
+    assert found.counts()["service"] == 1
