@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("buurtkracht.support.urls")),
     path("", include("buurtkracht.notifications.urls")),
     path("", include("buurtkracht.wijkinfo.urls")),
+    path("", include("buurtkracht.socialmap.urls")),
     path("", include("buurtkracht.jobs.urls")),
     path("", include("buurtkracht.neighbourhoods.urls")),
 ]

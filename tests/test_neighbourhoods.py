@@ -177,7 +177,7 @@ def test_a_reserved_slug_is_refused(world, client_for):
 
 
 # Modules named for later issues but not built yet (decision 0043).
-NOT_BUILT = ["social_map", "dialogue"]
+NOT_BUILT = ["dialogue"]
 
 
 def _settings_post(modules):
@@ -221,7 +221,7 @@ def test_the_service_switches_no_module_that_is_not_offered(world):
     services.neighbourhood_update(
         actor=world.admin, neighbourhood=world.hood, modules=["gifts", "social_map", "dialogue"]
     )
-    assert Neighbourhood.objects.get(slug="lindenhof").modules == ["gifts"]
+    assert Neighbourhood.objects.get(slug="lindenhof").modules == ["gifts", "social_map"]
     started = services.neighbourhood_create(
         actor=world.resident, name="Rozenprieel", slug="rozenprieel", municipality="Haarlem"
     )
@@ -234,30 +234,24 @@ def test_the_service_switches_no_module_that_is_not_offered(world):
         municipality="Haarlem",
         modules=["requests", "social_map"],
     )
-    assert explicit.modules == ["requests"]
+    assert explicit.modules == ["requests", "social_map"]
 
 
 def test_a_neighbourhood_that_had_them_on_keeps_working(world, client_for):
     """Like the demo's: switched on when they were still offered. The pages work, the home
     page does not claim them, and saving the settings leaves the stored value alone."""
-    world.hood.modules = ["gifts", "social_map", "dialogue"]
+    world.hood.modules = ["gifts", "dialogue"]
     world.hood.save(update_fields=["modules"])
     client = client_for("admin")
     home = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"}))
     assert home.status_code == 200
     assert dutch("What neighbours offer") in home.content.decode()
-    for label in ["Social map", "Dialogue and stories"]:
-        assert dutch(label) not in home.content.decode()
+    assert dutch("Dialogue and stories") not in home.content.decode()
     url = reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"})
     assert client.get(url).status_code == 200
     response = client.post(url, _settings_post(["gifts", "requests"]))
     assert response.status_code == 302
-    assert Neighbourhood.objects.get(slug="lindenhof").modules == [
-        "gifts",
-        "requests",
-        "social_map",
-        "dialogue",
-    ]
+    assert Neighbourhood.objects.get(slug="lindenhof").modules == ["gifts", "requests", "dialogue"]
 
 
 def test_joining_by_code_leads_to_the_invitation(world, client_for):

@@ -117,3 +117,97 @@ def test_a_page_of_the_api_imports_its_contents():
     listing = {"contents": [json.loads(_example("service_full.json"))], "total_items": 1}
     found = _import(json.dumps(listing).encode())
     assert found.counts()["service"] == 1
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def haarlem(world):
+    from buurtkracht.demo.socialmap import hsds_organizations
+
+    world.hood.municipality = "Haarlem"
+    world.hood.modules = [*world.hood.modules, "social_map"]
+    world.hood.save()
+    _import(json.dumps(hsds_organizations()).encode())
+    return world
+
+
+def _where(client, question):
+    from django.urls import reverse
+
+    url = reverse("socialmap:where_to_go", kwargs={"slug": "lindenhof"})
+    return client.get(url, {"vraag": question})
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("ik kan mijn huur niet betalen", {"Huurachterstand: op tijd hulp", "Geldspreekuur"}),
+        ("hulp met DigiD op de computer", {"Digitaal Hulpplein"}),
+        ("mijn fietsband is lek", {"Fietsenhulp"}),
+    ],
+)
+def test_a_question_in_own_words_finds_the_services_that_fit(haarlem, client, question, expected):
+    page = _where(client, question)
+    names = [item.service.name for item in page.context["found"]][:3]
+    assert expected & set(names), names
+
+
+def test_the_page_shows_opening_hours_and_marks_what_nobody_checked(haarlem, client):
+    from django.urls import reverse
+
+    from buurtkracht.socialmap.selectors import is_stale
+
+    html = _where(client, "").content.decode()
+    assert "Nu open" in html or "Nu gesloten" in html
+    stale = Service.objects.get(name="Ruimte huren")  # checked 20 months ago
+    assert is_stale(stale)
+    page = client.get(
+        reverse("socialmap:service", kwargs={"slug": "lindenhof", "service_id": stale.pk})
+    ).content.decode()
+    assert "bel voordat je gaat" in page.lower()
+    fresh = Service.objects.get(name="Geldspreekuur")  # checked a month ago
+    assert not is_stale(fresh)
+
+
+def test_without_the_module_the_pages_are_not_there(world, client):
+    from django.urls import reverse
+
+    url = reverse("socialmap:where_to_go", kwargs={"slug": "lindenhof"})
+    assert client.get(url).status_code == 404
+
+
+def test_a_service_of_another_municipality_is_not_shown(haarlem, client):
+    from django.urls import reverse
+
+    elsewhere = json.loads(_example("service_full.json"))
+    hsds_import(actor=None, municipality="Zaanstad", data=json.dumps(elsewhere).encode())
+    other = Service.objects.get(hsds_id=elsewhere["id"])
+    url = reverse("socialmap:service", kwargs={"slug": "lindenhof", "service_id": other.pk})
+    assert client.get(url).status_code == 404
+    mine = Service.objects.get(name="Geldspreekuur")
+    page = client.get(
+        reverse("socialmap:service", kwargs={"slug": "lindenhof", "service_id": mine.pk})
+    )
+    assert page.status_code == 200 and "Schuldhulp Haarlem" in page.content.decode()
+
+
+# --- opening hours ------------------------------------------------------------------------------
+
+
+def test_opening_hours_in_words():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from buurtkracht.socialmap.opening import opening
+
+    week = [{"byday": "TU,TH", "opens_at": "09:30", "closes_at": "12:00"}]
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    tuesday_ten = datetime(2026, 12, 8, 10, 0, tzinfo=amsterdam)
+    assert opening(week, tuesday_ten).text == "Open now, until 12:00"
+    tuesday_one = datetime(2026, 12, 8, 13, 0, tzinfo=amsterdam)
+    assert opening(week, tuesday_one).text == "Closed now, opens Thursday at 09:30"
+    monday_eight = datetime(2026, 12, 7, 8, 0, tzinfo=amsterdam)
+    assert opening(week, monday_eight).text == "Closed now, opens tomorrow at 09:30"
+    assert opening([{"description": "Op afspraak"}]).open_now is None

@@ -58,6 +58,8 @@ class Action(StrEnum):
     NETWORK_USE = "network.use"
     NETWORK_IMPORT = "network.import"
     NETWORK_GROUPS = "network.groups"
+    SOCIAL_MAP_VIEW = "socialmap.view"
+    """The sociale kaart: public information about organisations and their services."""
     NOT_YET_HERE = "wijkinfo.not_yet_here"
     """Members by age group next to the population: counts only, in groups of 5 or more."""
 
@@ -75,6 +77,7 @@ ACTION_MODULE: dict[Action, str] = {
     Action.SAFETY_NET: "requests",
     Action.TIMEBANK_USE: "timebank",
     Action.INITIATIVES_VIEW: "initiatives",
+    Action.SOCIAL_MAP_VIEW: "social_map",
     Action.INITIATIVES_USE: "initiatives",
     Action.TIMEBANK_MANAGE: "timebank",
     Action.NETWORK_VIEW: "network",
@@ -83,7 +86,9 @@ ACTION_MODULE: dict[Action, str] = {
     Action.NETWORK_GROUPS: "network",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
-PUBLIC_ACTIONS = frozenset({Action.VIEW, Action.ASSETS_VIEW, Action.INITIATIVES_VIEW})
+PUBLIC_ACTIONS = frozenset(
+    {Action.VIEW, Action.ASSETS_VIEW, Action.INITIATIVES_VIEW, Action.SOCIAL_MAP_VIEW}
+)
 
 
 _MEMBER = {

@@ -206,6 +206,7 @@ COUNT_LABELS = {
     "acquaintances": "keer 'ik ken' tussen buren",
     "watch_groups": "groep die de buurt verbonden wil zien",
     "cbs_figures": "openbare cijfers van het CBS (Haarlem en wijken)",
+    "social_map_services": "diensten op de sociale kaart (15 organisaties)",
     "initiative_time_gifts": "keer tijd gegeven aan of door een initiatief",
 }
 
@@ -278,6 +279,17 @@ def _public_figures() -> int:
     return figures
 
 
+def _social_map() -> int:
+    """Haarlem's sociale kaart (demo/socialmap.py), shared by its neighbourhoods."""
+    import json
+
+    from buurtkracht.demo.socialmap import hsds_organizations
+    from buurtkracht.socialmap.services import hsds_import
+
+    data = json.dumps(hsds_organizations()).encode()
+    return hsds_import(actor=None, municipality="Haarlem", data=data).counts()["service"]
+
+
 def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:
     """Build the demo neighbourhoods with `residents` generated residents in Lindenhof
     (plus the fixed demo accounts, professionals and the Vaartkwartier neighbours).
@@ -306,6 +318,7 @@ def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:
     with transaction.atomic():
         counts = builder.build()
         counts["cbs_figures"] = _public_figures()
+        counts["social_map_services"] = _social_map()
         # Karin runs the demo site too: she sees its background jobs (/beheer/taken/).
         User.objects.filter(username="beheerder").update(is_superuser=True, is_staff=True)
     builder.say("vastgelegd")

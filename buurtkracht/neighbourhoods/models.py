@@ -18,8 +18,9 @@ class Module(models.TextChoices):
 
 
 # Named for later issues, not built yet (decision 0043): nobody can switch them, they are not
-# shown as used, and a neighbourhood that already had one on keeps the stored value.
-NOT_OFFERED_YET = frozenset({Module.SOCIAL_MAP.value, Module.DIALOGUE.value})
+# shown as used, and a neighbourhood that already had one on keeps the stored value. The
+# social map is offered since issue 19 (its pages exist; decision 0055).
+NOT_OFFERED_YET = frozenset({Module.DIALOGUE.value})
 OFFERED_MODULE_CHOICES = [(v, label) for v, label in Module.choices if v not in NOT_OFFERED_YET]
 OFFERED_MODULES = [value for value, _label in OFFERED_MODULE_CHOICES]
 

@@ -144,3 +144,25 @@ def test_an_initiative_flyer_and_the_agenda_print_without_buttons(browse, live_w
     browse.goto(page, "/lindenhof/agenda/")
     expect(page.locator("main h1")).to_contain_text("Agenda van Lindenhof")
     expect(page.locator("main ol.agenda")).to_contain_text("Repareren in het buurthuis")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_where_can_i_go_on_a_small_phone(browse, live_world, javascript):
+    import json
+
+    from buurtkracht.demo.socialmap import hsds_organizations
+    from buurtkracht.socialmap.services import hsds_import
+
+    live_world.hood.municipality = "Haarlem"
+    live_world.hood.modules = [*live_world.hood.modules, "social_map"]
+    live_world.hood.save()
+    hsds_import(actor=None, municipality="Haarlem", data=json.dumps(hsds_organizations()).encode())
+    page = browse.new_page(narrow=True, javascript=javascript)
+    browse.goto(page, "/lindenhof/waar-kan-ik-terecht/")
+    form = page.locator("main form[role=search]")
+    form.locator("input[name=vraag]").fill("ik kan mijn huur niet betalen")
+    browse.click(page, form.locator("button[type=submit]"))
+    first = page.locator("main ul.cards li.card h3 a").first
+    expect(first).to_be_visible()
+    browse.click(page, first)
+    expect(page.locator("main dl")).to_contain_text("Laatst gecontroleerd")

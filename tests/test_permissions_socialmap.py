@@ -1,0 +1,39 @@
+"""Permission matrix for the sociale kaart: public information, for everyone (where the
+neighbourhood has the module on)."""
+
+import json
+
+import pytest
+
+from buurtkracht.socialmap.services import hsds_import
+
+from .conftest import PERSONAS
+from .matrix import Case, case_id, everyone, run_case
+
+
+def _objects(world):
+    from buurtkracht.demo.socialmap import hsds_organizations
+
+    world.hood.municipality = "Haarlem"
+    world.hood.modules = [*world.hood.modules, "social_map"]
+    world.hood.save()
+    hsds_import(actor=None, municipality="Haarlem", data=json.dumps(hsds_organizations()).encode())
+    from buurtkracht.socialmap.models import Service
+
+    return {"service": Service.objects.order_by("pk").first()}
+
+
+CASES = [
+    Case("socialmap:where_to_go", everyone(200), kwargs={"slug": "lindenhof"}),
+    Case(
+        "socialmap:service",
+        everyone(200),
+        kwargs=lambda w, o: {"slug": "lindenhof", "service_id": o["service"].pk},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(case, persona, world, client_for):
+    run_case(case, persona, world, client_for, _objects(world))
