@@ -23,7 +23,19 @@ def _objects(world):
     return {"service": Service.objects.order_by("pk").first()}
 
 
+def _service_id(world, objects):
+    return {"slug": "lindenhof", "hsds_id": objects["service"].hsds_id}
+
+
+def _organization_id(world, objects):
+    return {"slug": "lindenhof", "hsds_id": objects["service"].organization.hsds_id}
+
+
 CASES = [
+    Case("socialmap:api_services", everyone(200), kwargs={"slug": "lindenhof"}),
+    Case("socialmap:api_service", everyone(200), kwargs=_service_id),
+    Case("socialmap:api_organizations", everyone(200), kwargs={"slug": "lindenhof"}),
+    Case("socialmap:api_organization", everyone(200), kwargs=_organization_id),
     Case("socialmap:where_to_go", everyone(200), kwargs={"slug": "lindenhof"}),
     Case(
         "socialmap:service",

@@ -211,3 +211,33 @@ def test_opening_hours_in_words():
     monday_eight = datetime(2026, 12, 7, 8, 0, tzinfo=amsterdam)
     assert opening(week, monday_eight).text == "Closed now, opens tomorrow at 09:30"
     assert opening([{"description": "Op afspraak"}]).open_now is None
+
+
+# --- the HSDS read API ----------------------------------------------------------------------------
+
+
+def test_the_read_api_gives_hsds_shapes_and_pages(haarlem, client):
+    from django.urls import reverse
+
+    page = client.get(
+        reverse("socialmap:api_services", kwargs={"slug": "lindenhof"}), {"per_page": 10}
+    ).json()
+    assert (page["total_items"], page["total_pages"], page["size"]) == (38, 4, 10)
+    assert page["first_page"] and not page["last_page"] and not page["empty"]
+    first = page["contents"][0]
+    hsds_io.check(first, "service", "service", problems := [])
+    assert problems == [] and first["organization"]["name"]
+    one = client.get(
+        reverse("socialmap:api_service", kwargs={"slug": "lindenhof", "hsds_id": first["id"]})
+    ).json()
+    assert one == first
+    orgs = client.get(reverse("socialmap:api_organizations", kwargs={"slug": "lindenhof"})).json()
+    assert orgs["total_items"] == 15 and orgs["contents"][0]["services"]
+    assert (
+        client.get(
+            reverse("socialmap:api_service", kwargs={"slug": "lindenhof", "hsds_id": "nope"})
+        ).status_code
+        == 404
+    )
+    bad = client.get(reverse("socialmap:api_services", kwargs={"slug": "lindenhof"}), {"page": "x"})
+    assert bad.status_code == 400

@@ -275,20 +275,26 @@ def service_at_location_doc(sal, *, with_service: bool) -> dict:
     return document
 
 
-def service_doc(service, *, with_organization: bool) -> dict:
+def service_doc(service, *, with_organization: bool, whole: bool = False) -> dict:
+    """`whole`: with its places and organisation even when the imported object had none
+    (HSDS's `GET /services/{id}` shape); otherwise as it came."""
     document, nested = _own(service.document)
-    if "service_at_locations" in nested:
+    if whole or "service_at_locations" in nested:
         document["service_at_locations"] = [
             service_at_location_doc(sal, with_service=False) for sal in service.at_locations.all()
         ]
-    if with_organization and "organization" in nested and service.organization is not None:
+    if (
+        with_organization
+        and (whole or "organization" in nested)
+        and service.organization is not None
+    ):
         document["organization"] = organization_doc(service.organization, with_services=False)
     return document
 
 
 def service_full(service) -> dict:
     """HSDS's `GET /services/{id}`: the service with its organisation and locations."""
-    return service_doc(service, with_organization=True)
+    return service_doc(service, with_organization=True, whole=True)
 
 
 def organization_full(organization) -> dict:

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "socialmap"
 
 urlpatterns = [
     path("<buurt:slug>/waar-kan-ik-terecht/", views.where_to_go, name="where_to_go"),
     path("<buurt:slug>/sociale-kaart/<int:service_id>/", views.service_detail, name="service"),
+    # HSDS 3.1 read API (the paths of HSDS's OpenAPI, under the neighbourhood).
+    path("<buurt:slug>/hsds/services", api.services, name="api_services"),
+    path("<buurt:slug>/hsds/services/<str:hsds_id>", api.service, name="api_service"),
+    path("<buurt:slug>/hsds/organizations", api.organizations, name="api_organizations"),
+    path(
+        "<buurt:slug>/hsds/organizations/<str:hsds_id>", api.organization, name="api_organization"
+    ),
 ]
