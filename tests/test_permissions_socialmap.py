@@ -8,7 +8,7 @@ import pytest
 from buurtkracht.socialmap.services import hsds_import
 
 from .conftest import PERSONAS
-from .matrix import Case, case_id, everyone, run_case
+from .matrix import REDIRECT, Case, case_id, everyone, members_only, only, run_case
 
 
 def _objects(world):
@@ -18,9 +18,13 @@ def _objects(world):
     world.hood.modules = [*world.hood.modules, "social_map"]
     world.hood.save()
     hsds_import(actor=None, municipality="Haarlem", data=json.dumps(hsds_organizations()).encode())
-    from buurtkracht.socialmap.models import Service
+    from buurtkracht.socialmap.models import Correction, Service
 
-    return {"service": Service.objects.order_by("pk").first()}
+    service = Service.objects.order_by("pk").first()
+    correction = Correction.objects.create(
+        service=service, neighbourhood=world.hood, author=world.resident, text="Klopt niet"
+    )
+    return {"service": service, "correction": correction}
 
 
 def _service_id(world, objects):
@@ -31,7 +35,24 @@ def _organization_id(world, objects):
     return {"slug": "lindenhof", "hsds_id": objects["service"].organization.hsds_id}
 
 
+def _service(world, objects):
+    return {"slug": "lindenhof", "service_id": objects["service"].pk}
+
+
 CASES = [
+    Case(
+        "socialmap:correction_suggest",
+        members_only(REDIRECT),
+        method="post",
+        kwargs=_service,
+        data={"text": "De openingstijden kloppen niet."},
+    ),
+    Case(
+        "socialmap:correction_handled",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=lambda w, o: {**_service(w, o), "correction_id": o["correction"].pk},
+    ),
     Case("socialmap:api_services", everyone(200), kwargs={"slug": "lindenhof"}),
     Case("socialmap:api_service", everyone(200), kwargs=_service_id),
     Case("socialmap:api_organizations", everyone(200), kwargs={"slug": "lindenhof"}),

@@ -241,3 +241,40 @@ def test_the_read_api_gives_hsds_shapes_and_pages(haarlem, client):
     )
     bad = client.get(reverse("socialmap:api_services", kwargs={"slug": "lindenhof"}), {"page": "x"})
     assert bad.status_code == 400
+
+
+# --- residents suggest a correction ---------------------------------------------------------------
+
+
+def test_a_resident_suggests_a_correction_and_a_professional_handles_it(haarlem, client_for):
+    from django.urls import reverse
+
+    from buurtkracht.notifications.models import Notification
+    from buurtkracht.socialmap.models import Correction
+
+    service = Service.objects.get(name="Geldspreekuur")
+    kwargs = {"slug": "lindenhof", "service_id": service.pk}
+    resident = client_for("resident")
+    url = reverse("socialmap:correction_suggest", kwargs=kwargs)
+    empty = resident.post(url, {"text": "  "})
+    assert empty.status_code == 200 and not Correction.objects.exists()
+    too_long = resident.post(url, {"text": "x" * 1001})
+    assert too_long.status_code == 200 and not Correction.objects.exists()
+    resident.post(url, {"text": "Het spreekuur is nu op woensdag."})
+    correction = Correction.objects.get()
+    assert correction.author == haarlem.resident
+    told = set(
+        Notification.objects.filter(kind="social_map_correction").values_list("user", flat=True)
+    )
+    assert told == {haarlem.professional.pk, haarlem.admin.pk}
+    page = client_for("professional").get(reverse("socialmap:service", kwargs=kwargs))
+    assert "Het spreekuur is nu op woensdag." in page.content.decode()
+    assert (
+        "Het spreekuur is nu op woensdag."
+        not in resident.get(reverse("socialmap:service", kwargs=kwargs)).content.decode()
+    )  # only those who handle it see suggestions
+    client_for("professional").post(
+        reverse("socialmap:correction_handled", kwargs={**kwargs, "correction_id": correction.pk})
+    )
+    correction.refresh_from_db()
+    assert correction.handled_by == haarlem.professional and correction.handled_at

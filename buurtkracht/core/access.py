@@ -60,6 +60,10 @@ class Action(StrEnum):
     NETWORK_GROUPS = "network.groups"
     SOCIAL_MAP_VIEW = "socialmap.view"
     """The sociale kaart: public information about organisations and their services."""
+    SOCIAL_MAP_SUGGEST = "socialmap.suggest"
+    """Members tell that a service's information is not right."""
+    SOCIAL_MAP_MANAGE = "socialmap.manage"
+    """Professionals and administrators handle those suggestions."""
     NOT_YET_HERE = "wijkinfo.not_yet_here"
     """Members by age group next to the population: counts only, in groups of 5 or more."""
 
@@ -78,6 +82,8 @@ ACTION_MODULE: dict[Action, str] = {
     Action.TIMEBANK_USE: "timebank",
     Action.INITIATIVES_VIEW: "initiatives",
     Action.SOCIAL_MAP_VIEW: "social_map",
+    Action.SOCIAL_MAP_SUGGEST: "social_map",
+    Action.SOCIAL_MAP_MANAGE: "social_map",
     Action.INITIATIVES_USE: "initiatives",
     Action.TIMEBANK_MANAGE: "timebank",
     Action.NETWORK_VIEW: "network",
@@ -102,6 +108,7 @@ _MEMBER = {
     Action.TIMEBANK_USE,
     Action.INITIATIVES_USE,
     Action.NETWORK_USE,
+    Action.SOCIAL_MAP_SUGGEST,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -128,6 +135,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.NETWORK_IMPORT,
             Action.NETWORK_GROUPS,
             Action.NOT_YET_HERE,
+            Action.SOCIAL_MAP_MANAGE,
         }
     ),
     Role.FACILITATOR: frozenset(_MEMBER),
@@ -158,6 +166,10 @@ DENIED_REASONS: dict[Action, Promise] = {
     Action.TAXONOMY_MANAGE: _("Only administrators of this neighbourhood can add words."),
     Action.SAFETY_NET: _(
         "Only professionals and administrators of this neighbourhood can see the safety net."
+    ),
+    Action.SOCIAL_MAP_MANAGE: _(
+        "Only professionals and administrators of this neighbourhood handle corrections to "
+        "the social map."
     ),
     Action.NOT_YET_HERE: _(
         "Only connectors, professionals and administrators of this neighbourhood can see who "

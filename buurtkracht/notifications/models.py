@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     BOOKING_REMINDER = "booking_reminder", _("Booking reminder")
     SAFETY_NET = "safety_net", _("Safety net")
     ACTIVITY_REMINDER = "activity_reminder", _("Activity reminder")
+    SOCIAL_MAP_CORRECTION = "social_map_correction", _("Correction to the social map")
 
 
 # About a moment that will not wait for tomorrow's digest: mailed right away to people who

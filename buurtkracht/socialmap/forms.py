@@ -9,3 +9,12 @@ class WhereToGoForm(forms.Form):
         max_length=300,
         required=False,
     )
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("What is not right?"),
+        help_text=_("For example: the opening hours changed, or the phone number is wrong."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )

@@ -107,3 +107,28 @@ class ServiceAtLocation(Scoped):
 
     def __str__(self) -> str:
         return self.hsds_id
+
+
+class Correction(models.Model):
+    """A resident's suggestion that a service's information is wrong or out of date, for
+    the neighbourhood's professionals and administrators to check (issue 19)."""
+
+    TEXT_MAX = 1000
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="corrections")
+    neighbourhood = models.ForeignKey("neighbourhoods.Neighbourhood", on_delete=models.CASCADE)
+    author = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("what is not right"), max_length=TEXT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk} of {self.service_id}"

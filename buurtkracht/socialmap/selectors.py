@@ -97,3 +97,14 @@ def service_of(*, neighbourhood, service_id: int) -> FoundService | None:
         .first()
     )
     return _found(service) if service else None
+
+
+def open_corrections(*, service, neighbourhood):
+    """Residents' suggestions for this service not handled yet (newest first, at most 20)."""
+    from .models import Correction
+
+    return list(
+        Correction.objects.filter(
+            service=service, neighbourhood=neighbourhood, handled_at__isnull=True
+        )[:20]
+    )

@@ -6,12 +6,28 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from buurtkracht.core import access
+from buurtkracht.core.choices import Role
 from buurtkracht.core.logging import log_action
+from buurtkracht.neighbourhoods.models import Membership
+from buurtkracht.neighbourhoods.services import acting_membership
+from buurtkracht.notifications.models import Kind
+from buurtkracht.notifications.services import notify
 
 from . import hsds_io
-from .models import Location, Organization, Service, ServiceAtLocation, scope_of
+from .models import (
+    Correction,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    scope_of,
+)
 
 
 def _day(text) -> date | None:
@@ -106,3 +122,84 @@ def hsds_import(*, actor, municipality: str, neighbourhood=None, data: bytes):
             data={"scope": scope, **found.counts()},
         )
     return found
+
+
+# --- residents' corrections -------------------------------------------------------------------
+
+
+def correction_suggest(*, actor, membership, neighbourhood, service, text: str) -> Correction:
+    """A member says what is not right about a service; the neighbourhood's professionals
+    and administrators hear of it (a notification). Returns the correction."""
+    acting_membership(actor, neighbourhood, membership)
+    if not access.member_may(
+        actor, access.Action.SOCIAL_MAP_SUGGEST, neighbourhood=neighbourhood, membership=membership
+    ):
+        raise ValidationError(
+            _("Only members of this neighbourhood can do this."), code="not_allowed"
+        )
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": ValidationError(_("Write what is not right."), code="required")}
+        )
+    if len(text) > Correction.TEXT_MAX:
+        raise ValidationError(
+            {
+                "text": ValidationError(
+                    _("At most %(max)s characters.") % {"max": Correction.TEXT_MAX},
+                    code="too_long",
+                )
+            }
+        )
+    url = reverse(
+        "socialmap:service", kwargs={"slug": neighbourhood.slug, "service_id": service.pk}
+    )
+    with transaction.atomic():
+        correction = Correction.objects.create(
+            service=service, neighbourhood=neighbourhood, author=actor, text=text
+        )
+        log_action(
+            actor=actor,
+            action="socialmap.correction_suggested",
+            neighbourhood=neighbourhood,
+            obj=correction,
+        )
+        handlers = Membership.objects.filter(
+            neighbourhood=neighbourhood, role__in=[Role.PROFESSIONAL, Role.ADMIN]
+        ).select_related("user")
+        for handler in handlers:
+            notify(
+                user=handler.user,
+                kind=Kind.SOCIAL_MAP_CORRECTION,
+                title=gettext_lazy("A correction to the social map: %(service)s"),
+                body=text[:300],
+                url=url,
+                neighbourhood=neighbourhood,
+                params={"service": service.name},
+            )
+    return correction
+
+
+def correction_handled(*, actor, membership, correction: Correction) -> Correction:
+    """A professional or administrator checked the suggestion (and changed the entry)."""
+    if not access.member_may(
+        actor,
+        access.Action.SOCIAL_MAP_MANAGE,
+        neighbourhood=correction.neighbourhood,
+        membership=membership,
+    ):
+        raise ValidationError(
+            _("Only professionals and administrators of this neighbourhood can do this."),
+            code="not_allowed",
+        )
+    with transaction.atomic():
+        correction.handled_at = timezone.now()
+        correction.handled_by = actor
+        correction.save(update_fields=["handled_at", "handled_by"])
+        log_action(
+            actor=actor,
+            action="socialmap.correction_handled",
+            neighbourhood=correction.neighbourhood,
+            obj=correction,
+        )
+    return correction
