@@ -108,3 +108,20 @@ def open_corrections(*, service, neighbourhood):
             service=service, neighbourhood=neighbourhood, handled_at__isnull=True
         )[:20]
     )
+
+
+def tabular_export(*, municipality: str, neighbourhood=None) -> dict[str, bytes]:
+    """One social map as an HSDS Tabular Data Package: CSV files by name."""
+    from . import hsds_io, hsds_tabular
+    from .models import Organization
+
+    scope = scope_of(municipality=municipality, neighbourhood=neighbourhood)
+    roots = [
+        ("organization", hsds_io.organization_full(org))
+        for org in Organization.objects.filter(scope=scope).order_by("pk")
+    ]
+    roots += [
+        ("service", hsds_io.service_full(service))
+        for service in Service.objects.filter(scope=scope, organization__isnull=True).order_by("pk")
+    ]
+    return hsds_tabular.from_json(roots)

@@ -124,6 +124,25 @@ def hsds_import(*, actor, municipality: str, neighbourhood=None, data: bytes):
     return found
 
 
+def hsds_import_tabular(*, actor, municipality: str, neighbourhood=None, files: dict[str, bytes]):
+    """An HSDS Tabular Data Package (CSV files by name): read into HSDS JSON
+    (`hsds_tabular.to_json`), then imported like a JSON file, all or nothing."""
+    import json
+
+    from . import hsds_tabular
+
+    roots, problems = hsds_tabular.to_json(files)
+    if problems:
+        shown = problems[: hsds_io.PROBLEMS_SHOWN]
+        raise ValidationError([ValidationError(p, code="invalid") for p in shown])
+    return hsds_import(
+        actor=actor,
+        municipality=municipality,
+        neighbourhood=neighbourhood,
+        data=json.dumps(roots).encode(),
+    )
+
+
 # --- residents' corrections -------------------------------------------------------------------
 
 
