@@ -66,6 +66,8 @@ ERASURE = {
     "initiatives.SignUp.user": "cancelled for activities to come; past ones kept",
     "initiatives.Support.recorded_by": "kept: the initiative's record of support",
     "initiatives.Update.author": "kept under the pseudonym: the initiative's news",
+    "socialmap.Correction.author": "deleted: a suggestion in their own words",
+    "socialmap.Correction.handled_by": "kept: a professional's record of another's suggestion",
     "initiatives.TaskInvitation.invited_by": "kept under the pseudonym; message emptied",
     "initiatives.TaskInvitation.invitee": "kept under the pseudonym; open ones withdrawn",
     "network.Acquaintance.from_user": "deleted",
@@ -202,6 +204,12 @@ def _network(user) -> None:
     WatchGroup.members.through.objects.filter(user=user).delete()
 
 
+def _social_map(user) -> None:
+    from buurtkracht.socialmap.models import Correction
+
+    Correction.objects.filter(author=user).delete()
+
+
 def _people(user) -> None:
     from buurtkracht.people.models import AccessLog, Consent, Contact, ContactRoute, Profile
 
@@ -263,6 +271,7 @@ def account_erase(*, user: User, current: str = "", successors: dict | None = No
         _lending_and_gifts(user)
         _exchange(user)
         _network(user)
+        _social_map(user)
         _memberships_and_login(user)
         log_action(actor=user, action="account.erased", obj=user)
     return user

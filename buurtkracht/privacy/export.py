@@ -75,6 +75,7 @@ EXPORTED = {
     "network.IntroductionMessage.author",
     "support.SafetyNetMessage.author",
     "support.DutyPause.user",
+    "socialmap.Correction.author",
 }
 
 NOT_EXPORTED = {
@@ -93,6 +94,8 @@ NOT_EXPORTED = {
     "support.SafetyNetCase.handled_by": "other residents' requests",
     # Another time bank's spreadsheet, full of other people's balances.
     "timebank.LedgerImport.created_by": "other people's balances",
+    # Corrections to the social map a professional handled: the suggesters' data.
+    "socialmap.Correction.handled_by": "other residents' suggestions",
 }
 
 SECTION_TITLES = {
@@ -108,6 +111,7 @@ SECTION_TITLES = {
     "network": gettext_lazy("People you know"),
     "notifications": gettext_lazy("Notifications"),
     "support": gettext_lazy("Safety net"),
+    "socialmap": gettext_lazy("Social map"),
     "core": gettext_lazy("What you did on Buurtkracht"),
 }
 
@@ -155,6 +159,7 @@ PART_TITLES = {
     "cases": gettext_lazy("Your requests in the safety net"),
     "off_duty": gettext_lazy("When you were off safety-net duty"),
     "actions": gettext_lazy("What you did"),
+    "corrections": gettext_lazy("Corrections you suggested to the social map"),
 }
 
 A_NEIGHBOUR = gettext_lazy("a neighbour")
@@ -651,6 +656,22 @@ def _support(user) -> dict:
     }
 
 
+def _social_map(user) -> dict:
+    from buurtkracht.socialmap.models import Correction
+
+    return {
+        "corrections": [
+            {
+                "service": c.service.name,
+                "text": c.text,
+                "when": _when(c.created_at),
+                "handled": c.handled_at is not None,
+            }
+            for c in Correction.objects.filter(author=user).select_related("service")
+        ]
+    }
+
+
 def _core(user) -> dict:
     from buurtkracht.core.models import ActionLog
 
@@ -684,6 +705,7 @@ def personal_data(user) -> dict:
         "network": _network(user, names),
         "notifications": _notifications(user),
         "support": _support(user),
+        "socialmap": _social_map(user),
         "core": _core(user),
     }
 
