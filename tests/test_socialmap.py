@@ -397,3 +397,11 @@ def test_the_commands_import_and_export_both_forms(tmp_path):
         stdout=out,
     )
     assert json.loads(out.getvalue())["service"] == 1
+
+
+def test_the_services_found_are_on_a_map_above_the_list(haarlem, client):
+    page = _where(client, "geld")
+    points = page.context["points"]
+    assert points and all(p["url"].startswith("/lindenhof/sociale-kaart/") for p in points)
+    html = page.content.decode()
+    assert 'id="map-points"' in html and html.index('id="map"') < html.index('class="cards"')

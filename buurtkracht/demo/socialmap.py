@@ -517,8 +517,8 @@ def hsds_organizations(today: date | None = None) -> list[dict]:
             "id": loc_id,
             "location_type": "physical",
             "name": name,
-            "latitude": round(52.395 + n * 0.0011, 6),
-            "longitude": round(4.640 + n * 0.0009, 6),
+            "latitude": round(52.384 + (n // 5) * 0.006, 6),
+            "longitude": round(4.622 + (n % 5) * 0.01, 6),
             "addresses": [
                 {
                     "id": _id(name, "address"),

@@ -56,6 +56,14 @@ class FoundService:
     stale: bool
     address: str
 
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """Where it is offered, for the map: the first location with coordinates."""
+        for sal in self.service.at_locations.all():
+            if sal.location.latitude is not None and sal.location.longitude is not None:
+                return sal.location.latitude, sal.location.longitude
+        return None
+
 
 def _address(service) -> str:
     for sal in service.at_locations.all():

@@ -1,10 +1,12 @@
 """The sociale kaart's pages: "Waar kan ik terecht met …?" and one service (issue 19)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,13 +37,32 @@ def where_to_go(request, slug):
             neighbourhood=request.neighbourhood,
             query=query,
         ).assets[:NEIGHBOURS_SHOWN]
+    found = selectors.search(neighbourhood=request.neighbourhood, query=query)
     context = {
         "form": form,
         "query": query,
-        "found": selectors.search(neighbourhood=request.neighbourhood, query=query),
+        "found": found,
         "neighbours": neighbours,
+        "points": _points(found, slug),
+        "tile_url": settings.BUURTKRACHT_TILE_URL,
+        "tile_attribution": settings.BUURTKRACHT_TILE_ATTRIBUTION,
     }
     return render(request, "socialmap/where_to_go.html", context)
+
+
+def _points(found, slug: str) -> list[dict]:
+    """Markers for the map above the list (the list works without it)."""
+    return [
+        {
+            "name": item.service.name,
+            "lat": item.point[0],
+            "lon": item.point[1],
+            "id": item.service.pk,
+            "url": reverse("socialmap:service", args=[slug, item.service.pk]),
+        }
+        for item in found
+        if item.point is not None
+    ]
 
 
 def _service_page(request, found, correction_form=None):

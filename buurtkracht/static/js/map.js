@@ -25,8 +25,8 @@
   points.forEach(function (p) {
     var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, alt: p.name }).addTo(map);
     var link = document.createElement("a");
-    link.href = "../plekken/" + p.id + "/";
-    if (location.pathname.indexOf("/plekken/") !== -1) link.href = "./";
+    link.href = p.url || "../plekken/" + p.id + "/";
+    if (!p.url && location.pathname.indexOf("/plekken/") !== -1) link.href = "./";
     link.textContent = p.name;
     marker.bindPopup(link);
     bounds.push([p.lat, p.lon]);
