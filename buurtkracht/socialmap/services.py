@@ -82,6 +82,19 @@ def hsds_import(*, actor, municipality: str, neighbourhood=None, data: bytes):
                     "longitude": _number(document.get("longitude")),
                 },
             )
+        # Services whose organisation is not in this file but already on the map: read
+        # those organisations once, not once per service.
+        named = (
+            {
+                str(document.get("organization_id") or "")
+                for document in found.objects["service"].values()
+            }
+            - set(orgs)
+            - {""}
+        )
+        orgs.update(
+            {o.hsds_id: o for o in Organization.objects.filter(scope=scope, hsds_id__in=named)}
+        )
         services = {}
         for hsds_id, document in found.objects["service"].items():
             owner, position = found.links["service"].get(
@@ -93,8 +106,7 @@ def hsds_import(*, actor, municipality: str, neighbourhood=None, data: bytes):
                 defaults={
                     **common,
                     "document": document,
-                    "organization": orgs.get(str(owner or ""))
-                    or Organization.objects.filter(scope=scope, hsds_id=str(owner or "")).first(),
+                    "organization": orgs.get(str(owner or "")),
                     "position": position,
                     "name": str(document.get("name", ""))[:300],
                     "description": str(document.get("description", "")),
