@@ -24,23 +24,12 @@ from .matrix import (
     run_case,
 )
 
-OUR_NAMESPACES = {
-    "core",
-    "accounts",
-    "people",
-    "neighbourhoods",
-    "gifts",
-    "places",
-    "lending",
-    "inventory",
-    "exchange",
-    "notifications",
-    "support",
-    "timebank",
-    "initiatives",
-    "network",
-    "jobs",
-}
+
+def _ours(resolver) -> bool:
+    """A URLconf of this project (not allauth's, Django's or another library's)."""
+    module = resolver.urlconf_module
+    name = module if isinstance(module, str) else getattr(module, "__name__", "")
+    return name.startswith("buurtkracht.")
 
 
 def _objects(world):
@@ -155,9 +144,7 @@ def _our_url_names(resolver=None, namespace=""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or ""
-            if ns and ns not in OUR_NAMESPACES:
-                continue
-            if not ns and pattern.urlconf_name and "allauth" in str(pattern.urlconf_name):
+            if not _ours(pattern):
                 continue
             yield from _our_url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
         elif isinstance(pattern, URLPattern) and pattern.name:
