@@ -114,3 +114,46 @@ def test_joining_twice_at_once_makes_one_membership(world):
     assert len(results) == 1
     assert all(isinstance(e, ValidationError) for e in errors)
     assert Membership.objects.filter(user=newcomer).count() == 1
+
+
+def test_two_professionals_saving_the_same_entry_at_once_do_not_undo_each_other(world):
+    """The version check is in the UPDATE itself: of two saves from the same page, the
+    database lets one through; the other is refused, not silently overwritten."""
+    import json
+
+    from buurtkracht.demo.socialmap import hsds_organizations
+    from buurtkracht.socialmap.models import Service
+    from buurtkracht.socialmap.services import hsds_import, service_save
+
+    world.hood.municipality = "Haarlem"
+    world.hood.modules = [*world.hood.modules, "social_map"]
+    world.hood.save()
+    hsds_import(actor=None, municipality="Haarlem", data=json.dumps(hsds_organizations()).encode())
+    service = Service.objects.get(name="Geldspreekuur")
+    pros = [(world.professional, f.membership_of(world.professional, world.hood))]
+    pros.append((world.admin, f.membership_of(world.admin, world.hood)))
+
+    def save(actor, membership, fees):
+        return lambda: service_save(
+            actor=actor,
+            membership=membership,
+            neighbourhood=world.hood,
+            service=Service.objects.get(pk=service.pk),
+            values={
+                "name": "Geldspreekuur",
+                "organization": service.organization_id,
+                "status": "active",
+                "keeper": membership.pk,
+                "fees_description": fees,
+                "version": 1,
+            },
+            hours=None,
+            topics=[],
+        )
+
+    results, errors = run_together([save(*pros[0], "€ 1"), save(*pros[1], "€ 2")])
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ValidationError) and errors[0].code == "changed"
+    service.refresh_from_db()
+    assert service.version == 2
+    assert service.document["fees_description"] == results[0].document["fees_description"]

@@ -53,6 +53,25 @@ CASES = [
         method="post",
         kwargs=lambda w, o: {**_service(w, o), "correction_id": o["correction"].pk},
     ),
+    Case(
+        "socialmap:service_new", only(["professional", "admin"], 200), kwargs={"slug": "lindenhof"}
+    ),
+    Case("socialmap:to_check", only(["professional", "admin"], 200), kwargs={"slug": "lindenhof"}),
+    Case("socialmap:service_edit", only(["professional", "admin"], 200), kwargs=_service),
+    Case("socialmap:import", only(["professional", "admin"], 200), kwargs={"slug": "lindenhof"}),
+    Case(
+        "socialmap:service_edit",
+        only(["professional", "admin"], 200),
+        method="post",
+        kwargs=_service,
+        data={"name": ""},
+    ),
+    Case(
+        "socialmap:service_checked",
+        only(["professional", "admin"], REDIRECT),
+        method="post",
+        kwargs=_service,
+    ),
     Case("socialmap:api_services", everyone(200), kwargs={"slug": "lindenhof"}),
     Case("socialmap:api_service", everyone(200), kwargs=_service_id),
     Case("socialmap:api_organizations", everyone(200), kwargs={"slug": "lindenhof"}),

@@ -284,10 +284,28 @@ def _social_map() -> int:
     import json
 
     from buurtkracht.demo.socialmap import hsds_organizations
-    from buurtkracht.socialmap.services import hsds_import
+    from buurtkracht.socialmap.models import Service
+    from buurtkracht.socialmap.services import hsds_import, stale_reminders
 
     data = json.dumps(hsds_organizations()).encode()
-    return hsds_import(actor=None, municipality="Haarlem", data=data).counts()["service"]
+    count = hsds_import(actor=None, municipality="Haarlem", data=data).counts()["service"]
+    # Lindenhof's professionals keep the entries up to date: the demo professional the
+    # welfare organisation's, the others in turn; those not checked for a year get their
+    # reminder now, so the demo shows one.
+    keepers = list(
+        Membership.objects.filter(neighbourhood__slug=LINDENHOF, role=Role.PROFESSIONAL)
+        .order_by("pk")
+        .values_list("pk", "user__username")
+    )
+    own = next(pk for pk, username in keepers if username == "professional")
+    others = [pk for pk, username in keepers if username != "professional"] or [own]
+    services = Service.objects.select_related("organization").order_by("pk")
+    for n, service in enumerate(services):
+        welfare = service.organization and service.organization.name == "Welzijn Lindenhof"
+        service.keeper_id = own if welfare else others[n % len(others)]
+    Service.objects.bulk_update(services, ["keeper"])
+    stale_reminders()
+    return count
 
 
 def generate(*, residents: int = 200, seed: int = 1, stdout=None) -> DemoResult:

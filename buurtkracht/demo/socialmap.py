@@ -12,6 +12,34 @@ from django.utils import timezone
 
 WEEKDAYS = "MO,TU,WE,TH,FR"
 
+# Each service's topics: names from the government's product list (UPL, socialmap/topics.py).
+TOPICS = {
+    "Ouderenadvies": ["woonvoorziening gehandicapten en ouderen", "dagbesteding ouderen"],
+    "Wijkteam: zorg en ondersteuning": ["wmo-voorziening", "huishoudelijke hulp", "jeugdhulp"],
+    "Opvoedspreekuur": ["opvoedingsondersteuning"],
+    "Mantelzorgondersteuning": ["mantelzorgondersteuning", "mantelzorgcompliment"],
+    "Geldspreekuur": ["bijzonderebijstandsuitkering", "individuele inkomenstoeslag"],
+    "Schuldhulpverlening": ["schuldhulpverlening", "wsnp-verklaring"],
+    "Formulierenhulp": ["huurtoeslag", "zorgtoeslag"],
+    "Voedselpakket": ["voedselbank"],
+    "Intake voedselbank": ["voedselbank"],
+    "Digitaal Hulpplein": ["digid"],
+    "Taalcafé": ["inburgeringsexamen"],
+    "Taalspreekuur": ["inburgeringsexamen"],
+    "Huisartsenspreekuur": ["gezondheidsdienst"],
+    "Praktijkondersteuner GGZ": ["openbare geestelijke gezondheidszorg (oggz)"],
+    "Huurdersloket": ["huurtoeslag", "woning zoeken inschrijving"],
+    "Huurachterstand: op tijd hulp": ["schuldhulpverlening", "huurtoeslag"],
+    "Buurtbeheer": ["melding openbare ruimte (algemeen)"],
+    "Samen eten": ["maaltijdservice"],
+    "Ruimte huren": ["gebruik gemeentelijke panden"],
+    "Thuisadministratie": ["schuldhulpverlening"],
+    "Belastinghulp voor ouderen": ["belastingkwijtschelding", "belastingteruggave"],
+    "Consultatiebureau": ["jeugdgezondheidszorg"],
+    "Vaccinaties en reizen": ["gezondheidsdienst"],
+    "Sporten met het Jeugdfonds": ["stadspas"],
+}
+
 # (organisation, description, street, [(service, description, for whom, how, days, opens,
 #   closes, checked months ago)])
 ORGANISATIONS = [
@@ -507,6 +535,13 @@ def _id(*parts) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "buurtkracht-demo/" + "/".join(parts)))
 
 
+def _topics(service_id: str, title: str) -> list[dict]:
+    from buurtkracht.socialmap.topics import attribute, vocabulary
+
+    by_name = {topic.name: topic for topic in vocabulary().values()}
+    return [attribute(service_id=service_id, topic=by_name[n]) for n in TOPICS.get(title, [])]
+
+
 def hsds_organizations(today: date | None = None) -> list[dict]:
     """The demo's social map as HSDS 3.1 organisations (with services and locations)."""
     today = today or timezone.localdate()
@@ -564,6 +599,7 @@ def hsds_organizations(today: date | None = None) -> list[dict]:
                             "closes_at": closes,
                         }
                     ],
+                    "attributes": _topics(service_id, title),
                     "service_at_locations": [
                         {
                             "id": _id(name, title, "here"),

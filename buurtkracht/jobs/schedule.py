@@ -30,5 +30,9 @@ SCHEDULE = {
         "task": "buurtkracht.timebank.accounts_sweep",
         "schedule": crontab(hour=3, minute=15),
     },
+    "social-map-stale": {
+        "task": "buurtkracht.socialmap.stale_reminders",
+        "schedule": crontab(hour=8, minute=20),
+    },
     "jobs-prune": {"task": "buurtkracht.jobs.prune", "schedule": crontab(hour=2, minute=45)},
 }

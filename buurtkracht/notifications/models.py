@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     SAFETY_NET = "safety_net", _("Safety net")
     ACTIVITY_REMINDER = "activity_reminder", _("Activity reminder")
     SOCIAL_MAP_CORRECTION = "social_map_correction", _("Correction to the social map")
+    SOCIAL_MAP_STALE = "social_map_stale", _("Social map entry to check")
 
 
 # About a moment that will not wait for tomorrow's digest: mailed right away to people who

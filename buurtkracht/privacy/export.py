@@ -160,6 +160,7 @@ PART_TITLES = {
     "off_duty": gettext_lazy("When you were off safety-net duty"),
     "actions": gettext_lazy("What you did"),
     "corrections": gettext_lazy("Corrections you suggested to the social map"),
+    "kept_entries": gettext_lazy("Entries of the social map you keep up to date"),
 }
 
 A_NEIGHBOUR = gettext_lazy("a neighbour")
@@ -657,9 +658,15 @@ def _support(user) -> dict:
 
 
 def _social_map(user) -> dict:
-    from buurtkracht.socialmap.models import Correction
+    from buurtkracht.socialmap.models import Correction, Service
 
     return {
+        "kept_entries": [
+            {"service": name, "neighbourhood": neighbourhood}
+            for name, neighbourhood in Service.objects.filter(keeper__user=user).values_list(
+                "name", "keeper__neighbourhood__name"
+            )
+        ],
         "corrections": [
             {
                 "service": c.service.name,
@@ -668,7 +675,7 @@ def _social_map(user) -> dict:
                 "handled": c.handled_at is not None,
             }
             for c in Correction.objects.filter(author=user).select_related("service")
-        ]
+        ],
     }
 
 

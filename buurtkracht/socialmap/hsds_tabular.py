@@ -211,8 +211,15 @@ def _kind_of(parent: str, key: str) -> str | None:
     return ref.removesuffix(".json") if ref else None
 
 
-def _walk(obj: dict, kind: str, rows: dict[str, dict[str, dict]]) -> None:
+def _walk(obj: dict, kind: str, rows: dict[str, dict[str, dict]], parent=None) -> None:
+    """One object and what it holds as rows. A nested object that does not name its
+    parent (JSON need not: a phone in a service's `phones`) gets the parent's id in its
+    foreign-key column, so the package says whose it is."""
     own = {k: v for k, v in obj.items() if not isinstance(v, dict | list)}
+    if parent is not None:
+        column = f"{parent[0]}_id"
+        if column in hsds_io.schema(kind).get("properties", {}) and not own.get(column):
+            own[column] = parent[1]
     if obj.get("id"):
         rows.setdefault(kind, {}).setdefault(str(obj["id"]), own)
     for key, value in obj.items():
@@ -221,7 +228,7 @@ def _walk(obj: dict, kind: str, rows: dict[str, dict[str, dict]]) -> None:
             continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict):
-                _walk(item, child, rows)
+                _walk(item, child, rows, (kind, str(obj.get("id") or "")))
 
 
 def _text(value) -> str:

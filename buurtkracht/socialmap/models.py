@@ -23,6 +23,14 @@ def scope_of(*, municipality: str, neighbourhood=None) -> str:
     return f"gemeente:{municipality.strip().lower()}"
 
 
+def map_scopes(neighbourhood) -> list[str]:
+    """The social maps a neighbourhood shows: its own, and its municipality's."""
+    return [
+        scope_of(municipality=neighbourhood.municipality, neighbourhood=neighbourhood),
+        scope_of(municipality=neighbourhood.municipality),
+    ]
+
+
 class Scoped(models.Model):
     scope = models.CharField(max_length=120, db_index=True)
     """Which social map (`scope_of`); an HSDS id is unique within one."""
@@ -73,6 +81,10 @@ class Location(Scoped):
         return self.name or self.hsds_id
 
 
+NOT_OFFERED = ("inactive", "defunct")
+"""HSDS statuses of a service that is not offered (any more): not shown, not reminded."""
+
+
 class Service(Scoped):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="services"
@@ -83,11 +95,42 @@ class Service(Scoped):
     status = models.CharField(max_length=30, default="active")
     reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
     """HSDS `assured_date`: when someone last checked that it is right."""
+    keeper = models.ForeignKey(
+        "neighbourhoods.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("kept up to date by"),
+    )
+    """The professional or administrator who keeps this entry right, and is reminded
+    when nobody checked it for a year (a membership: the reminder links to their
+    neighbourhood)."""
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    """Raised by every change on a page: a save from an older page is refused, so one
+    professional's change does not silently undo another's."""
 
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["scope", "hsds_id"], name="socialmap_svc_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceTopic(models.Model):
+    """One UPL topic of a service (`topics.py`), beside its HSDS document for browsing."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="topics")
+    code = models.CharField(max_length=120, db_index=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="socialmap_topic_once")
         ]
 
     def __str__(self) -> str:

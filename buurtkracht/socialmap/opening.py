@@ -75,3 +75,34 @@ def opening(schedules, now: datetime | None = None) -> Opening:
                     % {"when": when, "time": opens.strftime("%H:%M")},
                 )
     return Opening(False, _("Closed now"))
+
+
+def weekly_hours(schedules) -> dict[str, tuple[time, time]]:
+    """The first opening time of each weekday ("MO" → (09:00, 17:00)), for the edit page."""
+    hours: dict[str, tuple[time, time]] = {}
+    for day, opens, closes in _slots(schedules):
+        hours.setdefault(DAYS[day], (opens, closes))
+    return hours
+
+
+def is_weekly(schedule) -> bool:
+    """A schedule the edit page shows and replaces: weekly, with its hours."""
+    return bool(_slots([schedule]))
+
+
+def weekly_schedules(hours: dict[str, tuple[time, time]], make_id) -> list[dict]:
+    """HSDS schedules for these hours: one schedule for the days that share their hours."""
+    groups: dict[tuple[time, time], list[str]] = {}
+    for day in DAYS:
+        if day in hours:
+            groups.setdefault(hours[day], []).append(day)
+    return [
+        {
+            "id": make_id(),
+            "freq": "WEEKLY",
+            "byday": ",".join(days),
+            "opens_at": opens.strftime("%H:%M"),
+            "closes_at": closes.strftime("%H:%M"),
+        }
+        for (opens, closes), days in groups.items()
+    ]

@@ -7,6 +7,19 @@ app_name = "socialmap"
 urlpatterns = [
     path("<buurt:slug>/waar-kan-ik-terecht/", views.where_to_go, name="where_to_go"),
     path("<buurt:slug>/sociale-kaart/<int:service_id>/", views.service_detail, name="service"),
+    path("<buurt:slug>/sociale-kaart/nieuw/", views.service_new, name="service_new"),
+    path("<buurt:slug>/sociale-kaart/te-controleren/", views.to_check, name="to_check"),
+    path("<buurt:slug>/sociale-kaart/importeren/", views.hsds_upload, name="import"),
+    path(
+        "<buurt:slug>/sociale-kaart/<int:service_id>/bewerken/",
+        views.service_edit,
+        name="service_edit",
+    ),
+    path(
+        "<buurt:slug>/sociale-kaart/<int:service_id>/klopt/",
+        views.service_checked,
+        name="service_checked",
+    ),
     path(
         "<buurt:slug>/sociale-kaart/<int:service_id>/correctie/",
         views.correction_suggest,

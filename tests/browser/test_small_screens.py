@@ -166,3 +166,38 @@ def test_where_can_i_go_on_a_small_phone(browse, live_world, javascript):
     expect(first).to_be_visible()
     browse.click(page, first)
     expect(page.locator("main dl")).to_contain_text("Laatst gecontroleerd")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_professional_keeps_the_social_map_right_on_a_small_phone(browse, live_world, javascript):
+    """Change an entry (its hours, its topic), then "still right" on the list to check."""
+    import json
+
+    from buurtkracht.demo.socialmap import hsds_organizations
+    from buurtkracht.socialmap.models import Service
+    from buurtkracht.socialmap.services import hsds_import
+
+    live_world.hood.municipality = "Haarlem"
+    live_world.hood.modules = [*live_world.hood.modules, "social_map"]
+    live_world.hood.save()
+    hsds_import(actor=None, municipality="Haarlem", data=json.dumps(hsds_organizations()).encode())
+    service = Service.objects.get(name="Geldspreekuur")
+    page = browse.new_page(narrow=True, javascript=javascript)
+    log_in_with_totp(browse, page, live_world.professional)
+    browse.goto(page, f"/lindenhof/sociale-kaart/{service.pk}/")
+    browse.click(page, page.locator("main a", has_text="Deze gegevens veranderen"))
+    form = page.locator("main form.narrow")
+    form.locator("input[name=opens_SA]").fill("10:00")
+    form.locator("input[name=closes_SA]").fill("12:00")
+    form.locator("select[name=topic_3]").select_option("stadspas")
+    browse.click(page, form.locator("button[type=submit]"))
+    expect(page.locator("main")).to_contain_text("Opgeslagen")
+    expect(page.locator("main dl")).to_contain_text("stadspas")
+    service.refresh_from_db()
+    assert any("SA" in s["byday"] for s in service.document["schedules"])
+    browse.goto(page, "/lindenhof/sociale-kaart/te-controleren/")
+    first = page.locator("main ul.stack li.card").first
+    name = first.locator("h2").inner_text()
+    browse.click(page, first.locator("button", has_text="Klopt nog"))
+    expect(page.locator("main")).to_contain_text("Vandaag gecontroleerd")
+    assert Service.objects.get(name=name).reviewed_on is not None

@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from buurtkracht.neighbourhoods.models import Neighbourhood
-from buurtkracht.socialmap.services import hsds_import, hsds_import_tabular
+from buurtkracht.socialmap.services import (
+    hsds_check,
+    hsds_import,
+    hsds_import_tabular,
+    hsds_json,
+)
 
 
 class Command(BaseCommand):
@@ -20,25 +25,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--neighbourhood", default="", help="slug: that neighbourhood's own map"
         )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="only check the files, import nothing"
+        )
 
     def handle(self, *args, path, municipality, neighbourhood, **options):
         source = Path(path)
         hood = Neighbourhood.objects.filter(slug=neighbourhood).first() if neighbourhood else None
         if neighbourhood and hood is None:
             raise CommandError(f"Buurt '{neighbourhood}' bestaat niet.")
+        if source.is_dir():
+            files = {p.name: p.read_bytes() for p in source.glob("*.csv")}
+        else:
+            files = {"file.json": source.read_bytes()}
+        place = {"municipality": municipality, "neighbourhood": hood}
         try:
-            if source.is_dir():
-                files = {p.name: p.read_bytes() for p in source.glob("*.csv")}
-                found = hsds_import_tabular(
-                    actor=None, municipality=municipality, neighbourhood=hood, files=files
-                )
+            if options["dry_run"]:
+                found = hsds_check(hsds_json(files))
+            elif source.is_dir():
+                found = hsds_import_tabular(actor=None, files=files, **place)
             else:
-                found = hsds_import(
-                    actor=None,
-                    municipality=municipality,
-                    neighbourhood=hood,
-                    data=source.read_bytes(),
-                )
+                found = hsds_import(actor=None, data=files["file.json"], **place)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from None
         self.stdout.write(json.dumps(found.counts()))
