@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "buurtkracht.network",
     "buurtkracht.wijkinfo",
     "buurtkracht.socialmap",
+    "buurtkracht.dialogue",
     "buurtkracht.demo",
     "buurtkracht.jobs",
 ]

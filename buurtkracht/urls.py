@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("buurtkracht.notifications.urls")),
     path("", include("buurtkracht.wijkinfo.urls")),
     path("", include("buurtkracht.socialmap.urls")),
+    path("", include("buurtkracht.dialogue.urls")),
     path("", include("buurtkracht.jobs.urls")),
     path("", include("buurtkracht.neighbourhoods.urls")),
 ]

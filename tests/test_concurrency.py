@@ -157,3 +157,46 @@ def test_two_professionals_saving_the_same_entry_at_once_do_not_undo_each_other(
     service.refresh_from_db()
     assert service.version == 2
     assert service.document["fees_description"] == results[0].document["fees_description"]
+
+
+def test_more_people_than_places_sign_up_for_a_dialogue_at_once(world):
+    """The last place of a dialogue goes once: taken in the UPDATE that checks it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from buurtkracht.dialogue import services as dialogue
+    from buurtkracht.dialogue.models import Dialogue, Participant
+
+    world.hood.modules = [*world.hood.modules, "dialogue"]
+    world.hood.save()
+    start = timezone.now() + timedelta(days=2)
+    planned = dialogue.dialogue_plan(
+        actor=world.resident,
+        membership=f.membership_of(world.resident, world.hood),
+        neighbourhood=world.hood,
+        values={
+            "title": "Samen eten",
+            "format": "dialoogtafel",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "capacity": 3,
+        },
+    )
+    people = [f.make_member(world.hood) for _ in range(8)]
+    results, errors = run_together(
+        [
+            (
+                lambda p=p: dialogue.dialogue_join(
+                    actor=p,
+                    membership=f.membership_of(p, world.hood),
+                    dialogue=Dialogue.objects.get(pk=planned.pk),
+                )
+            )
+            for p in people
+        ]
+    )
+    assert len(results) == 3
+    assert len(errors) == 5 and all(e.code == "full" for e in errors)
+    planned.refresh_from_db()
+    assert planned.joined == 3 == Participant.objects.filter(dialogue=planned).count()

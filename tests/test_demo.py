@@ -936,3 +936,36 @@ def test_the_demo_network_has_ties_connectors_and_someone_to_include(demo):
     )
     assert Acquaintance.objects.filter(to_user=sanne, answer="pending").exists()
     assert demo.counts["introductions"] == Introduction.objects.count()
+
+
+def test_the_demo_has_a_dialogue_with_its_harvest_and_one_to_come(demo):
+    from buurtkracht.dialogue.models import Dialogue
+    from buurtkracht.dialogue.selectors import harvest_of, quotes_waiting_for
+
+    hood = Neighbourhood.objects.get(slug="lindenhof")
+    assert "dialogue" in hood.modules
+    held = Dialogue.objects.get(title="Samen eten, minder alleen")
+    assert held.ends_at < timezone.now() and held.joined == held.participants.count()
+    harvest = harvest_of(held)
+    kinds = {item.kind for part in harvest.steps for item in part.items}
+    assert kinds == {"quote", "insight", "dream", "action"}
+    became = [i for part in harvest.steps for i in part.items if i.initiative_id]
+    assert [i.initiative.name for i in became] == ["Zondagdiner"]
+    assert User.objects.get(username="bewoner").pk in harvest.speakers  # said yes
+    henk = User.objects.get(username="henk-demo")
+    assert quotes_waiting_for(user=henk, neighbourhood=hood)  # asked, no answer yet
+    coming = Dialogue.objects.get(title="Veilig naar school")
+    assert coming.starts_at > timezone.now() and coming.participants.exists()
+    assert demo.counts["dialogues"] == 2
+
+
+def test_the_demo_has_five_stories_one_waiting_for_its_teller(demo):
+    from buurtkracht.dialogue.models import Story
+
+    assert Story.objects.count() == 5 == demo.counts["stories"]
+    waiting = Story.objects.get(approved_at__isnull=True)
+    assert waiting.written_by.username == "professional" and waiting.visibility == "private"
+    henk = Story.objects.get(teller__username="henk-demo")
+    assert henk.written_by is not None and henk.approved_at and henk.visibility == "public"
+    assert Story.objects.filter(dialogue__isnull=False).count() == 2
+    assert Story.objects.get(title="Hoe het Zondagdiner begon").initiative.name == "Zondagdiner"

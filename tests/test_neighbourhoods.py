@@ -7,7 +7,7 @@ from django.utils import timezone
 from buurtkracht.core.choices import Role
 from buurtkracht.core.models import ActionLog
 from buurtkracht.neighbourhoods import services
-from buurtkracht.neighbourhoods.models import Invitation, Membership, Neighbourhood
+from buurtkracht.neighbourhoods.models import Invitation, Membership, Module, Neighbourhood
 from tests.factories import membership_of
 
 from . import factories as f
@@ -176,8 +176,7 @@ def test_a_reserved_slug_is_refused(world, client_for):
     assert not Neighbourhood.objects.filter(slug="mijn").exists()
 
 
-# Modules named for later issues but not built yet (decision 0043).
-NOT_BUILT = ["dialogue"]
+NOT_A_MODULE = "weerbericht"
 
 
 def _settings_post(modules):
@@ -192,24 +191,20 @@ def _settings_post(modules):
 
 
 @pytest.mark.parametrize("url", ["neighbourhoods:configure", "neighbourhoods:create"])
-def test_modules_not_built_yet_are_not_offered(world, client_for, url):
+def test_every_module_is_offered(world, client_for, url):
     kwargs = {"slug": "lindenhof"} if url == "neighbourhoods:configure" else {}
     response = client_for("admin").get(reverse(url, kwargs=kwargs))
     assert response.status_code == 200
     offered = [value for value, _label in response.context["form"].fields["modules"].choices]
-    assert "gifts" in offered and "network" in offered
-    html = response.content.decode()
-    for module in NOT_BUILT:
-        assert module not in offered
-        assert f'value="{module}"' not in html
+    assert offered == list(Module.values)
+    assert {"social_map", "dialogue"} <= set(offered)
 
 
-@pytest.mark.parametrize("module", NOT_BUILT)
-def test_posting_a_module_not_offered_saves_nothing(world, client_for, module):
+def test_posting_a_module_that_does_not_exist_saves_nothing(world, client_for):
     before = list(world.hood.modules)
     response = client_for("admin").post(
         reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"}),
-        _settings_post(["gifts", "network", module]),
+        _settings_post(["gifts", "network", NOT_A_MODULE]),
     )
     assert response.status_code == 200
     assert response.context["form"].errors["modules"]
@@ -217,16 +212,15 @@ def test_posting_a_module_not_offered_saves_nothing(world, client_for, module):
     assert not ActionLog.objects.filter(action="neighbourhood.updated").exists()
 
 
-def test_the_service_switches_no_module_that_is_not_offered(world):
+def test_the_service_switches_no_module_that_does_not_exist(world):
     services.neighbourhood_update(
-        actor=world.admin, neighbourhood=world.hood, modules=["gifts", "social_map", "dialogue"]
+        actor=world.admin, neighbourhood=world.hood, modules=["gifts", "dialogue", NOT_A_MODULE]
     )
-    assert Neighbourhood.objects.get(slug="lindenhof").modules == ["gifts", "social_map"]
+    assert Neighbourhood.objects.get(slug="lindenhof").modules == ["gifts", "dialogue"]
     started = services.neighbourhood_create(
         actor=world.resident, name="Rozenprieel", slug="rozenprieel", municipality="Haarlem"
     )
-    assert "gifts" in started.modules
-    assert not set(NOT_BUILT) & set(started.modules)
+    assert set(started.modules) == set(Module.values)
     explicit = services.neighbourhood_create(
         actor=world.resident,
         name="Kleverpark",
@@ -235,23 +229,6 @@ def test_the_service_switches_no_module_that_is_not_offered(world):
         modules=["requests", "social_map"],
     )
     assert explicit.modules == ["requests", "social_map"]
-
-
-def test_a_neighbourhood_that_had_them_on_keeps_working(world, client_for):
-    """Like the demo's: switched on when they were still offered. The pages work, the home
-    page does not claim them, and saving the settings leaves the stored value alone."""
-    world.hood.modules = ["gifts", "dialogue"]
-    world.hood.save(update_fields=["modules"])
-    client = client_for("admin")
-    home = client.get(reverse("neighbourhoods:home", kwargs={"slug": "lindenhof"}))
-    assert home.status_code == 200
-    assert dutch("What neighbours offer") in home.content.decode()
-    assert dutch("Dialogue and stories") not in home.content.decode()
-    url = reverse("neighbourhoods:configure", kwargs={"slug": "lindenhof"})
-    assert client.get(url).status_code == 200
-    response = client.post(url, _settings_post(["gifts", "requests"]))
-    assert response.status_code == 302
-    assert Neighbourhood.objects.get(slug="lindenhof").modules == ["gifts", "requests", "dialogue"]
 
 
 def test_joining_by_code_leads_to_the_invitation(world, client_for):

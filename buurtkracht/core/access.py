@@ -66,6 +66,14 @@ class Action(StrEnum):
     """Professionals and administrators handle those suggestions."""
     NOT_YET_HERE = "wijkinfo.not_yet_here"
     """Members by age group next to the population: counts only, in groups of 5 or more."""
+    DIALOGUE_VIEW = "dialogue.view"
+    """A dialogue's announcement: theme, time, place, format and rules (no names)."""
+    DIALOGUE_USE = "dialogue.use"
+    """Members plan dialogues, sign up, invite neighbours and read the harvest."""
+    DIALOGUE_INVITE_ALL = "dialogue.invite_all"
+    """Invite every member of the neighbourhood at once."""
+    STORY_WRITE_FOR = "dialogue.write_for"
+    """Write down a story a resident told (they approve it before it is shown)."""
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -90,10 +98,20 @@ ACTION_MODULE: dict[Action, str] = {
     Action.NETWORK_USE: "network",
     Action.NETWORK_IMPORT: "network",
     Action.NETWORK_GROUPS: "network",
+    Action.DIALOGUE_VIEW: "dialogue",
+    Action.DIALOGUE_USE: "dialogue",
+    Action.DIALOGUE_INVITE_ALL: "dialogue",
+    Action.STORY_WRITE_FOR: "dialogue",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
 PUBLIC_ACTIONS = frozenset(
-    {Action.VIEW, Action.ASSETS_VIEW, Action.INITIATIVES_VIEW, Action.SOCIAL_MAP_VIEW}
+    {
+        Action.VIEW,
+        Action.ASSETS_VIEW,
+        Action.INITIATIVES_VIEW,
+        Action.SOCIAL_MAP_VIEW,
+        Action.DIALOGUE_VIEW,
+    }
 )
 
 
@@ -109,6 +127,7 @@ _MEMBER = {
     Action.INITIATIVES_USE,
     Action.NETWORK_USE,
     Action.SOCIAL_MAP_SUGGEST,
+    Action.DIALOGUE_USE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -120,6 +139,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PLACES_MANAGE,
             Action.NETWORK_VIEW,
             Action.NOT_YET_HERE,
+            Action.DIALOGUE_INVITE_ALL,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -136,9 +156,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.NETWORK_GROUPS,
             Action.NOT_YET_HERE,
             Action.SOCIAL_MAP_MANAGE,
+            Action.DIALOGUE_INVITE_ALL,
+            Action.STORY_WRITE_FOR,
         }
     ),
-    Role.FACILITATOR: frozenset(_MEMBER),
+    Role.FACILITATOR: frozenset(_MEMBER | {Action.DIALOGUE_INVITE_ALL}),
     Role.ADMIN: frozenset(set(Action) - {Action.JOIN}),
 }
 
@@ -177,6 +199,14 @@ DENIED_REASONS: dict[Action, Promise] = {
     ),
     Action.INVENTORY_TRANSFER: _(
         "Only professionals and administrators of this neighbourhood can import or export."
+    ),
+    Action.DIALOGUE_INVITE_ALL: _(
+        "Only connectors, professionals, the municipality and administrators can invite the "
+        "whole neighbourhood."
+    ),
+    Action.STORY_WRITE_FOR: _(
+        "Only professionals and administrators of this neighbourhood write down a story "
+        "someone told them."
     ),
     Action.TIMEBANK_MANAGE: _(
         "Only administrators of this neighbourhood can manage the time bank."
@@ -776,6 +806,28 @@ def may_take_out_of_group(user, person, *, neighbourhood, membership) -> bool:
     return member_may(
         user, Action.NETWORK_GROUPS, neighbourhood=neighbourhood, membership=membership
     )
+
+
+# --- dialogue ----------------------------------------------------------------------------
+# A wijkdialoog is run by whoever planned it; its harvest is written down by them or by a
+# professional, the municipality or an administrator of the neighbourhood (they often
+# lead the tables). Residents read the harvest (`Action.DIALOGUE_USE`).
+
+HARVEST_ROLES = (Role.PROFESSIONAL, Role.FACILITATOR, Role.ADMIN)
+
+
+def may_run_dialogue(user, dialogue, *, membership) -> bool:
+    """Change, cancel and invite for a dialogue: its organiser or an administrator."""
+    if membership is None or membership.neighbourhood_id != dialogue.neighbourhood_id:
+        return False
+    return dialogue.organiser_id == user.pk or membership.role == Role.ADMIN
+
+
+def may_harvest(user, dialogue, *, membership) -> bool:
+    """Write down and take away what came out of a dialogue."""
+    if membership is None or membership.neighbourhood_id != dialogue.neighbourhood_id:
+        return False
+    return dialogue.organiser_id == user.pk or membership.role in HARVEST_ROLES
 
 
 # --- support -----------------------------------------------------------------------------

@@ -59,6 +59,7 @@ from buurtkracht.people.models import (
 
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoAccount
 from .bulk import insert_rows
+from .dialogue import Dialogues
 from .helping import Helping
 from .initiatives import Initiatives
 from .names import ACCESSIBILITY_NOTES, BACKGROUNDS, INITIALS, Background
@@ -207,6 +208,9 @@ COUNT_LABELS = {
     "watch_groups": "groep die de buurt verbonden wil zien",
     "cbs_figures": "openbare cijfers van het CBS (Haarlem en wijken)",
     "social_map_services": "diensten op de sociale kaart (15 organisaties)",
+    "dialogues": "wijkdialogen (een gehouden met zijn oogst, een die nog komt)",
+    "harvest_items": "dingen in de oogst van de wijkdialoog",
+    "stories": "verhalen van bewoners (een wacht nog op het ja van de verteller)",
     "initiative_time_gifts": "keer tijd gegeven aan of door een initiatief",
 }
 
@@ -927,6 +931,9 @@ class _Builder:
         initiatives = Initiatives(self, nb_ids).build()
         # Network extras: a group to connect, introductions, "ik ken" (network.py).
         network = Network(self, nb_ids).build()
+        # A dialogue held, with its harvest (one action became the Sunday dinner), and one
+        # to come (dialogue.py).
+        dialogues = Dialogues(self, nb_ids).build()
 
         lindenhof_roles = [
             role for p in people for slug, role, _org in p.memberships if slug == LINDENHOF
@@ -950,6 +957,7 @@ class _Builder:
             **timebank,
             **initiatives,
             **network,
+            **dialogues,
             # Counted again after the initiatives opened theirs.
             "timebank_accounts": initiatives.get(
                 "timebank_accounts", timebank.get("timebank_accounts", 0)

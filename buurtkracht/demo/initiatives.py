@@ -123,7 +123,9 @@ INITIATIVES = (
 )
 
 
-class Initiatives:
+class LindenhofPart:
+    """One part of the demo in Lindenhof, built from the builder's people and clock."""
+
     def __init__(self, builder, nb_ids: dict[str, int]):
         self.b = builder
         self.rng = builder.rng
@@ -133,6 +135,9 @@ class Initiatives:
     def _at(self, days: int, hour: int) -> datetime:
         day = timezone.localdate(self.now) + timedelta(days=days)
         return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+class Initiatives(LindenhofPart):
 
     def build(self) -> dict[str, int]:
         rng, b = self.rng, self.b

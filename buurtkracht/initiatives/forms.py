@@ -49,8 +49,10 @@ class TaskForm(forms.Form):
     )
 
 
-class ActivityForm(forms.Form):
-    title = forms.CharField(label=_("What"), max_length=NAME_MAX)
+class WhenAndWhere(forms.Form):
+    """A day, a time from–until, and a place from the map or an address: for activities
+    and for dialogues."""
+
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -61,6 +63,12 @@ class ActivityForm(forms.Form):
         empty_label=_("(no place from the map)"),
     )
     address = forms.CharField(label=_("Or an address"), max_length=200, required=False)
+
+
+class ActivityForm(WhenAndWhere):
+    field_order = ["title", "day", "start", "end", "place", "address", "capacity"]
+
+    title = forms.CharField(label=_("What"), max_length=NAME_MAX)
     capacity = forms.IntegerField(
         label=_("Places"),
         min_value=1,

@@ -17,11 +17,9 @@ class Module(models.TextChoices):
     DIALOGUE = "dialogue", _("Dialogue and stories")
 
 
-# Named for later issues, not built yet (decision 0043): nobody can switch them, they are not
-# shown as used, and a neighbourhood that already had one on keeps the stored value. The
-# social map is offered since issue 19 (its pages exist; decision 0055).
-NOT_OFFERED_YET = frozenset({Module.DIALOGUE.value})
-OFFERED_MODULE_CHOICES = [(v, label) for v, label in Module.choices if v not in NOT_OFFERED_YET]
+# Every module is built since issue 20 (decision 0043 named some ahead of their pages; the
+# social map came with issue 19, dialogue with issue 20): all are offered.
+OFFERED_MODULE_CHOICES = list(Module.choices)
 OFFERED_MODULES = [value for value, _label in OFFERED_MODULE_CHOICES]
 
 

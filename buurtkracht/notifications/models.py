@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     ACTIVITY_REMINDER = "activity_reminder", _("Activity reminder")
     SOCIAL_MAP_CORRECTION = "social_map_correction", _("Correction to the social map")
     SOCIAL_MAP_STALE = "social_map_stale", _("Social map entry to check")
+    DIALOGUE = "dialogue", _("Neighbourhood dialogue")
+    STORY = "story", _("Story")
 
 
 # About a moment that will not wait for tomorrow's digest: mailed right away to people who

@@ -219,6 +219,8 @@ class AccessLog(models.Model):
         ("network", _("your name in the network overview")),
         ("network_groups", _("your name in a group the neighbourhood wants to connect")),
         ("initiative", _("your name on the page of an initiative")),
+        ("story", _("your name with a story you told")),
+        ("dialogue", _("your name in a dialogue: with your words, or to choose who said them")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

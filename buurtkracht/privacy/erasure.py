@@ -68,6 +68,15 @@ ERASURE = {
     "initiatives.Update.author": "kept under the pseudonym: the initiative's news",
     "socialmap.Correction.author": "deleted: a suggestion in their own words",
     "socialmap.Correction.handled_by": "kept: a professional's record of another's suggestion",
+    "dialogue.Dialogue.organiser": "kept under the pseudonym: the neighbourhood's dialogue",
+    "dialogue.Participant.user": "deleted: their place is free again",
+    "dialogue.Invited.user": "deleted",
+    "dialogue.Invited.invited_by": "kept under the pseudonym: another's invitation",
+    "dialogue.HarvestItem.speaker": "deleted: quotes with their name, their own words",
+    "dialogue.HarvestItem.consent_recorded_by": "kept under the pseudonym: another's consent",
+    "dialogue.HarvestItem.created_by": "kept under the pseudonym: the dialogue's harvest",
+    "dialogue.Story.teller": "deleted: their stories, with their photos",
+    "dialogue.Story.written_by": "kept under the pseudonym: another's story they wrote down",
     "initiatives.TaskInvitation.invited_by": "kept under the pseudonym; message emptied",
     "initiatives.TaskInvitation.invitee": "kept under the pseudonym; open ones withdrawn",
     "network.Acquaintance.from_user": "deleted",
@@ -210,6 +219,24 @@ def _social_map(user) -> None:
     Correction.objects.filter(author=user).delete()
 
 
+def _dialogue(user) -> None:
+    from django.db.models import F
+
+    from buurtkracht.dialogue.models import Dialogue, HarvestItem, Invited, Participant, Story
+
+    places = Participant.objects.filter(user=user)
+    Dialogue.objects.filter(pk__in=places.values("dialogue_id")).update(joined=F("joined") - 1)
+    places.delete()
+    Invited.objects.filter(user=user).delete()
+    HarvestItem.objects.filter(speaker=user).delete()
+    stories = Story.objects.filter(teller=user)
+    photos = [s.photo for s in stories if s.photo]
+    stories.delete()
+    for photo in photos:
+        storage, name = photo.storage, photo.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
 def _people(user) -> None:
     from buurtkracht.people.models import AccessLog, Consent, Contact, ContactRoute, Profile
 
@@ -272,6 +299,7 @@ def account_erase(*, user: User, current: str = "", successors: dict | None = No
         _exchange(user)
         _network(user)
         _social_map(user)
+        _dialogue(user)
         _memberships_and_login(user)
         log_action(actor=user, action="account.erased", obj=user)
     return user

@@ -76,6 +76,11 @@ EXPORTED = {
     "support.SafetyNetMessage.author",
     "support.DutyPause.user",
     "socialmap.Correction.author",
+    "dialogue.Dialogue.organiser",
+    "dialogue.Participant.user",
+    "dialogue.Invited.user",
+    "dialogue.HarvestItem.speaker",
+    "dialogue.Story.teller",
 }
 
 NOT_EXPORTED = {
@@ -96,6 +101,11 @@ NOT_EXPORTED = {
     "timebank.LedgerImport.created_by": "other people's balances",
     # Corrections to the social map a professional handled: the suggesters' data.
     "socialmap.Correction.handled_by": "other residents' suggestions",
+    # A dialogue's harvest is what others said; whom someone invited are other people.
+    "dialogue.Invited.invited_by": "other people invited",
+    "dialogue.HarvestItem.created_by": "what others said in a dialogue",
+    "dialogue.HarvestItem.consent_recorded_by": "other people's consent",
+    "dialogue.Story.written_by": "other people's stories, written down for them",
 }
 
 SECTION_TITLES = {
@@ -112,6 +122,7 @@ SECTION_TITLES = {
     "notifications": gettext_lazy("Notifications"),
     "support": gettext_lazy("Safety net"),
     "socialmap": gettext_lazy("Social map"),
+    "dialogue": gettext_lazy("Neighbourhood dialogues"),
     "core": gettext_lazy("What you did on Buurtkracht"),
 }
 
@@ -161,6 +172,11 @@ PART_TITLES = {
     "actions": gettext_lazy("What you did"),
     "corrections": gettext_lazy("Corrections you suggested to the social map"),
     "kept_entries": gettext_lazy("Entries of the social map you keep up to date"),
+    "dialogues_planned": gettext_lazy("Dialogues you planned"),
+    "dialogues_joined": gettext_lazy("Dialogues you signed up for"),
+    "dialogues_invited": gettext_lazy("Dialogues you were invited to"),
+    "quotes": gettext_lazy("Your words in a harvest"),
+    "stories": gettext_lazy("Your stories"),
 }
 
 A_NEIGHBOUR = gettext_lazy("a neighbour")
@@ -679,6 +695,42 @@ def _social_map(user) -> dict:
     }
 
 
+def _dialogue(user) -> dict:
+    from buurtkracht.dialogue.models import Dialogue, HarvestItem, Invited, Participant, Story
+
+    def row(dialogue) -> dict:
+        return {"theme": dialogue.title, "when": _when(dialogue.starts_at)}
+
+    return {
+        "dialogues_planned": [row(d) for d in Dialogue.objects.filter(organiser=user)],
+        "dialogues_joined": [
+            row(p.dialogue)
+            for p in Participant.objects.filter(user=user).select_related("dialogue")
+        ],
+        "dialogues_invited": [
+            row(i.dialogue) for i in Invited.objects.filter(user=user).select_related("dialogue")
+        ],
+        "quotes": [
+            {
+                "dialogue": q.dialogue.title,
+                "text": q.text,
+                "with_your_name": q.consent_at is not None,
+            }
+            for q in HarvestItem.objects.filter(speaker=user).select_related("dialogue")
+        ],
+        "stories": [
+            {
+                "title": s.title,
+                "text": s.text,
+                "who_may_read_it": s.get_visibility_display(),
+                "when": _when(s.created_at),
+                "photo": bool(s.photo),
+            }
+            for s in Story.objects.filter(teller=user)
+        ],
+    }
+
+
 def _core(user) -> dict:
     from buurtkracht.core.models import ActionLog
 
@@ -713,6 +765,7 @@ def personal_data(user) -> dict:
         "notifications": _notifications(user),
         "support": _support(user),
         "socialmap": _social_map(user),
+        "dialogue": _dialogue(user),
         "core": _core(user),
     }
 
@@ -808,6 +861,7 @@ FIELD_LABELS = {
     "until": gettext_lazy("Until"),
     "status": gettext_lazy("Status"),
     "text": gettext_lazy("Text"),
+    "title": gettext_lazy("Title"),
     "about": gettext_lazy("About"),
     "message": gettext_lazy("Message"),
     "to": gettext_lazy("To"),
@@ -835,4 +889,8 @@ FIELD_LABELS = {
     "read": gettext_lazy("Read"),
     "mail": gettext_lazy("E-mail"),
     "why": gettext_lazy("Why"),
+    "theme": gettext_lazy("Theme"),
+    "dialogue": gettext_lazy("Dialogue"),
+    "with_your_name": gettext_lazy("With your name"),
+    "who_may_read_it": gettext_lazy("Who may read it"),
 }
