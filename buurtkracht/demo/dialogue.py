@@ -109,7 +109,6 @@ STORIES = (
 
 
 class Dialogues(LindenhofPart):
-
     def build(self) -> dict[str, int]:
         demo = self.b.demo
         ids = {login: person.id for login, person in demo.items()}

@@ -138,7 +138,6 @@ class LindenhofPart:
 
 
 class Initiatives(LindenhofPart):
-
     def build(self) -> dict[str, int]:
         rng, b = self.rng, self.b
         demo = b.demo
