@@ -230,11 +230,9 @@ def _dialogue(user) -> None:
     Invited.objects.filter(user=user).delete()
     HarvestItem.objects.filter(speaker=user).delete()
     stories = Story.objects.filter(teller=user)
-    photos = [s.photo for s in stories if s.photo]
+    photos = [(s.photo.storage, s.photo.name) for s in stories if s.photo]
     stories.delete()
-    for photo in photos:
-        storage, name = photo.storage, photo.name
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in photos])
 
 
 def _people(user) -> None:
