@@ -969,3 +969,18 @@ def test_the_demo_has_five_stories_one_waiting_for_its_teller(demo):
     assert henk.written_by is not None and henk.approved_at and henk.visibility == "public"
     assert Story.objects.filter(dialogue__isnull=False).count() == 2
     assert Story.objects.get(title="Hoe het Zondagdiner begon").initiative.name == "Zondagdiner"
+
+
+def test_the_demo_has_reflections_by_two_professionals_of_two_organisations(demo):
+    from buurtkracht.dialogue.models import Reflection
+
+    reflections = list(Reflection.objects.select_related("author"))
+    assert len(reflections) == 2 == demo.counts["reflections"]
+    assert len({r.author_id for r in reflections}) == 2
+    organisations = {
+        m.organisation.name
+        for r in reflections
+        for m in r.author.memberships.filter(neighbourhood__slug="lindenhof")
+    }
+    assert organisations == {"Welzijn Lindenhof", "Woonstichting Thuisbasis"}
+    assert all(r.tags.exists() and r.for_professionals for r in reflections)

@@ -73,7 +73,25 @@ def _objects(world):
         values={"title": "Mijn tuin", "text": "Ik vertelde over de tuin.", "visibility": "public"},
         teller=world.resident,
     )
-    return {"dialogue": dialogue, "action": action, "story": story, "written": written}
+    reflection = services.reflection_write(
+        actor=world.professional,
+        membership=membership_of(world.professional, world.hood),
+        neighbourhood=world.hood,
+        values={
+            "format": "buurtkracht",
+            "title": "De eerste wandeling",
+            "answers": {"situation": "Twaalf buren liepen mee."},
+            "for_professionals": True,
+            "tags": ["p5"],
+        },
+    )
+    return {
+        "dialogue": dialogue,
+        "action": action,
+        "story": story,
+        "written": written,
+        "reflection": reflection,
+    }
 
 
 def _jpeg() -> bytes:
@@ -99,6 +117,11 @@ READERS = {"anonymous": 404, "outsider": 404, **dict.fromkeys(MEMBERS, 200)}
 # Only its teller (the resident) answers for a story; other members do not find it there.
 TELLER = {"anonymous": LOGIN, "outsider": 403, **dict.fromkeys(MEMBERS, 404), "resident": REDIRECT}
 SHARE = {"s-visibility": "private"}
+REFLECTS = ["professional", "facilitator", "admin"]
+
+
+def _r(world, objects):
+    return {**HOOD, "reflection_id": objects["reflection"].pk}
 
 
 def _d(world, objects):
@@ -188,6 +211,19 @@ CASES = [
     ),
     Case("dialogue:story_share", TELLER, method="post", kwargs=_s, data={"prefix": "s", **SHARE}),
     Case("dialogue:story_withdraw", TELLER, method="post", kwargs=_s),
+    Case("dialogue:reflections", only(REFLECTS, 200), kwargs=HOOD),
+    Case("dialogue:reflection_new", only(REFLECTS, 200), kwargs=HOOD),
+    Case(
+        "dialogue:reflection_new",
+        only(REFLECTS, REDIRECT),
+        method="post",
+        kwargs=HOOD,
+        data={"format": "buurtkracht", "title": "Iets", "answer_did": "Ik vroeg door."},
+    ),
+    Case("dialogue:reflection", only(REFLECTS, 200), kwargs=_r),
+    Case("dialogue:reflection_delete", only(REFLECTS, REDIRECT), method="post", kwargs=_r),
+    Case("dialogue:principles", everyone(200), kwargs=HOOD),
+    Case("dialogue:principle", everyone(200), kwargs={**HOOD, "code": "p5"}),
 ]
 
 

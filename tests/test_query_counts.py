@@ -40,7 +40,7 @@ PINNED = {
     "time bank": 13,
     "time bank search": 18,
     "initiatives": 12,
-    "initiative": 23,
+    "initiative": 24,
     "directory": 12,
     "network as connector": 13,
     "network as professional": 15,  # the profile comes with the user (accounts.backends)

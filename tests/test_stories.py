@@ -213,3 +213,25 @@ def test_stories_are_exported_and_erased_with_the_account(hood):
     assert [s["title"] for s in exported] == ["De soep"]
     account_erase(user=hood.resident, current=f.PASSWORD)
     assert list(Story.objects.all()) == [written]
+
+
+def test_an_initiatives_page_shows_the_stories_about_it_to_who_may_read_them(
+    hood, client_for, client
+):
+    from buurtkracht.initiatives import services as initiatives
+
+    hood.hood.modules = [*hood.hood.modules, "initiatives"]
+    hood.hood.save()
+    initiative = initiatives.initiative_create(
+        actor=hood.resident,
+        membership=membership_of(hood.resident, hood.hood),
+        neighbourhood=hood.hood,
+        name="Zondagdiner",
+        what_and_why="Samen eten",
+    )
+    _tell(hood, initiative=initiative, visibility="neighbourhood", consent=True, title="Aan tafel")
+    url = reverse(
+        "initiatives:detail", kwargs={"slug": "lindenhof", "initiative_id": initiative.pk}
+    )
+    assert "Aan tafel" in client_for("connector").get(url).content.decode()
+    assert "Aan tafel" not in client.get(url).content.decode()  # not shared with everyone

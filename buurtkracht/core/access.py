@@ -74,6 +74,8 @@ class Action(StrEnum):
     """Invite every member of the neighbourhood at once."""
     STORY_WRITE_FOR = "dialogue.write_for"
     """Write down a story a resident told (they approve it before it is shown)."""
+    REFLECT = "dialogue.reflect"
+    """Professionals reflect on their work, and read what colleagues shared."""
 
 
 # Actions that belong to a module: where the neighbourhood switched it off, the pages do
@@ -102,6 +104,7 @@ ACTION_MODULE: dict[Action, str] = {
     Action.DIALOGUE_USE: "dialogue",
     Action.DIALOGUE_INVITE_ALL: "dialogue",
     Action.STORY_WRITE_FOR: "dialogue",
+    Action.REFLECT: "dialogue",
 }
 # Actions anyone may do where the module is on, members or not (public pages).
 PUBLIC_ACTIONS = frozenset(
@@ -158,9 +161,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.SOCIAL_MAP_MANAGE,
             Action.DIALOGUE_INVITE_ALL,
             Action.STORY_WRITE_FOR,
+            Action.REFLECT,
         }
     ),
-    Role.FACILITATOR: frozenset(_MEMBER | {Action.DIALOGUE_INVITE_ALL}),
+    Role.FACILITATOR: frozenset(_MEMBER | {Action.DIALOGUE_INVITE_ALL, Action.REFLECT}),
     Role.ADMIN: frozenset(set(Action) - {Action.JOIN}),
 }
 
@@ -203,6 +207,10 @@ DENIED_REASONS: dict[Action, Promise] = {
     Action.DIALOGUE_INVITE_ALL: _(
         "Only connectors, professionals, the municipality and administrators can invite the "
         "whole neighbourhood."
+    ),
+    Action.REFLECT: _(
+        "Only professionals, the municipality and administrators of this neighbourhood write "
+        "reflections."
     ),
     Action.STORY_WRITE_FOR: _(
         "Only professionals and administrators of this neighbourhood write down a story "
@@ -821,6 +829,16 @@ def may_run_dialogue(user, dialogue, *, membership) -> bool:
     if membership is None or membership.neighbourhood_id != dialogue.neighbourhood_id:
         return False
     return dialogue.organiser_id == user.pk or membership.role == Role.ADMIN
+
+
+def reads_shared_reflections(membership, *, neighbourhood) -> bool:
+    """Colleagues' reflections shared with the neighbourhood's professionals: read by its
+    professionals, the municipality and administrators."""
+    return (
+        membership is not None
+        and membership.neighbourhood_id == neighbourhood.pk
+        and membership.role in HARVEST_ROLES
+    )
 
 
 def may_harvest(user, dialogue, *, membership) -> bool:

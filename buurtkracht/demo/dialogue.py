@@ -13,6 +13,8 @@ from buurtkracht.dialogue.models import (
     Invited,
     Kind,
     Participant,
+    Reflection,
+    ReflectionTag,
     Story,
     StoryTag,
 )
@@ -108,6 +110,40 @@ STORIES = (
 )
 
 
+# (professional: "professional" or an organisation, format, title, answers, about: the
+#  dialogue or an initiative's name, tags)
+REFLECTIONS = (
+    (
+        "professional",
+        "buurtkracht",
+        "Ik liet de tafel het werk doen",
+        {
+            "situation": "Aan de dialoogtafel over samen eten schreef ik mee.",
+            "did": "Ik stelde alleen de vragen van de rondes. Ik gaf geen advies.",
+            "worked": "Bewoners kwamen zelf met het plan voor een zondagdiner.",
+            "not_worked": "Twee mensen kwamen weinig aan het woord.",
+            "next": "Volgende keer vraag ik de stillere mensen eerst.",
+        },
+        "dialogue",
+        ("p2", "p4", "l1", "l3"),
+    ),
+    (
+        "Woonstichting Thuisbasis",
+        "starr",
+        "Een ruimte voor het Repair Café",
+        {
+            "situation": "Het Repair Café zocht een vaste plek.",
+            "task": "Ik wilde een ruimte regelen zonder het initiatief over te nemen.",
+            "action": "Ik zocht een lege ruimte in ons complex. De bewoners kozen zelf.",
+            "result": "Ze zitten er nu elke maand. Ze regelen de sleutel zelf.",
+            "reflection": "Rugdekking geven werkt beter dan zelf organiseren.",
+        },
+        "Repair Café Lindenhof",
+        ("p9", "p10", "l4"),
+    ),
+)
+
+
 class Dialogues(LindenhofPart):
     def build(self) -> dict[str, int]:
         demo = self.b.demo
@@ -157,7 +193,38 @@ class Dialogues(LindenhofPart):
         Invited.objects.bulk_create(
             [Invited(dialogue=coming, user_id=u, invited_by_id=ids["gemeente"]) for u in signed]
         )
-        return {"dialogues": 2, "harvest_items": len(items), "stories": self._stories(held)}
+        return {
+            "dialogues": 2,
+            "harvest_items": len(items),
+            "stories": self._stories(held),
+            "reflections": self._reflections(held),
+        }
+
+    def _reflections(self, held) -> int:
+        b = self.b
+        initiatives = dict(
+            Initiative.objects.filter(neighbourhood_id=self.hood_id).values_list("name", "pk")
+        )
+        for who, format_code, title, answers, about, tags in REFLECTIONS:
+            author = (
+                b.demo[who]
+                if who in b.demo
+                else next(p for p in b.professionals if b.org_of.get(p.username) == who)
+            )
+            reflection = Reflection.objects.create(
+                author_id=author.id,
+                neighbourhood_id=self.hood_id,
+                format=format_code,
+                title=title,
+                answers=answers,
+                dialogue=held if about == "dialogue" else None,
+                initiative_id=initiatives.get(about),
+                for_professionals=True,
+            )
+            ReflectionTag.objects.bulk_create(
+                [ReflectionTag(reflection=reflection, code=c) for c in tags]
+            )
+        return len(REFLECTIONS)
 
     def _stories(self, held) -> int:
         demo = self.b.demo

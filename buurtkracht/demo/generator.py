@@ -211,6 +211,7 @@ COUNT_LABELS = {
     "dialogues": "wijkdialogen (een gehouden met zijn oogst, een die nog komt)",
     "harvest_items": "dingen in de oogst van de wijkdialoog",
     "stories": "verhalen van bewoners (een wacht nog op het ja van de verteller)",
+    "reflections": "reflecties van twee professionals",
     "initiative_time_gifts": "keer tijd gegeven aan of door een initiatief",
 }
 

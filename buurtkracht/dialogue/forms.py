@@ -10,8 +10,16 @@ from buurtkracht.initiatives.models import Initiative
 from buurtkracht.places.models import Place
 
 from .formats import FORMAT_CHOICES, FORMATS
-from .models import HARVEST_MAX, STORY_MAX, TEXT_MAX, TITLE_MAX, Dialogue, Kind
-from .principles import PRINCIPLE_CHOICES
+from .models import (
+    HARVEST_MAX,
+    REFLECTION_ANSWER_MAX,
+    STORY_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Dialogue,
+    Kind,
+)
+from .principles import LESSON_CHOICES, PRINCIPLE_CHOICES
 
 
 class DialogueForm(WhenAndWhere):
@@ -189,3 +197,80 @@ class StoryForm(forms.Form):
         data = self.cleaned_data
         keys = ("title", "text", "visibility", "initiative", "place", "dialogue", "tags")
         return {**{k: data[k] for k in keys}, "consent": data.get("consent", False)}
+
+
+class ReflectionForm(forms.Form):
+    """The questions of one reflection format; the service checks again."""
+
+    format = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX,
+        help_text=_("For example: The first walk of the walking group."),
+    )
+    initiative = forms.ModelChoiceField(
+        label=_("About an initiative"), queryset=Initiative.objects.none(), required=False
+    )
+    dialogue = forms.ModelChoiceField(
+        label=_("About a dialogue"), queryset=Dialogue.objects.none(), required=False
+    )
+    principles = forms.MultipleChoiceField(
+        label=_("Which principles of Buurtpower does it show?"),
+        choices=PRINCIPLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    lessons = forms.MultipleChoiceField(
+        label=_("Which lessons of Movisie does it show?"),
+        choices=LESSON_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    for_professionals = forms.BooleanField(
+        label=_("The professionals of this neighbourhood may read it"), required=False
+    )
+    names_consent = forms.BooleanField(
+        label=_("The residents I name agreed to it"),
+        help_text=_("Better: write no names of residents."),
+        required=False,
+    )
+
+    def __init__(self, *args, chosen, neighbourhood, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chosen = chosen
+        self.fields["format"].initial = chosen.code
+        self.fields["initiative"].queryset = Initiative.objects.filter(
+            neighbourhood=neighbourhood
+        ).order_by("name")
+        self.fields["dialogue"].queryset = Dialogue.objects.filter(
+            neighbourhood=neighbourhood, cancelled_at__isnull=True
+        ).order_by("-starts_at")
+        fields = {}
+        for step in chosen.steps:
+            fields[f"answer_{step.code}"] = forms.CharField(
+                label=step.title,
+                help_text=step.question,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=REFLECTION_ANSWER_MAX,
+                required=False,
+            )
+        # The questions first, after the title.
+        self.fields = {
+            "format": self.fields.pop("format"),
+            "title": self.fields.pop("title"),
+            **fields,
+            **self.fields,
+        }
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "format": data["format"],
+            "title": data["title"],
+            "answers": {s.code: data.get(f"answer_{s.code}", "") for s in self.chosen.steps},
+            "initiative": data["initiative"],
+            "dialogue": data["dialogue"],
+            "tags": [*data["principles"], *data["lessons"]],
+            "for_professionals": data["for_professionals"],
+            "names_consent": data["names_consent"],
+        }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from buurtkracht.core.choices import Visibility
 from buurtkracht.people.consents import Method
 
-from .formats import DEFAULT_FORMAT, FORMAT_CHOICES
+from .formats import DEFAULT_FORMAT, FORMAT_CHOICES, REFLECTION_FORMAT_CHOICES
 
 TITLE_MAX = 120
 TEXT_MAX = 2000
@@ -225,6 +225,60 @@ class StoryTag(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["story", "code"], name="story_tag_once")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+REFLECTION_ANSWER_MAX = 2000
+
+
+class Reflection(models.Model):
+    """A professional's reflection on their own work, in a format (`formats.py`), about an
+    initiative, a dialogue or a request — without residents' names unless they agreed
+    (`names_consent_at`). Read by its author, and by the neighbourhood's professionals when
+    the author shares it (`for_professionals`)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood", on_delete=models.CASCADE, related_name="reflections"
+    )
+    format = models.CharField(_("format"), max_length=30, choices=REFLECTION_FORMAT_CHOICES)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    answers = models.JSONField(default=dict)
+    """{step code: the author's answer}, in the format's steps."""
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    dialogue = models.ForeignKey(
+        Dialogue, null=True, blank=True, on_delete=models.SET_NULL, related_name="reflections"
+    )
+    request = models.ForeignKey(
+        "exchange.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    for_professionals = models.BooleanField(_("professionals of this neighbourhood may read it"))
+    names_consent_at = models.DateTimeField(null=True, blank=True)
+    """When the author said the residents they name agreed to it."""
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["neighbourhood", "for_professionals", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReflectionTag(models.Model):
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="tags")
+    code = models.CharField(max_length=5, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reflection", "code"], name="reflection_tag_once")
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -196,3 +197,96 @@ def story_tags(story) -> list:
 
     codes = set(story.tags.values_list("code", flat=True))
     return [p for p in [*PRINCIPLES.values(), *LESSONS.values()] if p.code in codes]
+
+
+# --- reflections and the principles ---------------------------------------------------------
+
+
+def _reflections(*, viewer, membership, neighbourhood):
+    from buurtkracht.core import access
+
+    from .models import Reflection
+
+    mine = Q(author_id=viewer.pk) if viewer.is_authenticated else Q(pk__in=[])
+    if access.reads_shared_reflections(membership, neighbourhood=neighbourhood):
+        mine |= Q(for_professionals=True)
+    return Reflection.objects.filter(mine, neighbourhood=neighbourhood).select_related(
+        "initiative", "dialogue"
+    )
+
+
+def reflections_for(*, viewer, membership, neighbourhood, page=1) -> Page:
+    """Their own reflections, and those shared with the neighbourhood's professionals
+    (for professionals, the municipality and administrators), newest first."""
+    rows = _reflections(viewer=viewer, membership=membership, neighbourhood=neighbourhood)
+    return Paginator(rows, PAGE_SIZE).get_page(page)
+
+
+def reflection_for(*, viewer, membership, neighbourhood, reflection_id: int):
+    return (
+        _reflections(viewer=viewer, membership=membership, neighbourhood=neighbourhood)
+        .filter(pk=reflection_id)
+        .first()
+    )
+
+
+def reflection_tags(reflection) -> list:
+    from .principles import LESSONS, PRINCIPLES
+
+    codes = set(reflection.tags.values_list("code", flat=True))
+    return [p for p in [*PRINCIPLES.values(), *LESSONS.values()] if p.code in codes]
+
+
+@dataclass(frozen=True)
+class PrinciplePage:
+    stories: list
+    reflections: list
+    initiatives: list
+
+
+SHOWN_PER_PRINCIPLE = 20
+
+
+def principle_page(*, viewer, membership, neighbourhood, code: str) -> PrinciplePage:
+    """For one principle (or lesson): the stories and reflections the viewer may read that
+    show it, and the initiatives they are about."""
+    stories = list(_stories(viewer, neighbourhood).filter(tags__code=code)[:SHOWN_PER_PRINCIPLE])
+    reflections = list(
+        _reflections(viewer=viewer, membership=membership, neighbourhood=neighbourhood).filter(
+            tags__code=code
+        )[:SHOWN_PER_PRINCIPLE]
+    )
+    seen: dict[int, object] = {}
+    for item in [*stories, *reflections]:
+        if item.initiative_id and item.initiative_id not in seen:
+            seen[item.initiative_id] = item.initiative
+    return PrinciplePage(stories, reflections, list(seen.values()))
+
+
+def principle_counts(*, viewer, membership, neighbourhood) -> dict[str, int]:
+    """How many stories and reflections the viewer may read show each principle."""
+    from django.db.models import Count
+
+    from .models import ReflectionTag, StoryTag
+
+    counts: dict[str, int] = {}
+    story_ids = _stories(viewer, neighbourhood).values("pk")
+    for code, n in (
+        StoryTag.objects.filter(story__in=story_ids).values_list("code").annotate(n=Count("pk"))
+    ):
+        counts[code] = counts.get(code, 0) + n
+    reflection_ids = _reflections(
+        viewer=viewer, membership=membership, neighbourhood=neighbourhood
+    ).values("pk")
+    for code, n in (
+        ReflectionTag.objects.filter(reflection__in=reflection_ids)
+        .values_list("code")
+        .annotate(n=Count("pk"))
+    ):
+        counts[code] = counts.get(code, 0) + n
+    return counts
+
+
+def stories_about_initiative(*, viewer, initiative) -> list:
+    """The stories about an initiative the viewer may read (newest first, a few)."""
+    return list(_stories(viewer, initiative.neighbourhood).filter(initiative=initiative)[:10])

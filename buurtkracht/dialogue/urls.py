@@ -6,6 +6,7 @@ app_name = "dialogue"
 
 D = "<buurt:slug>/dialoog/<int:dialogue_id>"
 S = "<buurt:slug>/verhalen/<int:story_id>"
+R = "<buurt:slug>/reflecties"
 
 urlpatterns = [
     path("<buurt:slug>/dialoog/", views.dialogue_list, name="list"),
@@ -31,4 +32,10 @@ urlpatterns = [
     path(f"{S}/goedkeuren/", views.story_approve, name="story_approve"),
     path(f"{S}/delen/", views.story_share, name="story_share"),
     path(f"{S}/terugnemen/", views.story_withdraw, name="story_withdraw"),
+    path(f"{R}/", views.reflections, name="reflections"),
+    path(f"{R}/nieuw/", views.reflection_new, name="reflection_new"),
+    path(f"{R}/<int:reflection_id>/", views.reflection_detail, name="reflection"),
+    path(f"{R}/<int:reflection_id>/weg/", views.reflection_delete, name="reflection_delete"),
+    path("<buurt:slug>/principes/", views.principles, name="principles"),
+    path("<buurt:slug>/principes/<str:code>/", views.principle, name="principle"),
 ]

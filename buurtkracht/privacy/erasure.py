@@ -77,6 +77,7 @@ ERASURE = {
     "dialogue.HarvestItem.created_by": "kept under the pseudonym: the dialogue's harvest",
     "dialogue.Story.teller": "deleted: their stories, with their photos",
     "dialogue.Story.written_by": "kept under the pseudonym: another's story they wrote down",
+    "dialogue.Reflection.author": "deleted: their own reflections",
     "initiatives.TaskInvitation.invited_by": "kept under the pseudonym; message emptied",
     "initiatives.TaskInvitation.invitee": "kept under the pseudonym; open ones withdrawn",
     "network.Acquaintance.from_user": "deleted",
@@ -222,13 +223,21 @@ def _social_map(user) -> None:
 def _dialogue(user) -> None:
     from django.db.models import F
 
-    from buurtkracht.dialogue.models import Dialogue, HarvestItem, Invited, Participant, Story
+    from buurtkracht.dialogue.models import (
+        Dialogue,
+        HarvestItem,
+        Invited,
+        Participant,
+        Reflection,
+        Story,
+    )
 
     places = Participant.objects.filter(user=user)
     Dialogue.objects.filter(pk__in=places.values("dialogue_id")).update(joined=F("joined") - 1)
     places.delete()
     Invited.objects.filter(user=user).delete()
     HarvestItem.objects.filter(speaker=user).delete()
+    Reflection.objects.filter(author=user).delete()
     stories = Story.objects.filter(teller=user)
     photos = [(s.photo.storage, s.photo.name) for s in stories if s.photo]
     stories.delete()

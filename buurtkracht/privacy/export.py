@@ -81,6 +81,7 @@ EXPORTED = {
     "dialogue.Invited.user",
     "dialogue.HarvestItem.speaker",
     "dialogue.Story.teller",
+    "dialogue.Reflection.author",
 }
 
 NOT_EXPORTED = {
@@ -177,6 +178,7 @@ PART_TITLES = {
     "dialogues_invited": gettext_lazy("Dialogues you were invited to"),
     "quotes": gettext_lazy("Your words in a harvest"),
     "stories": gettext_lazy("Your stories"),
+    "reflections": gettext_lazy("Your reflections"),
 }
 
 A_NEIGHBOUR = gettext_lazy("a neighbour")
@@ -696,7 +698,14 @@ def _social_map(user) -> dict:
 
 
 def _dialogue(user) -> dict:
-    from buurtkracht.dialogue.models import Dialogue, HarvestItem, Invited, Participant, Story
+    from buurtkracht.dialogue.models import (
+        Dialogue,
+        HarvestItem,
+        Invited,
+        Participant,
+        Reflection,
+        Story,
+    )
 
     def row(dialogue) -> dict:
         return {"theme": dialogue.title, "when": _when(dialogue.starts_at)}
@@ -727,6 +736,10 @@ def _dialogue(user) -> dict:
                 "photo": bool(s.photo),
             }
             for s in Story.objects.filter(teller=user)
+        ],
+        "reflections": [
+            {"title": r.title, "answers": r.answers, "when": _when(r.created_at)}
+            for r in Reflection.objects.filter(author=user)
         ],
     }
 

@@ -114,3 +114,33 @@ def test_a_story_told_to_the_buurtwerker_is_read_once_the_teller_says_yes(browse
     browse.goto(karim, "/lindenhof/verhalen/")
     browse.click(karim, karim.locator("main a", has_text="De soep"))
     expect(karim.locator("main article")).to_contain_text("Mijn buurvrouw bracht soep")
+
+
+def test_a_professional_reflects_and_the_principle_page_shows_it(browse, hood):
+    """Petra picks STARR, is stopped when she names Sanne, ticks that Sanne agreed,
+    shares it; the principle page lists it for the administrator. 320 px, no JavaScript."""
+    from buurtkracht.dialogue.models import Reflection
+
+    petra = browse.new_page(narrow=True, javascript=False)
+    log_in_with_totp(browse, petra, hood.professional)
+    browse.goto(petra, "/lindenhof/reflecties/nieuw/")
+    browse.click(petra, petra.locator("main nav a", has_text="STARR"))
+    form = petra.locator("main form[method=post]")
+    form.locator("input[name=title]").fill("Een lastig gesprek")
+    form.locator("textarea[name=answer_situation]").fill(f"{hood.resident.name} was boos.")
+    form.locator("input[name=principles][value=p5]").check()
+    form.locator("input[name=for_professionals]").check()
+    _submit(browse, petra, form)
+    expect(petra.locator("main .error-summary")).to_contain_text(hood.resident.name)
+    assert not Reflection.objects.exists()
+    form = petra.locator("main form[method=post]")
+    form.locator("input[name=names_consent]").check()
+    _submit(browse, petra, form)
+    expect(petra.locator("main h1")).to_contain_text("Een lastig gesprek")
+    assert Reflection.objects.get().format == "starr"
+
+    anouk = browse.new_page(narrow=True, javascript=False)
+    log_in_with_totp(browse, anouk, hood.admin)
+    browse.goto(anouk, "/lindenhof/principes/")
+    browse.click(anouk, anouk.locator("main a", has_text="vertrouwen"))
+    expect(anouk.locator("main")).to_contain_text("Een lastig gesprek")

@@ -17,6 +17,7 @@ from .dialogues import (
     invite_members_batch,
     quote_answer,
 )
+from .reflections import reflection_delete, reflection_write
 from .stories import story_answer, story_share, story_tell, story_withdraw
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "harvest_remove",
     "invite_members_batch",
     "quote_answer",
+    "reflection_delete",
+    "reflection_write",
     "story_answer",
     "story_share",
     "story_tell",

@@ -25,10 +25,10 @@ from ..models import STORY_MAX, TITLE_MAX, Story, StoryTag
 from ..principles import LESSONS, PRINCIPLES
 
 
-def _links(values: dict, *, neighbourhood) -> dict:
-    """The initiative, place and dialogue a story is about: of this neighbourhood."""
+def _links(values: dict, *, neighbourhood, keys=("initiative", "place", "dialogue")) -> dict:
+    """What a story (or a reflection) is about: each of this neighbourhood."""
     links = {}
-    for key in ("initiative", "place", "dialogue"):
+    for key in keys:
         linked = values.get(key)
         if linked is not None and linked.neighbourhood_id != neighbourhood.pk:
             raise field_error(key, _("Choose one of this neighbourhood."), "invalid")

@@ -14,6 +14,14 @@ from .dialogues import (
     harvest_remove,
     quotes,
 )
+from .reflections import (
+    principle,
+    principles,
+    reflection_delete,
+    reflection_detail,
+    reflection_new,
+    reflections,
+)
 from .stories import (
     my_stories,
     stories,
@@ -41,6 +49,12 @@ __all__ = [
     "harvest",
     "harvest_remove",
     "my_stories",
+    "principle",
+    "principles",
+    "reflection_delete",
+    "reflection_detail",
+    "reflection_new",
+    "reflections",
     "quotes",
     "stories",
     "story_approve",
