@@ -191,11 +191,11 @@ def teller_names(*, viewer, neighbourhood, stories) -> dict[int, str]:
     )
 
 
-def story_tags(story) -> list:
-    """The principles and lessons a story shows, in their order."""
+def tags_of(tagged) -> list:
+    """The principles and lessons a story or a reflection shows, in their order."""
     from .principles import LESSONS, PRINCIPLES
 
-    codes = set(story.tags.values_list("code", flat=True))
+    codes = set(tagged.tags.values_list("code", flat=True))
     return [p for p in [*PRINCIPLES.values(), *LESSONS.values()] if p.code in codes]
 
 
@@ -228,13 +228,6 @@ def reflection_for(*, viewer, membership, neighbourhood, reflection_id: int):
         .filter(pk=reflection_id)
         .first()
     )
-
-
-def reflection_tags(reflection) -> list:
-    from .principles import LESSONS, PRINCIPLES
-
-    codes = set(reflection.tags.values_list("code", flat=True))
-    return [p for p in [*PRINCIPLES.values(), *LESSONS.values()] if p.code in codes]
 
 
 @dataclass(frozen=True)

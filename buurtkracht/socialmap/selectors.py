@@ -30,6 +30,11 @@ def services_for(neighbourhood) -> QuerySet[Service]:
     )
 
 
+def stale_q(today: date) -> Q:
+    """Services nobody checked in the last STALE_AFTER (or ever), as a filter."""
+    return Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=today - STALE_AFTER)
+
+
 def is_stale(service, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return service.reviewed_on is None or today - service.reviewed_on > STALE_AFTER
@@ -173,7 +178,7 @@ def stale_services(*, neighbourhood, page: int = 1):
     today = timezone.localdate()
     rows = (
         services_for(neighbourhood)
-        .filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=today - STALE_AFTER))
+        .filter(stale_q(today))
         .order_by(F("reviewed_on").asc(nulls_first=True), "pk")
     )
     return Paginator(rows, STALE_PAGE).get_page(page)

@@ -590,14 +590,14 @@ def stale_reminders(today: date | None = None) -> int:
     how many were sent."""
     from datetime import timedelta
 
-    from .selectors import STALE_AFTER
+    from .selectors import stale_q
 
     now = timezone.now()
     today = today or timezone.localdate()
     due = (
         Service.objects.filter(keeper__isnull=False)
         .exclude(status__in=NOT_OFFERED)
-        .filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=today - STALE_AFTER))
+        .filter(stale_q(today))
         .filter(
             Q(reminded_at__isnull=True)
             | Q(reminded_at__lt=now - timedelta(days=REMIND_AGAIN_AFTER_DAYS))

@@ -351,7 +351,7 @@ def invite_members_batch(*, dialogue_id: int, invited_by_id: int, after_user_id:
         return 0
     members = list(
         Membership.objects.filter(neighbourhood=dialogue.neighbourhood, user_id__gt=after_user_id)
-        .select_related("user")
+        .select_related("user__guidance__registered_by")
         .order_by("user_id")[:INVITE_BATCH]
     )
     if not members:

@@ -77,7 +77,7 @@ def reflection_detail(request, slug, reflection_id: int):
         "reflection": reflection,
         "chosen": chosen,
         "answers": [(s, reflection.answers.get(s.code, "")) for s in chosen.steps],
-        "tags": selectors.reflection_tags(reflection),
+        "tags": selectors.tags_of(reflection),
         "author": display_names(
             viewer=request.user,
             neighbourhood=request.neighbourhood,

@@ -63,7 +63,7 @@ def story_detail(request, slug, story_id: int):
     context = {
         "story": story,
         "names": _named(request, [story]),
-        "tags": selectors.story_tags(story),
+        "tags": selectors.tags_of(story),
         "share_form": ShareForm(initial={"visibility": story.visibility}),
     }
     return render(request, "dialogue/story.html", context)
